@@ -1,0 +1,41 @@
+/** `core-ops` command-line entry: builds the commander program and maps errors to exit codes. */
+import { Command } from "commander";
+import { CoreOpsError, ExitCode } from "../errors.js";
+import { buildInfo, formatIdentity } from "../identity.js";
+
+export function buildProgram(): Command {
+  const program = new Command("core-ops")
+    .description(
+      "Reconcile a layered git repository of Quadlet files, units, mounts and host files onto this host",
+    )
+    .version(formatIdentity(buildInfo()), "-V, --version", "print the version and build revision")
+    .showHelpAfterError()
+    .exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return ExitCode.ok;
+  } catch (err) {
+    if (err instanceof CoreOpsError) {
+      process.stderr.write(`${err.render()}\n`);
+      return err.exitCode;
+    }
+    const code = (err as { code?: string; exitCode?: number }).code;
+    if (typeof code === "string" && code.startsWith("commander.")) {
+      const exitCode = (err as { exitCode?: number }).exitCode ?? ExitCode.usage;
+      if (code === "commander.helpDisplayed" || code === "commander.version" || exitCode === 0)
+        return ExitCode.ok;
+      return ExitCode.usage;
+    }
+    process.stderr.write(
+      `internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    return ExitCode.failure;
+  }
+}
+
+process.exitCode = await main(process.argv);

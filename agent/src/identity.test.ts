@@ -1,0 +1,34 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildInfo, formatIdentity } from "./identity.js";
+
+const root = join(import.meta.dirname, "..", "..");
+
+describe("identity", () => {
+  it("formats version, short revision and dirty marker", () => {
+    expect(
+      formatIdentity({ version: "1.2.3", revision: "454ac5f1aa00", tree_state: "dirty", build_time: null }),
+    ).toBe("1.2.3 (454ac5f1) dirty");
+    expect(
+      formatIdentity({ version: "1.2.3", revision: "454ac5f1aa00", tree_state: "clean", build_time: null }),
+    ).toBe("1.2.3 (454ac5f1)");
+  });
+
+  it("reads the root package version and the git revision from a source checkout", () => {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
+    const info = buildInfo();
+    expect(info.version).toBe(pkg.version);
+    const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
+    expect(info.revision).toBe(head);
+  });
+
+  it("the compiled CLI prints the same identity with --version", () => {
+    const out = execFileSync(process.execPath, [join(root, "agent", "bin", "core-ops.js"), "--version"], {
+      encoding: "utf8",
+    }).trim();
+    const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
+    expect(out).toMatch(new RegExp(`^\\d+\\.\\d+\\.\\d+ \\(${head.slice(0, 8)}\\)( dirty)?$`));
+  });
+});

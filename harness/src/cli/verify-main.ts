@@ -1,0 +1,13 @@
+/** `core-ops-verify` entry. Subcommands (setup, image, run) are added by the substrate and scenario layers. */
+import { Command } from "commander";
+
+const program = new Command("core-ops-verify")
+  .description("Boot disposable VMs and verify core-ops behaviour against YAML scenarios")
+  .exitOverride();
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  const exitCode = (err as { exitCode?: number }).exitCode;
+  process.exitCode = typeof exitCode === "number" ? exitCode : 1;
+}

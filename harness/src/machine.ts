@@ -1,0 +1,120 @@
+/**
+ * The seam between the machine layer (where a guest comes from: libvirt, the guest image, Ignition,
+ * the serial console, SSH) and the scenario layer (what a test does). The scenario layer uses only
+ * these interfaces; it never calls virsh or ssh2 itself (DESIGN §1, §4; kola's platform/machine split).
+ */
+
+/** What a readiness record on the serial console says (DESIGN §4 "Guest contract"). */
+export interface ReadinessRecord {
+  run_id: string;
+  token: string;
+  ip: string;
+  boot_id: string;
+  hostname: string;
+  ts: string;
+}
+
+/** How a readiness wait ended; written as readiness-evidence.json. */
+export interface ReadinessEvidence {
+  final_status: "accepted" | "fallback_used" | "timed_out" | "ignition_failed" | "pending";
+  accepted: ReadinessRecord[];
+  rejected: { line: string; reason: "stale" | "malformed" | "duplicate_current_run"; at: string }[];
+  waited_ms: number;
+  console_path: string;
+}
+
+export interface ExecOptions {
+  /** Kill the remote command after this long; the result then has `timedOut: true`. */
+  timeoutMs?: number;
+  /** Run as root through sudo (default true). */
+  asRoot?: boolean;
+  /** Written to the command's standard input. */
+  stdin?: string;
+}
+
+export interface ExecResult {
+  command: string;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** Wall time of the command as measured around the SSH exec. */
+  durationMs: number;
+  timedOut: boolean;
+}
+
+/** A file or directory on the harness host to attach read-only inside the guest at `deliveredPath(name)`. */
+export interface Delivery {
+  name: string;
+  hostPath: string;
+}
+
+/** What the scenario layer asks for; the environment profile fills it. */
+export interface MachineSpec {
+  /** Unique per run; names the domain `coreops-verify-<runId>`. */
+  runId: string;
+  vcpus: number;
+  memoryMiB: number;
+  /** Where per-run files (console log, rendered Ignition, keys) go. */
+  runDir: string;
+  /** Files attached read-only without a per-run copy (the agent binary, the fixture repository). */
+  deliveries: Delivery[];
+}
+
+export interface DestroyReport {
+  domainRemoved: boolean;
+  volumesRemoved: string[];
+  filesRemoved: boolean;
+  retained: boolean;
+  errors: string[];
+  durationMs: number;
+}
+
+/** How to reach a retained guest (`--debug`). */
+export interface AccessInfo {
+  ssh: string;
+  consolePath: string;
+  virshConsole: string;
+}
+
+/** One disposable guest. `destroy` never throws. */
+export interface Machine {
+  readonly runId: string;
+  readonly name: string;
+  start(): Promise<void>;
+  /** Waits for this run's readiness record of a boot not seen before. */
+  waitReady(options?: { timeoutMs?: number }): Promise<ReadinessRecord>;
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  upload(localPath: string, guestPath: string, mode?: number): Promise<void>;
+  fetch(guestPath: string, localPath: string): Promise<void>;
+  /** Reboots and waits for a readiness record with a new boot id. */
+  reboot(options?: { timeoutMs?: number }): Promise<ReadinessRecord>;
+  /** The serial console log file on the harness host. */
+  consolePath(): string;
+  /** `journalctl -b` (optionally for one unit) from the guest. */
+  journal(options?: { unit?: string; lines?: number }): Promise<string>;
+  /** Guest path at which a `Delivery` of this name is readable. */
+  deliveredPath(name: string): string;
+  readinessEvidence(): ReadinessEvidence;
+  accessInfo(): AccessInfo;
+  /** Removes the domain, its volumes and per-run files; with `retain` keeps the VM for debugging. */
+  destroy(options?: { retain?: boolean }): Promise<DestroyReport>;
+}
+
+/** Description of the base image a hypervisor boots (the image descriptor, DESIGN §4). */
+export interface ImageSummary {
+  name: string;
+  descriptorPath: string;
+  sshUser: string;
+  adminGroup: "sudo" | "wheel";
+  localContainerImages: string[];
+}
+
+/** Where guests come from: a libvirt connection plus a base image (or the synthetic double). */
+export interface Hypervisor {
+  readonly uri: string;
+  readonly image: ImageSummary;
+  createMachine(spec: MachineSpec): Promise<Machine>;
+}
+
+/** Guest directory under which deliveries are mounted read-only. */
+export const GUEST_DELIVERY_DIR = "/run/core-ops-verify/delivery";
