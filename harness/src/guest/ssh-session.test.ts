@@ -1,6 +1,9 @@
 import { spawn } from "node:child_process";
 import type { AddressInfo } from "node:net";
-import { Server } from "ssh2";
+import ssh2, { type Server as SshServer } from "ssh2";
+
+const { Server } = ssh2;
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPair } from "../ignition/run-secrets.js";
 import { GuestSession, HostKeyMismatchError } from "./ssh-session.js";
@@ -10,7 +13,7 @@ import { GuestSession, HostKeyMismatchError } from "./ssh-session.js";
 const hostKey = generateKeyPair("test-host");
 const otherHostKey = generateKeyPair("other-host");
 const clientKey = generateKeyPair("test-client");
-let server: Server;
+let server: SshServer;
 let port = 0;
 
 beforeAll(async () => {

@@ -4,7 +4,10 @@
  * with a timeout that kills the remote process group, and sftp transfers.
  */
 import { randomBytes } from "node:crypto";
-import { Client, type ClientChannel, type SFTPWrapper, utils } from "ssh2";
+import ssh2, { type ClientChannel, type SFTPWrapper, type Client as SshClient } from "ssh2";
+
+const { Client, utils } = ssh2;
+
 import type { ExecOptions, ExecResult } from "../machine.js";
 import { isTimeout, remoteCommand } from "./remote-command.js";
 
@@ -36,7 +39,7 @@ export function hostKeyBlob(publicKeyLine: string): Buffer {
 
 export class GuestSession {
   private constructor(
-    private readonly client: Client,
+    private readonly client: SshClient,
     readonly target: SshTarget,
   ) {}
 

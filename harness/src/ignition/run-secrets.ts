@@ -4,7 +4,9 @@
  * an image.
  */
 import { randomBytes } from "node:crypto";
-import { utils } from "ssh2";
+import ssh2 from "ssh2";
+
+const { utils } = ssh2;
 
 export interface KeyPair {
   /** OpenSSH private key text. */
