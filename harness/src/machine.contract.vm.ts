@@ -127,8 +127,8 @@ describe.sequential("Machine contract (libvirt, local guest image)", () => {
     const started = await machine.exec("systemctl daemon-reload && systemctl start contract.service", {
       timeoutMs: 180_000,
     });
-    expect(started.stderr).toBe("");
-    expect(started.exitCode).toBe(0);
+    const why = started.exitCode === 0 ? "" : await machine.journal({ unit: "contract.service", lines: 60 });
+    expect(started.exitCode, `${started.stderr}\n${why}`).toBe(0);
     const active = await machine.exec(
       "systemctl is-active contract.service; podman ps --format '{{.Names}}'",
     );

@@ -6,7 +6,7 @@ const { Server } = ssh2;
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPair } from "../ignition/run-secrets.js";
-import { GuestSession, HostKeyMismatchError } from "./ssh-session.js";
+import { GuestSession, HostKeyMismatchError, signalExitCode } from "./ssh-session.js";
 
 // A real SSH server on loopback (ssh2's server) that runs exec requests with the host's sh: it checks the
 // client's pinning and the exec/timeout plumbing, not the guest.
@@ -85,5 +85,14 @@ describe("GuestSession", () => {
     } finally {
       session.close();
     }
+  });
+});
+
+describe("signalExitCode", () => {
+  it("maps exit signals to 128 + number, as a shell does", () => {
+    expect(signalExitCode("KILL")).toBe(137);
+    expect(signalExitCode("TERM")).toBe(143);
+    expect(signalExitCode(undefined)).toBe(255);
+    expect(signalExitCode("NOPE")).toBe(255);
   });
 });

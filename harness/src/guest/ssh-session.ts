@@ -4,6 +4,7 @@
  * with a timeout that kills the remote process group, and sftp transfers.
  */
 import { randomBytes } from "node:crypto";
+import { constants } from "node:os";
 import ssh2, { type ClientChannel, type SFTPWrapper, type Client as SshClient } from "ssh2";
 
 const { Client, utils } = ssh2;
@@ -24,6 +25,18 @@ export interface SshTarget {
 export const DEFAULT_EXEC_TIMEOUT_MS = 600_000;
 /** How long after the remote `timeout` should have fired the host gives up on the channel itself. */
 const HOST_GRACE_MS = 15_000;
+
+/**
+ * Exit status of a remote command that died of a signal, as a shell reports it (128 + number). sudo
+ * re-raises the signal that killed its command, so a `timeout --signal=KILL` ends as exit-signal KILL.
+ */
+export function signalExitCode(signal: string | undefined): number {
+  if (signal === undefined) return 255;
+  const number = (constants.signals as Record<string, number | undefined>)[
+    `SIG${signal.replace(/^SIG/, "")}`
+  ];
+  return number === undefined ? 255 : 128 + number;
+}
 
 export class HostKeyMismatchError extends Error {
   override readonly name = "HostKeyMismatchError";
@@ -123,7 +136,7 @@ export class GuestSession {
         channel.on("close", (code: number | null, signal?: string) => {
           clearTimeout(watchdog);
           const durationMs = performance.now() - started;
-          const exitCode = typeof code === "number" ? code : signal !== undefined ? 128 : 255;
+          const exitCode = typeof code === "number" ? code : signalExitCode(signal);
           resolve({
             command,
             exitCode,
