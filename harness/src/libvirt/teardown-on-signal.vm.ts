@@ -12,10 +12,10 @@ import { resolveConnection } from "./connection.js";
 
 const cli = resolve(import.meta.dirname, "../../bin/core-ops-verify.js");
 
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+async function until(check: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -59,8 +59,9 @@ describe("teardown on SIGINT", () => {
             return false;
           }
         },
-        120_000,
-        `${name} running with console output (child stderr: ${stderr})`,
+        // libvirt may re-probe QEMU's capabilities before the first define (60-100 s seen here).
+        240_000,
+        () => `${name} running with console output (child stderr: ${stderr})`,
       );
       expect(virsh("vol-list", "--pool", settings.pool)).toContain(`${name}.qcow2`);
       child.kill("SIGINT");
