@@ -165,7 +165,7 @@ describe("escapePath (oracle: systemd-escape --path)", () => {
   });
 
   it("unescapePath refuses what systemd refuses", () => {
-    for (const bad of ["", "a-", "-a", "a--b", "a\\x2", "a\\y00", "a-.-b", "a-..-b"]) {
+    for (const bad of ["", "a-", "-a", "a--b", "a\\x2", "a\\y00", "a-.-b", "a-..-b", "a".repeat(256)]) {
       expect(() => unescapePath(bad)).toThrow(CoreOpsError);
       const r = spawnSync(SYSTEMD_ESCAPE, ["--unescape", "--path", "--", bad], { encoding: "utf8" });
       expect([bad, r.status]).toEqual([bad, 1]);
@@ -173,6 +173,7 @@ describe("escapePath (oracle: systemd-escape --path)", () => {
     // Deviation: systemd prints raw non-UTF-8 bytes; a JS string cannot hold them, so we refuse.
     expect(() => unescapePath("\\xff")).toThrow(/not UTF-8/);
     expect(unescapePath("-")).toBe("/");
+    expect(unescapePath("a".repeat(255))).toBe(`/${"a".repeat(255)}`);
     expect(unescapePath("var-lib-a\\x20b")).toBe("/var/lib/a b");
   });
 

@@ -154,6 +154,12 @@ export function unescapePath(escaped: string): string {
   if (components.some((c) => c === "" || c === "." || c === "..")) {
     throw fail("it decodes to a path that is not normalized");
   }
+  if (
+    components.some((c) => Buffer.byteLength(c, "utf8") > NAME_MAX) ||
+    Buffer.byteLength(path) >= PATH_MAX
+  ) {
+    throw fail("it decodes to a path that is too long");
+  }
   return path;
 }
 
