@@ -23,6 +23,7 @@
  */
 
 import type { NormalizedObject, ObjectFile } from "../resources/managed-object.js";
+import { hasManagedMarker } from "../resources/marker.js";
 import { formatMode } from "../resources/normalize-artifact.js";
 import { ignoredDifferences } from "../resources/variance.js";
 import type { InventoryObject } from "../state/status.js";
@@ -207,9 +208,12 @@ function classifyDesired(
         details: r,
       });
     }
-    if (o.files.some((f) => !f.owned))
+    const unmarked = o.files.filter(
+      (f) => !f.owned && d.files.some((df) => df.path === f.path && hasManagedMarker(df.bytes)),
+    );
+    if (unmarked.length > 0)
       draft.notes.push(
-        "the host file is not marked as managed; CoreOps takes ownership when it next writes it",
+        `${unmarked.map((f) => f.path).join(", ")} matches but is not marked as managed; CoreOps takes ownership when it next writes it`,
       );
     if (failed) {
       draft.action = "recover";
@@ -387,7 +391,10 @@ export function computePlan(input: ComputePlanInput): Plan {
   const hasState = inventory !== null;
   const applied = new Map((inventory ?? []).map((o) => [o.id, o]));
   const desiredById = new Map(desired.map((o) => [o.id, o]));
-  const { edges, blockers } = buildGraph(desired, (id) => observed.objects.has(id));
+  const { edges, blockers } = buildGraph(
+    desired,
+    (id) => observed.objects.has(id) || observed.unmanagedReferenced.has(id),
+  );
   const order = topoOrder(desiredById.keys(), edges);
 
   const drafts = new Map<string, Draft>();

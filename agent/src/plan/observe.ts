@@ -21,6 +21,8 @@ export interface Observed {
   /** Unmanaged drop-ins found next to managed units, by object id. */
   foreignDropIns: Map<string, string[]>;
   runtime: Map<string, UnitRuntime>;
+  /** Ids of Quadlet files referenced by desired objects that exist on the host although not desired. */
+  unmanagedReferenced: Set<string>;
 }
 
 interface UnitCandidate {
@@ -190,7 +192,18 @@ export async function observeHost(
   });
   for (const o of fileResults) if (o) objects.set(fileDisplayId(o.name), o);
 
+  const desiredIds = new Set(desired.map((o) => o.id));
+  const referenced = new Set<string>();
+  for (const o of desired) for (const r of o.deps) if (r.type === "quadlet") referenced.add(r.fileName);
+  const unmanagedReferenced = new Set<string>();
+  for (const fileName of [...referenced].sort()) {
+    const id = unitDisplayId(fileName);
+    if (desiredIds.has(id)) continue;
+    if (objects.has(id) || (await observer.readHead(posix.join(dirs.quadletDir, fileName), 1)) !== null)
+      unmanagedReferenced.add(id);
+  }
+
   const runtimeUnits = [...objects.values(), ...desired].flatMap((o) => (o.unit ? [o.unit] : []));
   const runtime = await observer.unitRuntime([...new Set(runtimeUnits)].sort());
-  return { objects, foreignDropIns, runtime };
+  return { objects, foreignDropIns, runtime, unmanagedReferenced };
 }
