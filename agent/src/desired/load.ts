@@ -19,7 +19,7 @@ import type {
 } from "./model.js";
 import { compareNames, isIdentifier, sortedNames } from "./names.js";
 import { readUnitText } from "./unit-text.js";
-import { auditSymlinks, describe, type Entry, listDir, listFilesRecursive } from "./walk.js";
+import { describe, type Entry, type Listing, listDir, listFilesRecursive, scanRepository } from "./walk.js";
 
 const QUADLET_EXTENSIONS = [".container", ".volume", ".network", ".pod", ".kube", ".image", ".build"];
 const NATIVE_UNIT_EXTENSIONS = [".service", ".socket", ".timer", ".target", ".path", ".mount", ".automount"];
@@ -71,7 +71,7 @@ export async function loadDesiredState(
     });
   }
   const realRoot = realpathSync(absRoot);
-  auditSymlinks(realRoot);
+  const listing = scanRepository(realRoot);
 
   const servicesAbs = path.join(realRoot, "services");
   const hostsAbs = path.join(realRoot, "hosts");
@@ -85,7 +85,7 @@ export async function loadDesiredState(
       hint: "host names match ^[A-Za-z0-9][A-Za-z0-9._-]*$; pass --host or set CORE_OPS_HOST",
     });
   }
-  const hostDirs = listDir(hostsAbs, "hosts");
+  const hostDirs = listDir(hostsAbs, "hosts", listing);
   const hostRel = `hosts/${host}`;
   const hostDir = hostDirs.find((e) => e.name === host);
   if (hostDir?.kind !== "dir") {
@@ -101,7 +101,7 @@ export async function loadDesiredState(
   const hostFile = `${hostRel}/host.yaml`;
   let hostYaml: Entry | undefined;
   let overridesDir: Entry | undefined;
-  for (const entry of listDir(hostDir.abs, hostRel)) {
+  for (const entry of listDir(hostDir.abs, hostRel, listing)) {
     if (entry.name === "host.yaml" && entry.kind === "file") hostYaml = entry;
     else if (entry.name === "overrides" && entry.kind === "dir") overridesDir = entry;
     else throw unknownEntry(entry, HOST_DIR_HINT);
@@ -116,7 +116,7 @@ export async function loadDesiredState(
   const declaration = parseHostFile(readFileSync(hostYaml.abs, "utf8"), hostFile, host);
 
   const serviceDirs = new Map<string, Entry>();
-  for (const entry of listDir(servicesAbs, "services")) {
+  for (const entry of listDir(servicesAbs, "services", listing)) {
     if (entry.kind !== "dir") {
       throw layoutError(`'${entry.rel}' is not a service directory`, {
         code: "unknown_file_kind",
@@ -149,12 +149,12 @@ export async function loadDesiredState(
   const contents = new Map<string, ServiceContent>();
   for (const svc of sortedNames(declaration.services)) {
     const dir = serviceDirs.get(svc);
-    if (dir) contents.set(svc, readService(svc, dir));
+    if (dir) contents.set(svc, readService(svc, dir, listing));
   }
 
   const hostDropIns: RawDropIn[] = [];
   const hostConfigs: RawConfig[] = [];
-  if (overridesDir) readOverrides(overridesDir, hostDropIns, hostConfigs);
+  if (overridesDir) readOverrides(overridesDir, hostDropIns, hostConfigs, listing);
 
   // Units, with one source per destination across services.
   const units: BaseUnit[] = [];
@@ -229,13 +229,13 @@ export async function loadDesiredState(
   };
 }
 
-function readService(svc: string, dir: Entry): ServiceContent {
+function readService(svc: string, dir: Entry, listing: Listing): ServiceContent {
   const out: ServiceContent = { units: [], dropIns: [], configs: [], candidates: [] };
   const dropInDirs: Entry[] = [];
-  for (const entry of listDir(dir.abs, dir.rel)) {
+  for (const entry of listDir(dir.abs, dir.rel, listing)) {
     if (entry.kind === "other") throw unknownEntry(entry, SERVICE_KINDS_HINT);
     if (entry.kind === "dir" && entry.name === "config") {
-      out.configs.push(...readConfigTree(entry, "base"));
+      out.configs.push(...readConfigTree(entry, "base", listing));
     } else if (entry.kind === "dir" && entry.name.endsWith(".d")) {
       dropInDirs.push(entry);
     } else if (entry.kind === "file" && unitFamily(entry.name)) {
@@ -248,7 +248,7 @@ function readService(svc: string, dir: Entry): ServiceContent {
         text: readUnitText(entry),
       });
     } else if (entry.kind === "dir") {
-      for (const file of listFilesRecursive(entry.abs, entry.rel)) {
+      for (const file of listFilesRecursive(entry.abs, entry.rel, listing)) {
         if (file.kind !== "file") throw unknownEntry(file, SERVICE_KINDS_HINT);
         out.candidates.push({ service: svc, relPath: file.rel.slice(dir.rel.length + 1), entry: file });
       }
@@ -269,22 +269,23 @@ function readService(svc: string, dir: Entry): ServiceContent {
         },
       );
     }
-    out.dropIns.push(...readDropInDir(d, unit, "base"));
+    out.dropIns.push(...readDropInDir(d, unit, "base", listing));
   }
   return out;
 }
 
-function readOverrides(dir: Entry, dropIns: RawDropIn[], configs: RawConfig[]): void {
-  for (const entry of listDir(dir.abs, dir.rel)) {
-    if (entry.kind === "dir" && entry.name === "config") configs.push(...readConfigTree(entry, "host"));
+function readOverrides(dir: Entry, dropIns: RawDropIn[], configs: RawConfig[], listing: Listing): void {
+  for (const entry of listDir(dir.abs, dir.rel, listing)) {
+    if (entry.kind === "dir" && entry.name === "config")
+      configs.push(...readConfigTree(entry, "host", listing));
     else if (entry.kind === "dir" && entry.name.endsWith(".d"))
-      dropIns.push(...readDropInDir(entry, entry.name.slice(0, -2), "host"));
+      dropIns.push(...readDropInDir(entry, entry.name.slice(0, -2), "host", listing));
     else throw unknownEntry(entry, OVERRIDE_KINDS_HINT);
   }
 }
 
-function readDropInDir(dir: Entry, unit: string, layer: Layer): RawDropIn[] {
-  return listDir(dir.abs, dir.rel).map((entry) => {
+function readDropInDir(dir: Entry, unit: string, layer: Layer, listing: Listing): RawDropIn[] {
+  return listDir(dir.abs, dir.rel, listing).map((entry) => {
     if (entry.kind !== "file" || !entry.name.endsWith(".conf")) {
       throw layoutError(`drop-in '${entry.rel}' does not end in .conf`, {
         code: "dropin_not_conf",
@@ -303,8 +304,8 @@ function readDropInDir(dir: Entry, unit: string, layer: Layer): RawDropIn[] {
   });
 }
 
-function readConfigTree(dir: Entry, layer: Layer): RawConfig[] {
-  return listFilesRecursive(dir.abs, dir.rel).map((file) => {
+function readConfigTree(dir: Entry, layer: Layer, listing: Listing): RawConfig[] {
+  return listFilesRecursive(dir.abs, dir.rel, listing).map((file) => {
     if (file.kind !== "file") {
       throw layoutError(`'${file.rel}' is not a regular file`, {
         code: "unknown_file_kind",
