@@ -6,23 +6,16 @@
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { CoreOpsError, ExitCode, layoutError } from "../errors.js";
+import { NATIVE_UNIT_EXTENSIONS, QUADLET_EXTENSIONS, unitFamily } from "../units/quadlet.js";
+import { type CompanionCandidate, resolveCompanions } from "./companions.js";
 import { configTarget } from "./config-target.js";
 import { parseHostFile } from "./host-file.js";
 import { layerConfigs, layerDropIns, type RawConfig, type RawDropIn } from "./layering.js";
-import type {
-  DesiredCompanion,
-  DesiredSource,
-  DesiredState,
-  DesiredUnit,
-  Layer,
-  SourceRef,
-} from "./model.js";
+import type { DesiredSource, DesiredState, DesiredUnit, Layer, SourceRef } from "./model.js";
 import { compareNames, isIdentifier, sortedNames } from "./names.js";
+import { checkRuntimeNames, checkUnitFileName, effectiveUnits } from "./unit-checks.js";
 import { readUnitText } from "./unit-text.js";
 import { describe, type Entry, type Listing, listDir, listFilesRecursive, scanRepository } from "./walk.js";
-
-const QUADLET_EXTENSIONS = [".container", ".volume", ".network", ".pod", ".kube", ".image", ".build"];
-const NATIVE_UNIT_EXTENSIONS = [".service", ".socket", ".timer", ".target", ".path", ".mount", ".automount"];
 
 const SERVICE_KINDS_HINT =
   "a service directory may hold: Quadlet files (" +
@@ -40,13 +33,6 @@ interface BaseUnit {
   family: "quadlet" | "native";
   source: SourceRef;
   text: string;
-}
-
-interface CompanionCandidate {
-  service: string;
-  /** Relative to the service directory. */
-  relPath: string;
-  entry: Entry;
 }
 
 interface ServiceContent {
@@ -206,9 +192,13 @@ export async function loadDesiredState(
 
   const configs = layerConfigs(baseConfigs, hostConfigs, declaration.services);
 
+  const effective = effectiveUnits(desiredUnits);
+  checkRuntimeNames(desiredUnits, effective);
   const companions = resolveCompanions(
     desiredUnits,
+    effective,
     [...contents.values()].flatMap((c) => c.candidates),
+    SERVICE_KINDS_HINT,
   );
 
   return {
@@ -240,6 +230,7 @@ function readService(svc: string, dir: Entry, listing: Listing): ServiceContent 
       dropInDirs.push(entry);
     } else if (entry.kind === "file" && unitFamily(entry.name)) {
       const family = unitFamily(entry.name) ?? "native";
+      checkUnitFileName(entry.name, entry.rel);
       out.units.push({
         service: svc,
         fileName: entry.name,
@@ -321,32 +312,6 @@ function readConfigTree(dir: Entry, layer: Layer, listing: Listing): RawConfig[]
       mode: file.executable ? 0o755 : 0o644,
     };
   });
-}
-
-/**
- * Companion files: every non-unit file of a service must be referenced by one of its Quadlet files.
- * (References are read from the effective Quadlet units; see units/quadlet.ts.)
- */
-function resolveCompanions(_units: DesiredUnit[], candidates: CompanionCandidate[]): DesiredCompanion[] {
-  const stray = [...candidates].sort((a, b) => compareNames(a.entry.rel, b.entry.rel))[0];
-  if (stray) {
-    throw layoutError(
-      `stray file '${stray.entry.rel}': no Quadlet file of service '${stray.service}' references it`,
-      {
-        code: "stray_file",
-        file: stray.entry.rel,
-        hint: `${SERVICE_KINDS_HINT}; reference it from a Quadlet file or remove it`,
-      },
-    );
-  }
-  return [];
-}
-
-function unitFamily(name: string): "quadlet" | "native" | undefined {
-  const ext = path.posix.extname(name);
-  if (QUADLET_EXTENSIONS.includes(ext)) return "quadlet";
-  if (NATIVE_UNIT_EXTENSIONS.includes(ext)) return "native";
-  return undefined;
 }
 
 function requireDir(abs: string, rel: string, code: string, hint: string): void {
