@@ -195,3 +195,30 @@ describe("companion files", () => {
     );
   });
 });
+
+describe("rendered /etc files do not shadow files CoreOps writes itself", () => {
+  it("a config file at a unit's or drop-in's destination is a conflict", async () => {
+    const err = await failure(
+      files({ "services/web/config/etc/containers/systemd/web.container": "[Container]\nImage=x\n" }),
+    );
+    expect(err.code).toBe("destination_conflict");
+    expect(err.message).toBe(
+      "two sources for /etc/containers/systemd/web.container: 'services/web/config/etc/containers/systemd/web.container' and 'services/web/web.container'",
+    );
+    const dropIn = await failure(
+      files({
+        "services/web/web.container.d/10-a.conf": "[Container]\n",
+        "services/web/config/etc/containers/systemd/web.container.d/10-a.conf": "[Container]\n",
+      }),
+    );
+    expect(dropIn.code).toBe("destination_conflict");
+    expect(dropIn.related).toEqual(["services/web/web.container.d/10-a.conf"]);
+  });
+
+  it("other files under /etc/systemd/system are allowed", async () => {
+    const state = await load(
+      files({ "services/web/config/etc/systemd/system/zincati.service.d/10-x.conf": "x\n" }),
+    );
+    expect(state.configs.map((c) => c.target)).toEqual(["/etc/systemd/system/zincati.service.d/10-x.conf"]);
+  });
+});
