@@ -14,7 +14,7 @@
 import { posix } from "node:path";
 import { canonicalUnitText } from "../units/canonical.js";
 import { applyDropIns } from "../units/dropins.js";
-import { effectiveValues, lastValue, parseUnitFile, type UnitEntry, type UnitFile } from "../units/parse.js";
+import { lastValue, parseUnitFile, type UnitEntry, type UnitFile } from "../units/parse.js";
 import { runtimeUnitName } from "../units/quadlet.js";
 import { type DependencyRef, dependencyRefs } from "./dependency-refs.js";
 import { sha256 } from "./digest.js";
@@ -156,7 +156,7 @@ export function normalizeUnit(input: UnitInput): NormalizedObject {
         where: w.where ?? "",
         what: lastValue(merged, "Mount", "What") ?? null,
         type,
-        options: normalizeMountOptions(effectiveValues(merged, "Mount", "Options")),
+        options: normalizeMountOptions([lastValue(merged, "Mount", "Options") ?? ""]),
         createMountpoint: x.createMountpoint,
         networkBacked: isNetworkFilesystem(type),
       };
