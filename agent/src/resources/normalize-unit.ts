@@ -20,7 +20,7 @@ import { type DependencyRef, dependencyRefs } from "./dependency-refs.js";
 import { sha256 } from "./digest.js";
 import { extensionOf, unitDisplayId, unitKind } from "./identity.js";
 import type { MountInfo, NormalizedObject, ObjectFile } from "./managed-object.js";
-import { stripManagedMarker } from "./marker.js";
+import { managedText, stripManagedMarker } from "./marker.js";
 import {
   checkWhere,
   isNetworkFilesystem,
@@ -43,8 +43,15 @@ export interface UnitInput {
   strict: boolean;
 }
 
+const textCache = new WeakMap<ObjectFile, string>();
+
 function text(file: ObjectFile): string {
-  return stripManagedMarker(file.bytes).toString("utf8");
+  let t = textCache.get(file);
+  if (t === undefined) {
+    t = managedText(file.bytes);
+    textCache.set(file, t);
+  }
+  return t;
 }
 
 function errorFileOf(file: ObjectFile): string {
