@@ -38,4 +38,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv);
+// No top-level await: the single-file binary bundles this module as CommonJS (scripts/build-binary.mjs).
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});
