@@ -19,7 +19,7 @@ class RecordingSystemd implements Systemd {
   readonly mode = "host" as const;
   calls: string[] = [];
   /** Scripted unit states: a function of the unit and how many times `show` was called. */
-  states: (unit: string, showCount: number) => Record<string, string> = () => ({
+  states: (unit: string, showCount: number) => Record<string, string | undefined> = () => ({
     LoadState: "loaded",
     ActiveState: "active",
     SubState: "running",
@@ -33,7 +33,11 @@ class RecordingSystemd implements Systemd {
   async show(units: readonly string[], props: readonly string[]): Promise<UnitProperties[]> {
     this.shows += 1;
     this.calls.push(`show ${props.join(",")} ${units.join(" ")}`);
-    return units.map((u) => this.states(u, this.shows));
+    return units.map((u) => {
+      const rec: Record<string, string> = {};
+      for (const [k, v] of Object.entries(this.states(u, this.shows))) if (v !== undefined) rec[k] = v;
+      return rec;
+    });
   }
   async start(unit: string) {
     this.calls.push(`start ${unit}`);
