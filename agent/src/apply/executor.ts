@@ -76,6 +76,8 @@ export class Executor {
   private readonly failures = new Map<string, ObjectFailure>();
   private readonly blocked = new Set<string>();
   private attempt = 1;
+  /** Units started or restarted in the current attempt (a unit is activated once per pass). */
+  private activated = new Set<string>();
   private phase: ApplyEvent["phase"] = "execution";
   private mutated = false;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -429,7 +431,8 @@ export class Executor {
 
   private async activate(o: ApplyObject, how: "start" | "restart"): Promise<void> {
     const unit = this.activationUnit(o);
-    if (!unit) return;
+    if (!unit || this.activated.has(unit)) return;
+    this.activated.add(unit);
     try {
       if (how === "start") await this.ports.systemd.start(unit);
       else await this.ports.systemd.restart(unit);
@@ -494,6 +497,7 @@ export class Executor {
       // Retry: bring the failing objects up again (restart covers failed and inactive units).
       this.attempt += 1;
       this.phase = "execution";
+      this.activated = new Set();
       const failing = new Set(failures.map((f) => f.object));
       for (const id of failing) this.failures.delete(id);
       for (const o of keeps) {
