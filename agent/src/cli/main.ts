@@ -2,6 +2,8 @@
 import { Command } from "commander";
 import { CoreOpsError, ExitCode } from "../errors.js";
 import { buildInfo, formatIdentity } from "../identity.js";
+import { register as registerAgent } from "./agent.js";
+import { register as registerApply } from "./apply.js";
 import { takeRequestedExitCode } from "./exit-code.js";
 import { register as registerExplain } from "./explain.js";
 import { register as registerInit } from "./init.js";
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
   registerPlan(program);
   registerExplain(program);
   registerStatus(program);
+  registerApply(program);
+  registerAgent(program);
   return program;
 }
 
