@@ -18,7 +18,7 @@ import { rfc3339, type Status, writeStatusAtomic } from "../state/status.js";
 import { VIEW_SCHEMA_VERSION } from "../views/common.js";
 import type { PhaseEvent, ResultEntry, ResultView } from "../views/result-view.js";
 import { DEFAULT_RETRY_BUDGET } from "./convergence.js";
-import { type ExecutorPorts, executePlan } from "./executor.js";
+import { type ExecutorPorts, executePlan, massDeleteRefusal } from "./executor.js";
 import { applyObjectsFromPlan } from "./from-plan.js";
 import type { ApplyEvent, ExecutionResult, Operation } from "./model.js";
 
@@ -43,6 +43,8 @@ export interface ApplyRunRequest {
   now?: () => Date;
   onEvent?: (e: ApplyEvent) => void;
   onPhase?: (p: PhaseEvent) => void;
+  /** systemctl invocations made so far by the ports (reported in the result). */
+  systemctlCalls?: () => number;
 }
 
 export interface ApplyRunResult {
@@ -141,6 +143,15 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
   phase("graph_construction", "completed");
   phase("planning", "completed");
   const objects = applyObjectsFromPlan(plan);
+  // Refusals come before anything is recorded or touched.
+  const refusal = req.allowMassDelete ? null : massDeleteRefusal(objects);
+  if (refusal)
+    throw new CoreOpsError(`refusing to apply: ${refusal}`, {
+      code: "mass_delete_refused",
+      file: req.desired.hostFile,
+      field: "services",
+      hint: "check --host and the host's services list; pass --allow-mass-delete if this is intended",
+    });
 
   const startedAt = rfc3339(now());
   const prev = req.status;
@@ -288,6 +299,7 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
       (x) => (x.final_state === "succeeded" || x.final_state === "no_op") && !mutated(x),
     ).length,
     writes: exec.events.filter((ev) => ev.state === "succeeded" && MUTATING.has(ev.operation)).length,
+    systemctl_calls: req.systemctlCalls?.() ?? 0,
     message: "",
   };
   const tolerated = plan.view.summary.runtime_variance_count > 0;

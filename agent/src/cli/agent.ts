@@ -5,6 +5,7 @@
  * Uninitialized or held → says why and exits 0. Prints exactly one JSON summary line on stdout (the
  * journal); human diagnostics go to stderr.
  */
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { controllerBlock, runApply } from "../apply/run-apply.js";
 import { fetchRef } from "../desired/git-source.js";
@@ -187,15 +188,17 @@ export async function agentCommand(
         log(summary.reason);
         return emit(0);
       }
-      const root = opts.root ?? null;
+      const root = opts.root !== undefined ? resolve(opts.root) : null;
+      const ports = createApplyPorts(root, source.dirs.unitDir);
       const result = await runApply({
+        systemctlCalls: ports.systemctlCalls,
         desired: source.desired,
         dirs: source.dirs,
         observer: source.observer,
         stateMode: "tracked",
         status: source.status,
         stateFile,
-        ports: createApplyPorts(root, source.dirs.unitDir),
+        ports,
         noReload: opts.reload === false,
         allowMassDelete: false,
         rollback: null,

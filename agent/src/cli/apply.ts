@@ -138,6 +138,7 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
       const ports = createApplyPorts(root, source.dirs.unitDir);
       const live = !opts.json && opts.verbose;
       const result = await runApply({
+        systemctlCalls: ports.systemctlCalls,
         desired: source.desired,
         dirs: source.dirs,
         observer: source.observer,

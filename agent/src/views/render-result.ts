@@ -72,7 +72,9 @@ export function renderResult(view: ResultView, opts: { verbose?: boolean } = {})
   if (s.failed_count) parts.push(`${s.failed_count} failed`);
   if (s.blocked_count) parts.push(`${s.blocked_count} blocked`);
   if (s.skipped_count) parts.push(`${s.skipped_count} skipped`);
-  out.push(`Summary: ${parts.join(", ")}; ${s.writes} host operation${s.writes === 1 ? "" : "s"}`);
+  out.push(
+    `Summary: ${parts.join(", ")}; ${s.writes} host operation${s.writes === 1 ? "" : "s"}, ${s.systemctl_calls} systemctl call${s.systemctl_calls === 1 ? "" : "s"}`,
+  );
   const c = view.convergence;
   out.push(
     `Convergence: ${c.status} after ${c.attempt_count} attempt${c.attempt_count === 1 ? "" : "s"} (${c.basis === "files" ? "file-level, offline root" : "runtime"})`,

@@ -67,6 +67,8 @@ export const ResultViewSchema = z.object({
     unchanged_count: z.number().int().nonnegative(),
     /** Files written or removed and systemctl calls that changed something, as executed. */
     writes: z.number().int().nonnegative(),
+    /** systemctl invocations of this run (always 0 with --root). */
+    systemctl_calls: z.number().int().nonnegative(),
     message: z.string(),
   }),
   convergence: ConvergenceSchema,
