@@ -18,6 +18,7 @@
  * re-read and compared (DESIGN §3 "Offline root").
  */
 import { CoreOpsError } from "../errors.js";
+import { isCoreOpsTempFile } from "../state/atomic-file.js";
 import { classifyAttempts, failureSignature } from "./convergence.js";
 import type {
   ApplyEvent,
@@ -165,6 +166,10 @@ export class Executor {
     // 2. Stop what leaves, dependents first (reverse order), before any file changes.
     for (const o of deletes) await this.stopForRemoval(o);
 
+    // Debris of writes interrupted by a crash (temp files next to their targets) goes first; the lock
+    // guarantees no other run is writing.
+    this.removeDebris();
+
     // 3. Writes in plan order, then removals.
     const changedObjects = new Set<string>();
     let unitFilesChanged = false;
@@ -216,6 +221,26 @@ export class Executor {
 
     // 6. Verify, retry.
     return this.verifyLoop(keeps);
+  }
+
+  private removeDebris(): void {
+    const dirs = new Set<string>();
+    for (const o of this.objects) {
+      for (const f of o.files) dirs.add(f.path.slice(0, f.path.lastIndexOf("/")) || "/");
+      for (const p of o.removePaths) dirs.add(p.slice(0, p.lastIndexOf("/")) || "/");
+    }
+    for (const dir of [...dirs].sort()) {
+      for (const name of this.ports.fs.list(dir)) {
+        if (!isCoreOpsTempFile(name)) continue;
+        const path = `${dir === "/" ? "" : dir}/${name}`;
+        try {
+          if (this.ports.fs.remove(path))
+            this.record(null, "remove", path, "succeeded", "debris of an interrupted write");
+        } catch (err) {
+          this.record(null, "remove", path, "failed", errText(err));
+        }
+      }
+    }
   }
 
   private async stopForRemoval(o: ApplyObject): Promise<void> {

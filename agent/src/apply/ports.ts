@@ -68,6 +68,8 @@ export interface HostFs {
   /** Removes an empty directory; false when absent or not empty. */
   removeEmptyDir(path: string): boolean;
   mkdirp(path: string, mode: number): boolean;
+  /** Entry names of a directory, sorted; [] when it does not exist. */
+  list(path: string): string[];
   symlink(target: string, path: string): void;
   /** Text of /proc/self/mountinfo (CORE_OPS_MOUNTINFO_PATH is the test seam), "" when unavailable. */
   mountinfo(): string;

@@ -5,6 +5,7 @@
 import {
   lstatSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   readlinkSync,
   rmdirSync,
@@ -98,6 +99,14 @@ export class NodeHostFs implements HostFs {
     mkdirSync(this.resolve(path), { recursive: true, mode });
     this.writes += 1;
     return true;
+  }
+
+  list(path: string): string[] {
+    try {
+      return readdirSync(this.resolve(path)).sort();
+    } catch {
+      return [];
+    }
   }
 
   symlink(target: string, path: string): void {

@@ -53,9 +53,9 @@ export class Fixture {
     return git(this.repo, ["rev-parse", "HEAD"]);
   }
 
-  /** Moves branch `main` to a tag (what a release manager does). */
+  /** Moves branch `main` to a tag (what a release manager does; the working tree is not touched). */
   moveMain(tag: string): void {
-    git(this.repo, ["branch", "-f", "main", tag]);
+    git(this.repo, ["update-ref", "refs/heads/main", git(this.repo, ["rev-parse", `${tag}^{commit}`])]);
   }
 
   args(extra: string[] = []): string[] {
