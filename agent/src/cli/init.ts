@@ -1,6 +1,5 @@
 /** `core-ops init <repo-or-path> <ref>`: start tracking a repository and ref (persisted in status.json). */
 import type { Command } from "commander";
-import { fetchRef } from "../desired/git-source.js";
 import { CoreOpsError } from "../errors.js";
 import { buildInfo } from "../identity.js";
 import {
@@ -54,6 +53,7 @@ export function register(program: Command): void {
           file: stateFile,
           hint: `recover with: core-ops init ${repository} ${ref} --force  (starts a fresh state; the last-applied inventory is lost)`,
         });
+      const { fetchRef } = await import("../desired/git-source.js");
       const checkout = await fetchRef(repository, ref);
       await checkout.cleanup();
       const previous = existing.kind === "ok" ? existing.status : null;

@@ -3,11 +3,12 @@
  * host identity, desired-state source (stateless directory or the tracked repository from status.json),
  * managed directories, offline root, state file, and the `HostObserver`.
  */
+
+import { execFile } from "node:child_process";
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
+import { promisify } from "node:util";
 import type { Command } from "commander";
-import { execa } from "execa";
-import { fetchRef } from "../desired/git-source.js";
 import { resolveHost } from "../desired/host-identity.js";
 import { loadDesiredState } from "../desired/load.js";
 import type { DesiredState } from "../desired/model.js";
@@ -56,14 +57,27 @@ function absoluteDir(flag: string, dir: string): string {
   return dir.replace(/\/+$/, "") || "/";
 }
 
+const execFileAsync = promisify(execFile);
+
+async function gitOut(dir: string, args: string[]): Promise<string | null> {
+  try {
+    const { stdout } = await execFileAsync("git", ["-C", dir, ...args], { encoding: "utf8" });
+    return stdout.trim();
+  } catch {
+    return null;
+  }
+}
+
 /** Revision of a directory that is the top level of a clean git checkout, else null. */
 async function directoryRevision(dir: string): Promise<string | null> {
-  const top = await execa("git", ["-C", dir, "rev-parse", "--show-toplevel"], { reject: false });
-  if (top.exitCode !== 0 || realpathSync(top.stdout.trim()) !== realpathSync(dir)) return null;
-  const head = await execa("git", ["-C", dir, "rev-parse", "HEAD"], { reject: false });
-  const dirty = await execa("git", ["-C", dir, "status", "--porcelain"], { reject: false });
-  if (head.exitCode !== 0 || dirty.exitCode !== 0 || dirty.stdout.trim() !== "") return null;
-  return head.stdout.trim();
+  const top = await gitOut(dir, ["rev-parse", "--show-toplevel"]);
+  if (top === null || realpathSync(top) !== realpathSync(dir)) return null;
+  const [head, dirty] = await Promise.all([
+    gitOut(dir, ["rev-parse", "HEAD"]),
+    gitOut(dir, ["status", "--porcelain"]),
+  ]);
+  if (head === null || dirty === null || dirty !== "") return null;
+  return head;
 }
 
 export async function readTrackedStatus(stateFile: string): Promise<Status | null> {
@@ -132,6 +146,7 @@ export async function resolveSource(
         `nothing applied yet: explaining the tip of ${tracking.requested_ref} instead of a deployed revision`,
       );
   }
+  const { fetchRef } = await import("../desired/git-source.js");
   const checkout = await fetchRef(tracking.repository, ref);
   let cleaned = false;
   const cleanup = async () => {

@@ -20,6 +20,17 @@ export interface Blocker {
   via: string;
 }
 
+function lowerBound(sorted: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as string) < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 const ORDERING_ONLY = new Set(["After=", "Wants="]);
 
 export function buildGraph(
@@ -77,8 +88,13 @@ export function buildGraph(
         case "file": {
           if (ref.prefix) {
             const prefix = ref.path.endsWith("/") ? ref.path : `${ref.path}/`;
-            for (const p of sortedPaths) {
-              if (p === ref.path || p.startsWith(prefix)) add(byPath.get(p) as string, o.id, ref.via);
+            const exact = byPath.get(ref.path);
+            if (exact) add(exact, o.id, ref.via);
+            // Sorted paths: everything under `prefix` is one contiguous run starting at its lower bound.
+            for (let i = lowerBound(sortedPaths, prefix); i < sortedPaths.length; i++) {
+              const p = sortedPaths[i] as string;
+              if (!p.startsWith(prefix)) break;
+              add(byPath.get(p) as string, o.id, ref.via);
             }
           } else {
             const target = byPath.get(ref.path);

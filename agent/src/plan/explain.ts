@@ -60,7 +60,18 @@ export function explainObject(plan: Plan, query: string): ExplainView {
   const p = findPlannedObject(plan, query);
   const e = p.entry;
   const byId = new Map(plan.objects.map((o) => [o.entry.object.display_id, o.entry]));
-  const context: DependencyContext[] = e.dependencies.map((d) => {
+  const grouped = new Map<
+    string,
+    { relation: DependencyContext["relation"]; object: string; via: string[] }
+  >();
+  for (const d of e.dependencies) {
+    const key = `${d.relation}\u0000${d.object}`;
+    const g = grouped.get(key);
+    if (g) g.via.push(d.via);
+    else grouped.set(key, { relation: d.relation, object: d.object, via: [d.via] });
+  }
+  const context: DependencyContext[] = [...grouped.values()].map((g) => {
+    const d = { relation: g.relation, object: g.object, via: g.via.join(" ") };
     const other = byId.get(d.object);
     const state = other ? other.action : "absent";
     const reason =

@@ -6,7 +6,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { open, readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { execa } from "execa";
 import type { HostObserver, ObservedFile, SystemdAvailability, UnitRuntime } from "./host-observer.js";
 import { parseSystemctlShow } from "./systemctl-show.js";
 
@@ -113,6 +112,8 @@ export function createHostObserver(opts: HostObserverOptions): HostObserver {
     async unitRuntime(units: readonly string[]): Promise<Map<string, UnitRuntime>> {
       if (!systemd.running || units.length === 0) return new Map();
       const sorted = [...new Set(units)].sort();
+      // Loaded on demand: execa costs ~90 ms of start-up, and offline/no-systemd runs never need it.
+      const { execa } = await import("execa");
       const result = await execa(
         "systemctl",
         ["show", "--property=Id,LoadState,ActiveState,SubState,UnitFileState", "--", ...sorted],

@@ -51,6 +51,41 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => 
   return out;
 }
 
+/**
+ * Directory listings memoized per run: a file is only stat'ed/read when its parent listing names it, so
+ * planning thousands of objects against a sparse host costs one readdir per directory, not a failed
+ * syscall per file.
+ */
+class DirCache {
+  private readonly listings = new Map<string, Promise<Map<string, { isDir: boolean; isFile: boolean }>>>();
+  constructor(private readonly observer: HostObserver) {}
+
+  list(dir: string): Promise<Map<string, { isDir: boolean; isFile: boolean }>> {
+    const key = posix.normalize(dir);
+    let p = this.listings.get(key);
+    if (!p) {
+      p = this.load(key);
+      this.listings.set(key, p);
+    }
+    return p;
+  }
+
+  private async load(dir: string): Promise<Map<string, { isDir: boolean; isFile: boolean }>> {
+    if (dir !== "/") {
+      const parent = await this.list(posix.dirname(dir));
+      const self = parent.get(posix.basename(dir));
+      // Absent, or a plain file: nothing below. Symlinks (neither dir nor file here) are listed for real.
+      if (!self || self.isFile) return new Map();
+    }
+    const entries = await this.observer.listDir(dir);
+    return new Map(entries.map((e) => [e.name, { isDir: e.isDir, isFile: e.isFile }]));
+  }
+
+  async mayExist(path: string): Promise<boolean> {
+    return (await this.list(posix.dirname(path))).has(posix.basename(path));
+  }
+}
+
 async function marked(observer: HostObserver, path: string): Promise<boolean> {
   const head = await observer.readHead(path, MARKER_HEAD);
   return head !== null && hasManagedMarker(head);
@@ -147,20 +182,22 @@ export async function observeHost(
   await scanCompanions(observer, dirs.quadletDir, 3, companions);
   for (const p of companions) if (!files.has(p)) files.set(p, "companion");
 
+  const cache = new DirCache(observer);
   const objects = new Map<string, NormalizedObject>();
   const foreignDropIns = new Map<string, string[]>();
   const unitList = [...units.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
   const unitResults = await mapLimit(unitList, 64, async ([id, c]) => {
     const dir = c.family === "quadlet" ? dirs.quadletDir : dirs.unitDir;
     const unitPath = posix.join(dir, c.fileName);
-    const raw = await observer.readFile(unitPath);
+    const raw = (await cache.mayExist(unitPath)) ? await observer.readFile(unitPath) : null;
     const unitFile = raw
       ? toObjectFile(raw, "unit", hasManagedMarker(raw.bytes) || inventoryPaths.has(unitPath))
       : null;
     const dropInDir = posix.join(dir, `${c.fileName}.d`);
     const dropIns: ObjectFile[] = [];
     const foreign: string[] = [];
-    for (const e of await observer.listDir(dropInDir)) {
+    const dropInEntries = (await cache.mayExist(dropInDir)) ? await observer.listDir(dropInDir) : [];
+    for (const e of dropInEntries) {
       if (!e.isFile || !e.name.endsWith(".conf")) continue;
       const p = posix.join(dropInDir, e.name);
       const f = await observer.readFile(p);
@@ -185,6 +222,7 @@ export async function observeHost(
   }
   const fileList = [...files.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
   const fileResults = await mapLimit(fileList, 64, async ([path, role]) => {
+    if (!(await cache.mayExist(path))) return null;
     const f = await observer.readFile(path);
     if (!f) return null;
     const owned = inventoryPaths.has(path) || (role === "companion" && hasManagedMarker(f.bytes));
@@ -199,7 +237,8 @@ export async function observeHost(
   for (const fileName of [...referenced].sort()) {
     const id = unitDisplayId(fileName);
     if (desiredIds.has(id)) continue;
-    if (objects.has(id) || (await observer.readHead(posix.join(dirs.quadletDir, fileName), 1)) !== null)
+    const path = posix.join(dirs.quadletDir, fileName);
+    if (objects.has(id) || ((await cache.mayExist(path)) && (await observer.readHead(path, 1)) !== null))
       unmanagedReferenced.add(id);
   }
 

@@ -31,6 +31,15 @@ export function stripManagedMarker(bytes: Buffer): Buffer {
   return nl < 0 ? Buffer.alloc(0) : bytes.subarray(nl + 1);
 }
 
+/** The text of a managed file without its marker line. */
+export function managedText(bytes: Buffer): string {
+  const s = bytes.toString("utf8");
+  if (s.startsWith(MARKER_LINE)) return s.slice(MARKER_LINE.length);
+  if (!hasManagedMarker(s)) return s;
+  const nl = s.indexOf("\n");
+  return nl < 0 ? "" : s.slice(nl + 1);
+}
+
 /** Whether bytes are UTF-8 text without NUL (binary companions cannot carry a comment line). */
 export function isText(bytes: Buffer): boolean {
   if (bytes.includes(0)) return false;

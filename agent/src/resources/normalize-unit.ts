@@ -14,13 +14,13 @@
 import { posix } from "node:path";
 import { canonicalUnitText } from "../units/canonical.js";
 import { applyDropIns } from "../units/dropins.js";
-import { effectiveValues, lastValue, parseUnitFile, type UnitEntry, type UnitFile } from "../units/parse.js";
+import { lastValue, parseUnitFile, type UnitEntry, type UnitFile } from "../units/parse.js";
 import { runtimeUnitName } from "../units/quadlet.js";
 import { type DependencyRef, dependencyRefs } from "./dependency-refs.js";
 import { sha256 } from "./digest.js";
 import { extensionOf, unitDisplayId, unitKind } from "./identity.js";
 import type { MountInfo, NormalizedObject, ObjectFile } from "./managed-object.js";
-import { stripManagedMarker } from "./marker.js";
+import { managedText, stripManagedMarker } from "./marker.js";
 import {
   checkWhere,
   isNetworkFilesystem,
@@ -43,8 +43,15 @@ export interface UnitInput {
   strict: boolean;
 }
 
+const textCache = new WeakMap<ObjectFile, string>();
+
 function text(file: ObjectFile): string {
-  return stripManagedMarker(file.bytes).toString("utf8");
+  let t = textCache.get(file);
+  if (t === undefined) {
+    t = managedText(file.bytes);
+    textCache.set(file, t);
+  }
+  return t;
 }
 
 function errorFileOf(file: ObjectFile): string {
@@ -156,7 +163,7 @@ export function normalizeUnit(input: UnitInput): NormalizedObject {
         where: w.where ?? "",
         what: lastValue(merged, "Mount", "What") ?? null,
         type,
-        options: normalizeMountOptions(effectiveValues(merged, "Mount", "Options")),
+        options: normalizeMountOptions([lastValue(merged, "Mount", "Options") ?? ""]),
         createMountpoint: x.createMountpoint,
         networkBacked: isNetworkFilesystem(type),
       };

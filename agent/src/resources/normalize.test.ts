@@ -280,3 +280,25 @@ describe("rendered artifacts", () => {
     expect(marked.digest).toBe(plain.digest);
   });
 });
+
+describe("mount drop-ins", () => {
+  it("takes the last Options= (single-valued), as systemd does", () => {
+    const o = normalizeUnit({
+      fileName: "var-lib-immich-media.mount",
+      family: "native",
+      dir: DIRS.unitDir,
+      unitFile: file("/etc/systemd/system/var-lib-immich-media.mount", NFS),
+      dropIns: [
+        file(
+          "/etc/systemd/system/var-lib-immich-media.mount.d/50.conf",
+          "[Mount]\nOptions=rw,nfsvers=4.2\n",
+          {
+            role: "dropin",
+          },
+        ),
+      ],
+      strict: true,
+    });
+    expect(o.mount?.options).toEqual(["rw", "nfsvers=4.2"]);
+  });
+});
