@@ -24,6 +24,7 @@ describe("path rules", () => {
     ["agent/src/state/status.ts", "modified", "contract_surface", "minor"],
     ["harness/scenario.schema.json", "modified", "contract_surface", "minor"],
     ["agent/src/errors.ts", "modified", "contract_surface", "minor"],
+    ["harness/src/release/result.ts", "modified", "contract_surface", "minor"],
     ["scenarios/convergence.yaml", "added", "accepted_scenario_patch_floor", "patch"],
     ["scenarios/convergence.yaml", "deleted", "accepted_scenario_patch_floor", "patch"],
     ["repos/layered-demo/v1/hosts/demo-uat/host.yaml", "modified", "repository_fixture_patch_floor", "patch"],

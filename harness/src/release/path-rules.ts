@@ -50,8 +50,9 @@ export interface RuleContext {
 export const MANIFESTS = ["package.json", "agent/package.json", "harness/package.json", "package-lock.json"];
 
 /**
- * Contract surfaces (DESIGN §3, §4): JSON view models, the status.json schema, the scenario schema and the
- * exit codes. Any change is at least minor; a deletion or rename is major. The fragment must say `major` when a
+ * Contract surfaces (DESIGN §3, §4): JSON view models, the status.json schema, the scenario schema, the exit
+ * codes and core-ops-release's own result JSON. Add a path here when a new machine-readable contract lands.
+ * Any change is at least minor; a deletion or rename is major. The fragment must say `major` when a
  * modification changes or removes a field.
  */
 export const CONTRACT_SURFACES: readonly RegExp[] = [
@@ -59,6 +60,7 @@ export const CONTRACT_SURFACES: readonly RegExp[] = [
   /^agent\/src\/state\/status\.ts$/,
   /^harness\/scenario\.schema\.json$/,
   /^agent\/src\/errors\.ts$/,
+  /^harness\/src\/release\/result\.ts$/,
 ];
 
 const under = (...dirs: string[]) => {
