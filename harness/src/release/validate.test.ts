@@ -151,6 +151,18 @@ describe("validate on a real git repository", () => {
     ]);
   });
 
+  it("a fragment in an otherwise exempt change set still needs its version bump", async () => {
+    repo = await TestRepo.create();
+    await repo.write("docs/guide.md", "# Guide\n\nMore.\n");
+    await repo.write("changes/0002-docs.md", fragment("0002-docs", "patch"));
+    const r = await repo.validate();
+    expect(r.effective_classification).toBe("exempt");
+    expect(r.missing_artifacts).toEqual([]);
+    expect(r.mismatch_reasons).toEqual([
+      "package.json: version 0.1.0 is unchanged, but the highest declared release intent is patch; expected at least 0.1.1",
+    ]);
+  });
+
   it("while the major version is 0, a major intent is satisfied by a minor bump", async () => {
     repo = await TestRepo.create("0.3.1");
     await repo.remove("agent/src/apply.ts");

@@ -140,9 +140,12 @@ export function validateChangeSet(input: ValidationInput): ValidationResult {
         : `the change set requires ${effectiveBump}`;
     const zeroNote =
       before.major === 0 && required === "major" ? " (while the major version is 0, a minor bump)" : "";
+    const what =
+      versionBump === "none"
+        ? `version ${rootBefore} is unchanged`
+        : `version ${rootBefore} → ${rootAfter} is a ${versionBump} bump`;
     reasons.push(
-      `package.json: version ${rootBefore} → ${rootAfter} is a ${versionBump} bump, but ${why}; ` +
-        `expected at least ${nextVersion(before, required)}${zeroNote}`,
+      `package.json: ${what}, but ${why}; expected at least ${nextVersion(before, required)}${zeroNote}`,
     );
   }
 
