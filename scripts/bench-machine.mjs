@@ -2,7 +2,7 @@
 // Boot figures for the machine layer (issue #3): start → readiness, start → SSH, teardown, for one guest
 // at a time (never in parallel from here). Usage:
 //   node scripts/bench-machine.mjs [--runs N] [--memory MiB] [--vcpus N] [--cpu MODEL] [--cmdline "extra args"]
-//     [--label text] [--analyze]
+//     [--label text] [--analyze] [--static-ip]
 // Prints one JSON line per run and a summary line; --analyze adds `systemd-analyze` of each boot.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,11 +19,17 @@ const { values } = parseArgs({
     cmdline: { type: "string" },
     label: { type: "string", default: "" },
     analyze: { type: "boolean", default: false },
+    "static-ip": { type: "boolean", default: false },
   },
 });
 
 const log = (line) => process.stderr.write(`${line}\n`);
-const hypervisor = await openHypervisor({ log, extraCmdline: values.cmdline, tcgCpuModel: values.cpu });
+const hypervisor = await openHypervisor({
+  log,
+  extraCmdline: values.cmdline,
+  tcgCpuModel: values.cpu,
+  staticUserAddress: values["static-ip"],
+});
 const results = [];
 for (let i = 0; i < Number(values.runs); i++) {
   const runDir = mkdtempSync(join(tmpdir(), "bench-machine-"));

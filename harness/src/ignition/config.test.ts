@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { GUEST_DELIVERY_DIR } from "../machine.js";
-import { buildIgnitionConfig, IGNITION_SPEC_VERSION, renderIgnitionConfig } from "./config.js";
+import {
+  buildIgnitionConfig,
+  IGNITION_SPEC_VERSION,
+  renderIgnitionConfig,
+  STATIC_USER_NETWORK_PATH,
+} from "./config.js";
 import { deliveryMountUnitName, escapeSystemdPath } from "./delivery-mount.js";
 import { READY_UNIT_NAME } from "./readiness-unit.js";
 import { generateRunSecrets } from "./run-secrets.js";
@@ -67,6 +72,16 @@ describe("buildIgnitionConfig", () => {
     expect(mount?.contents).toMatch(/^Options=ro,/m);
     const without = buildIgnitionConfig({ ...inputs, deliveryMount: false }).systemd.units.map((u) => u.name);
     expect(without).toEqual([READY_UNIT_NAME]);
+  });
+
+  it("configures QEMU's user-network address statically only when asked", () => {
+    const paths = (staticUserAddress: boolean) =>
+      buildIgnitionConfig({ ...inputs, staticUserAddress }).storage.files.map((f) => f.path);
+    expect(paths(false)).not.toContain(STATIC_USER_NETWORK_PATH);
+    const file = buildIgnitionConfig({ ...inputs, staticUserAddress: true }).storage.files.find(
+      (f) => f.path === STATIC_USER_NETWORK_PATH,
+    );
+    expect(decode(file?.contents.source ?? "")).toContain("Address=10.0.2.15/24\nDHCP=no");
   });
 
   it("rejects run ids that are unsafe in a shell or domain name", () => {

@@ -41,6 +41,27 @@ export interface IgnitionInputs {
   hostKey: { privateKey: string; publicKey: string };
   /** Mount the read-only delivery disk (only when the machine has deliveries). */
   deliveryMount: boolean;
+  /**
+   * QEMU user networking always hands out 10.0.2.15/24: configure it statically instead of waiting for
+   * DHCP (user-restricted network mode only).
+   */
+  staticUserAddress?: boolean;
+}
+
+/** The address QEMU's user-mode network gives the (first) guest NIC. */
+export const USER_NETWORK_GUEST_ADDRESS = "10.0.2.15/24";
+export const STATIC_USER_NETWORK_PATH = "/etc/systemd/network/10-core-ops-verify-usernet.network";
+
+export function staticUserNetworkFile(): string {
+  return `[Match]
+Name=eth* en*
+
+[Network]
+Address=${USER_NETWORK_GUEST_ADDRESS}
+DHCP=no
+LinkLocalAddressing=no
+IPv6AcceptRA=no
+`;
 }
 
 /** `data:` URL with base64 payload: byte-exact, and one encoded form for redaction to find. */
@@ -77,6 +98,9 @@ export function buildIgnitionConfig(inputs: IgnitionInputs): IgnitionConfig {
           `${inputs.sshUser} ALL=(ALL) NOPASSWD: ALL\n`,
         ),
         file(READY_SCRIPT_PATH, 0o755, readinessScript(inputs.runId, inputs.token)),
+        ...(inputs.staticUserAddress === true
+          ? [file(STATIC_USER_NETWORK_PATH, 0o644, staticUserNetworkFile())]
+          : []),
       ],
     },
     systemd: { units },

@@ -40,6 +40,10 @@ describe("generated Ignition configs pass ignition-validate", () => {
   for (const [label, variant] of [
     ["local image (sudo), with delivery disk", { adminGroup: "sudo" as const, deliveryMount: true }],
     ["local image (sudo), without deliveries", { adminGroup: "sudo" as const, deliveryMount: false }],
+    [
+      "local image (sudo), static user-network address",
+      { adminGroup: "sudo" as const, deliveryMount: true, staticUserAddress: true },
+    ],
     ["Fedora CoreOS (wheel)", { adminGroup: "wheel" as const, deliveryMount: true }],
   ] as const) {
     it(label, () => {

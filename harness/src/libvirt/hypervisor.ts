@@ -23,6 +23,8 @@ export interface OpenHypervisorOptions extends ConnectionOverrides {
   extraCmdline?: string;
   /** CPU model under TCG (default `qemu64`). */
   tcgCpuModel?: string;
+  /** Static guest address instead of DHCP on the user-restricted network. */
+  staticUserAddress?: boolean;
   /** Remove dead owners' leftovers before the first machine (default true). */
   sweepOrphans?: boolean;
 }
@@ -89,6 +91,7 @@ export class LibvirtHypervisor implements Hypervisor {
         log,
         extraCmdline: this.options.extraCmdline,
         tcgCpuModel: this.options.tcgCpuModel,
+        staticUserAddress: this.options.staticUserAddress,
       },
       spec,
     );

@@ -51,6 +51,8 @@ export interface MachineContext {
   extraCmdline?: string;
   /** CPU model under TCG (default qemu64). */
   tcgCpuModel?: string;
+  /** Static 10.0.2.15/24 instead of DHCP on the user-restricted network (see `staticUserAddress`). */
+  staticUserAddress?: boolean;
 }
 
 /** When things happened, in ms since `start()` was called (for the boot figures). */
@@ -138,6 +140,8 @@ export class LibvirtMachine implements Machine {
         authorizedKey: secrets.clientKey.publicKey,
         hostKey: secrets.hostKey,
         deliveryMount: this.deliveryDisk !== undefined,
+        staticUserAddress:
+          ctx.staticUserAddress === true && ctx.descriptor.network.mode === "user-restricted",
       }),
     );
     writeQemuReadable(this.files.ignition, config);
