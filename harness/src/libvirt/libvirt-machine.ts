@@ -273,7 +273,7 @@ export class LibvirtMachine implements Machine {
 
   private async guest(): Promise<GuestSession> {
     if (this.destroyed !== undefined) throw new Error(`${this.name} has been destroyed`);
-    if (this.session !== undefined) return this.session;
+    if (this.session?.alive === true) return this.session;
     if (this.lastRecord === undefined)
       throw new Error(`${this.name}: call waitReady() before talking to the guest`);
     this.session = await GuestSession.connectWithRetry(this.sshTarget(this.lastRecord), 20_000);
