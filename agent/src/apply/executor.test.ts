@@ -263,6 +263,31 @@ describe("executor ordering and propagation", () => {
   });
 });
 
+describe("enablement on a host", () => {
+  it("enables a native unit only when systemd reports it disabled, and never a Quadlet unit", async () => {
+    const install: InstallInfo = { wantedBy: ["timers.target"], requiredBy: [], alias: [], also: [] };
+    const sd = new RecordingSystemd();
+    sd.states = (u) => ({
+      LoadState: "loaded",
+      ActiveState: "active",
+      SubState: "running",
+      NRestarts: "0",
+      UnitFileState: u === "a.timer" ? "enabled" : u === "b.timer" ? "disabled" : "generated",
+    });
+    const res = await executePlan(
+      [
+        obj({ id: "timer/a.timer", kind: "generated_unit", unit: "a.timer", install }),
+        obj({ id: "timer/b.timer", kind: "generated_unit", unit: "b.timer", install }),
+        obj({ id: "container/q.container", unit: "q.service" }),
+      ],
+      { systemd: sd, fs: rootFs(), dryRun: null },
+      opts,
+    );
+    expect(sd.actions()).toEqual(["enable b.timer"]);
+    expect(res.convergence.status).toBe("success");
+  });
+});
+
 describe("mounts", () => {
   it("prepares the mountpoint and activates an automount-backed mount through its .automount", async () => {
     const fs = rootFs();

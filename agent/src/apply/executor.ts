@@ -77,6 +77,8 @@ export class Executor {
   private readonly failures = new Map<string, ObjectFailure>();
   private readonly blocked = new Set<string>();
   private attempt = 1;
+  /** `UnitFileState` per unit from the loaded check (enable only what is not enabled yet). */
+  private readonly unitFileState = new Map<string, string>();
   /** Units started or restarted in the current attempt (a unit is activated once per pass). */
   private activated = new Set<string>();
   private phase: ApplyEvent["phase"] = "execution";
@@ -386,15 +388,16 @@ export class Executor {
   }
 
   private async checkLoaded(keeps: readonly ApplyObject[]): Promise<void> {
-    const units = keeps.filter((o) => o.unit && o.activation !== "none" && !this.failures.has(o.id));
+    const units = keeps.filter((o) => o.unit && o.kind !== "rendered_artifact" && !this.failures.has(o.id));
     if (units.length === 0) return;
     const props = await this.ports.systemd.show(
       units.map((o) => o.unit as string),
-      ["LoadState", "FragmentPath", "LoadError"],
+      ["LoadState", "FragmentPath", "LoadError", "UnitFileState"],
     );
     for (const [i, o] of units.entries()) {
       const p = props[i] ?? {};
       const unit = o.unit as string;
+      if (p.UnitFileState !== undefined) this.unitFileState.set(unit, p.UnitFileState);
       if (p.LoadState === "loaded") {
         this.record(o.id, "check_loaded", unit, "succeeded", p.FragmentPath || null);
         continue;
@@ -417,6 +420,9 @@ export class Executor {
   }
 
   private async enable(o: ApplyObject): Promise<void> {
+    // On a host, systemctl already knows: enabled (or static/generated/alias) units are left alone.
+    const known = this.unitFileState.get(o.unit as string);
+    if (!this.offline && known !== undefined && known !== "" && known !== "disabled") return;
     const unitPath =
       o.files.find((f) => f.path.endsWith(`/${o.unit}`))?.path ?? `${this.opts.systemdUnitDir}/${o.unit}`;
     try {

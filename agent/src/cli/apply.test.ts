@@ -142,6 +142,8 @@ describe("rollback and hold", () => {
     expect(held.reconciliation.last_applied_revision).toBe(v1);
     expect(held.hold).toMatchObject({ held: true, rolled_back_from: v2 });
     expect(f.run(["status", "--state-file", f.stateFile]).stdout).toMatch(/hold: held since/);
+    const heldPlan = f.run(["plan", "--root", f.root, "--state-file", f.stateFile, "--host", "h1"]);
+    expect(heldPlan.stdout.split("\n").filter((l) => l.includes("HELD after rollback from"))).toHaveLength(1);
 
     // The agent does not re-apply the revision that was rolled back from.
     const agent = f.run(["agent", ...f.args()]);
