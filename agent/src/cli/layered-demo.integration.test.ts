@@ -4,7 +4,7 @@
  */
 
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -104,6 +104,12 @@ describe("repos/layered-demo", () => {
     ]);
     expect(human.stdout).toContain("Plan for host demo-uat @ (unversioned directory) (first run)");
     expect(human.stdout).toContain("Summary: 5 creates, 0 unchanged");
+    // The README's sample output is this output (entries and summary; the header names the observed host).
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    const sample = /```text\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+    const body = (text: string) => text.slice(text.indexOf("\n\n"));
+    expect(sample).toContain("Plan for host demo-uat @ (unversioned directory) (first run)");
+    expect(body(sample)).toBe(body(human.stdout));
   });
 
   it("shows the NFS mount, its automount and dependents for demo-prod", async () => {
