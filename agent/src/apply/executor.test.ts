@@ -91,6 +91,7 @@ function obj(partial: Partial<ApplyObject> & Pick<ApplyObject, "id">): ApplyObje
   return {
     kind: "quadlet_resource",
     unit: null,
+    previousUnit: null,
     action: "no_op",
     files: [],
     removePaths: [],
@@ -171,6 +172,25 @@ describe("executor ordering and propagation", () => {
       "verify",
     ]);
     expect(res.events.map((e) => e.sequence)).toEqual(res.events.map((_, i) => i));
+  });
+
+  it("stops a unit under its old name when its generated name changes", async () => {
+    const fs = rootFs();
+    const sd = new RecordingSystemd();
+    await executePlan(
+      [
+        obj({
+          id: "container/web.container",
+          unit: "frontend.service",
+          previousUnit: "web.service",
+          action: "replace",
+          files: [file(`${Q}/web.container`, "[Service]\n")],
+        }),
+      ],
+      { systemd: sd, fs, dryRun: null },
+      opts,
+    );
+    expect(sd.actions()).toEqual(["stop web.service", "daemon-reload", "restart frontend.service"]);
   });
 
   it("makes no writes and no state-changing calls when everything is in place", async () => {

@@ -165,8 +165,10 @@ export class Executor {
     const deletes = this.objects.filter((o) => o.action === "delete").reverse();
     const keeps = this.objects.filter((o) => o.action !== "delete");
 
-    // 2. Stop what leaves, dependents first (reverse order), before any file changes.
+    // 2. Stop what leaves, dependents first (reverse order), before any file changes; and a unit whose
+    // generated name changes stops under its old name.
     for (const o of deletes) await this.stopForRemoval(o);
+    if (!this.offline) for (const o of keeps) if (o.previousUnit) await this.stopUnit(o.id, o.previousUnit);
 
     // Debris of writes interrupted by a crash (temp files next to their targets) goes first; the lock
     // guarantees no other run is writing.

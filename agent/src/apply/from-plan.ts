@@ -122,6 +122,10 @@ export function applyObjectsFromPlan(plan: Plan): ApplyObject[] {
       id,
       kind,
       unit: unitName,
+      previousUnit:
+        p.entry.action !== "delete" && p.observed?.unit && p.observed.unit !== unitName
+          ? p.observed.unit
+          : null,
       action: p.entry.action as PlannedAction,
       files,
       removePaths: [...p.entry.remove_paths].sort(),
