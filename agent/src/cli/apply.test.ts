@@ -192,5 +192,17 @@ describe("rollback and hold", () => {
       revision: v1,
     });
     expect(status(f).desired_state?.requested_ref).toBe("v1");
+
+    // The tracked ref differs from the environment: the environment wins, and says so.
+    const v2 = f.commit(demoTree("2"), "v2");
+    const moved = f.run(["agent", ...f.args()], { CORE_OPS_REPO: f.repo, CORE_OPS_REV: "v2" });
+    expect(moved.status, moved.stderr).toBe(0);
+    expect(moved.stderr).toContain("the environment wins");
+    expect(JSON.parse(moved.stdout.trim())).toMatchObject({
+      outcome: "converged",
+      requested_ref: "v2",
+      revision: v2,
+    });
+    expect(readFileSync(join(f.root, "etc/web/app.env"), "utf8")).toBe("VERSION=2\n");
   });
 });
