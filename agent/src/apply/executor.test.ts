@@ -193,6 +193,40 @@ describe("executor ordering and propagation", () => {
     expect(sd.actions()).toEqual(["stop web.service", "daemon-reload", "restart frontend.service"]);
   });
 
+  it("neither writes nor starts a blocked object, and leaves a no_op object's tolerated bytes alone", async () => {
+    const fs = rootFs();
+    fs.writeAtomic(
+      `${Q}/same.container`,
+      Buffer.from("# a comment the plan tolerates\n[Container]\n"),
+      0o644,
+      0,
+      0,
+    );
+    const sd = new RecordingSystemd();
+    const res = await executePlan(
+      [
+        obj({
+          id: "container/blocked.container",
+          unit: "blocked.service",
+          action: "blocked",
+          files: [file(`${Q}/blocked.container`, "b")],
+        }),
+        obj({
+          id: "container/same.container",
+          unit: "same.service",
+          action: "no_op",
+          files: [file(`${Q}/same.container`, "[Container]\n")],
+        }),
+      ],
+      { systemd: sd, fs, dryRun: null },
+      opts,
+    );
+    expect(fs.stat(`${Q}/blocked.container`)).toBeNull();
+    expect(fs.read(`${Q}/same.container`)?.toString()).toContain("a comment");
+    expect(sd.actions()).toEqual([]);
+    expect(res.objects.map((o) => o.final_state)).toEqual(["blocked", "no_op"]);
+  });
+
   it("makes no writes and no state-changing calls when everything is in place", async () => {
     const fs = rootFs();
     fs.writeAtomic(`${Q}/web.container`, Buffer.from("x"), 0o644, 0, 0);

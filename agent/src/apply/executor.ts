@@ -36,6 +36,9 @@ import type {
 import { type HostFs, type QuadletDryRun, type Systemd, SystemdOperationError } from "./ports.js";
 
 const CHANGING = new Set(["create", "update", "replace", "recover", "restart"]);
+/** Actions whose files the executor (re)writes. A `no_op` object is material-equal on the host: its
+ * tolerated byte-level variance is reported by the plan and left alone, and its files are not re-read. */
+const WRITES = new Set(["create", "update", "replace", "recover"]);
 const VERIFY_PROPERTIES = ["LoadState", "ActiveState", "SubState", "Result", "NRestarts", "Type"] as const;
 const TRANSIENT = new Set(["activating", "deactivating", "reloading"]);
 
@@ -163,7 +166,10 @@ export class Executor {
       });
 
     const deletes = this.objects.filter((o) => o.action === "delete").reverse();
-    const keeps = this.objects.filter((o) => o.action !== "delete");
+    // Blocked objects (a missing prerequisite) and skipped ones are neither written nor activated.
+    const keeps = this.objects.filter(
+      (o) => o.action !== "delete" && o.action !== "blocked" && o.action !== "skipped",
+    );
 
     // 2. Stop what leaves, dependents first (reverse order), before any file changes; and a unit whose
     // generated name changes stops under its old name.
@@ -304,6 +310,12 @@ export class Executor {
   private writeObject(o: ApplyObject): { changed: boolean; unitFilesChanged: boolean } {
     let changed = false;
     let unitFilesChanged = false;
+    if (!WRITES.has(o.action)) {
+      for (const path of o.removePaths) {
+        if (this.removeFile(o.id, path)) changed = unitFilesChanged = true;
+      }
+      return { changed, unitFilesChanged };
+    }
     if (o.mount) {
       const facts = this.ports.fs.stat(o.mount.where);
       if (facts && facts.kind !== "directory") {
@@ -486,7 +498,7 @@ export class Executor {
       this.phase = "convergence_check";
       const failures: ObjectFailure[] = [...this.failures.values()];
       for (const o of keeps) {
-        if (this.failures.has(o.id)) continue;
+        if (this.failures.has(o.id) || !WRITES.has(o.action)) continue;
         for (const f of o.files) {
           const uid = this.ports.fs.uid(f.owner) ?? -1;
           const gid = this.ports.fs.gid(f.group) ?? -1;
@@ -664,7 +676,8 @@ export class Executor {
       else if (this.blocked.has(o.id)) final = "blocked";
       else if (o.action === "blocked") final = "blocked";
       else if (o.action === "skipped") final = "skipped";
-      else if (executed.length > 0) final = "succeeded";
+      else if (executed.some((op) => op !== "check_loaded" && op !== "verify" && op !== "check_mount"))
+        final = "succeeded";
       else final = CHANGING.has(o.action) || o.action === "delete" ? "succeeded" : "no_op";
       return { object: o.id, action: o.action, final_state: final, executed, failure };
     });
