@@ -1,0 +1,24 @@
+#!/bin/sh
+# mmdebstrap --customize-hook: build small container images offline and store them in root's container
+# storage inside the image, so scenarios run containers with no registry. $1 = root file system.
+# Prints one `IMAGE <name>` line per image built.
+set -eu
+root="$1"
+work="$root/tmp/core-ops-images"
+rm -rf "$work"
+mkdir -p "$work/busybox/bin" "$work/busybox/www" "$work/busybox/tmp" "$work/busybox/etc"
+cp "$root/bin/busybox" "$work/busybox/bin/busybox"
+# One symlink per applet (sh, httpd, wget, nc, …).
+chroot "$root" /bin/busybox --install -s /tmp/core-ops-images/busybox/bin
+chmod 1777 "$work/busybox/tmp"
+printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$work/busybox/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$work/busybox/etc/group"
+echo "hello from localhost/busybox" >"$work/busybox/www/index.html"
+tar -C "$work/busybox" --numeric-owner --owner=0 --group=0 -cf "$work/busybox.tar" .
+
+podman_in_root() {
+  chroot "$root" /usr/bin/podman --events-backend=none --cgroup-manager=cgroupfs "$@"
+}
+podman_in_root import --change 'CMD ["/bin/sh"]' /tmp/core-ops-images/busybox.tar localhost/busybox:latest
+podman_in_root images --format 'IMAGE {{.Repository}}:{{.Tag}}'
+rm -rf "$work" "$root/run/containers" "$root/run/libpod" "$root/var/tmp/"*
