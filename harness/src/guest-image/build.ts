@@ -7,6 +7,7 @@
 import { createWriteStream, existsSync } from "node:fs";
 import { chmod, copyFile, mkdir, readdir, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { probeAndRecordAccel } from "./accel.js";
 import { withBuildLock } from "./build-lock.js";
 import { mustRun, type RunCommand, runCommand, SubstrateError } from "./command.js";
 import type { ImageDescriptor } from "./descriptor.js";
@@ -125,7 +126,7 @@ export async function buildImage(
         },
       ),
     );
-    const containerImages = [...debootstrap.stdout.matchAll(/^IMAGE (\S+)$/gm)]
+    const containerImages = [...`${debootstrap.stdout}\n${debootstrap.stderr}`.matchAll(/^IMAGE (\S+)$/gm)]
       .map((m) => m[1] ?? "")
       .filter((n) => n !== "")
       .sort();
@@ -219,6 +220,8 @@ export async function buildImage(
       await rename(staging, finalDir);
     });
     await rm(work, { recursive: true, force: true });
+    // A new guest kernel: decide KVM vs TCG with it (SeaBIOS alone is not conclusive under nested KVM).
+    await probeAndRecordAccel(paths, run, log, kernel);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     log(`image: built ${LOCAL_IMAGE_NAME} ${short} in ${seconds} s → ${join(finalDir, "descriptor.json")}`);
     return { descriptor, descriptorPath: join(finalDir, "descriptor.json"), cached: false };
@@ -226,7 +229,9 @@ export async function buildImage(
     buildLog.end();
     // Keep nothing half-built: the staging dir and the scratch rootfs go; the cache stays as it was.
     await rm(staging, { recursive: true, force: true });
-    await rm(work, { recursive: true, force: true });
+    if (process.env.CORE_OPS_VERIFY_KEEP_WORK === "1")
+      log(`image: kept the failed build's scratch dir ${work}`);
+    else await rm(work, { recursive: true, force: true });
     throw err;
   }
 }

@@ -12,6 +12,8 @@ export const HostRecordSchema = z.object({
   accel: z.enum(["kvm", "tcg"]),
   /** Why: what the probe observed, or that an override was given. */
   accel_reason: z.string(),
+  /** Which probe decided: `bios` (SeaBIOS only, before any image exists) or `kernel` (the guest kernel). */
+  accel_probe: z.enum(["bios", "kernel"]).default("bios"),
   /** `qemu-system-x86_64 --version` first line at probe time; a changed QEMU re-probes. */
   qemu_version: z.string(),
   /** RFC 3339 UTC. */

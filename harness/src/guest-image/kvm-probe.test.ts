@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { interpretKvmProbe, kvmProbeArgs } from "./kvm-probe.js";
+import { interpretKvmProbe, kvmKernelProbeArgs, kvmProbeArgs } from "./kvm-probe.js";
 
 const obs = { devKvmExists: true, exitCode: null, timedOut: false, output: "" };
 
@@ -38,6 +38,16 @@ describe("interpretKvmProbe", () => {
     });
   });
 
+  it("at kernel level, BIOS output alone is not enough: the kernel must reach its root mount", () => {
+    const bios = "SeaBIOS (version 1.16.2)\nBooting from ROM..\n";
+    expect(interpretKvmProbe({ ...obs, output: bios, timedOut: true }, "kernel")).toEqual({
+      accel: "tcg",
+      reason: "the guest kernel did not boot under -accel kvm before the deadline (nested KVM hang)",
+    });
+    const panic = `${bios}[    0.91] VFS: Unable to mount root fs on unknown-block(0,0)\n[    0.92] Kernel panic - not syncing\n`;
+    expect(interpretKvmProbe({ ...obs, output: panic, exitCode: 0 }, "kernel").accel).toBe("kvm");
+  });
+
   it("honours CORE_OPS_VERIFY_ACCEL and rejects a bad value", () => {
     expect(interpretKvmProbe({ ...obs, output: "SeaBIOS", override: "tcg" }).accel).toBe("tcg");
     expect(() => interpretKvmProbe({ ...obs, override: "hvf" })).toThrow(/CORE_OPS_VERIFY_ACCEL/);
@@ -48,5 +58,10 @@ describe("interpretKvmProbe", () => {
     expect(args.slice(0, 2)).toEqual(["-accel", "kvm"]);
     expect(args).toContain("isa-debugcon,iobase=0x402,chardev=dbg");
     expect(args).toContain("-nodefaults");
+    const kernel = kvmKernelProbeArgs("/var/lib/core-ops-verify/images/h/vmlinuz");
+    expect(kernel).toEqual(
+      expect.arrayContaining(["-kernel", "/var/lib/core-ops-verify/images/h/vmlinuz", "-no-reboot"]),
+    );
+    expect(kernel[kernel.indexOf("-append") + 1]).toContain("panic=-1");
   });
 });

@@ -1,8 +1,12 @@
 /**
- * Does KVM work on this host? `/dev/kvm` existing is not enough: nested KVM can hang forever in the first
- * vCPU run. The probe boots QEMU's SeaBIOS with `-accel kvm` and watches the BIOS debug port: output
- * within the time limit means KVM runs guest code. The process is killed by PID at the deadline —
- * never awaited without a limit. `interpretKvmProbe` is the pure part.
+ * Does KVM work on this host? `/dev/kvm` existing is not enough: nested KVM can hang in the vCPU run.
+ * Two probes, both killed by PID at a deadline — never awaited without a limit:
+ * - `bios`: SeaBIOS under `-accel kvm`, watching its debug port (cheap; needs no guest kernel). On this
+ *   machine SeaBIOS runs under nested KVM, so this level alone is not conclusive;
+ * - `kernel`: the guest image's kernel under `-accel kvm` with no root file system: it must reach its
+ *   "unable to mount root" panic within the limit (a working KVM needs ~1 s). Used whenever a built image
+ *   provides a kernel.
+ * `interpretKvmProbe` is the pure part.
  */
 import { spawn } from "node:child_process";
 
@@ -22,17 +26,25 @@ export interface KvmProbeResult {
   reason: string;
 }
 
+export type KvmProbeLevel = "bios" | "kernel";
+
 /** The BIOS wrote to its debug port: guest code ran. */
 const BIOS_RAN = /SeaBIOS|Booting from|No bootable device/;
+/** The kernel booted as far as looking for its root file system: long mode, interrupts, timers all ran. */
+const KERNEL_RAN = /Kernel panic|VFS: Unable to mount root|Run \/init|end Kernel panic/;
 
-export function interpretKvmProbe(obs: KvmProbeObservation): KvmProbeResult {
+export function interpretKvmProbe(obs: KvmProbeObservation, level: KvmProbeLevel = "bios"): KvmProbeResult {
   if (obs.override !== undefined && obs.override !== "") {
     const value = obs.override.trim().toLowerCase();
     if (value === "kvm" || value === "tcg") return { accel: value, reason: `CORE_OPS_VERIFY_ACCEL=${value}` };
     throw new Error(`CORE_OPS_VERIFY_ACCEL must be "kvm" or "tcg", got ${JSON.stringify(obs.override)}`);
   }
   if (!obs.devKvmExists) return { accel: "tcg", reason: "/dev/kvm does not exist" };
-  if (BIOS_RAN.test(obs.output)) return { accel: "kvm", reason: "SeaBIOS ran under -accel kvm" };
+  if (level === "bios" && BIOS_RAN.test(obs.output))
+    return { accel: "kvm", reason: "SeaBIOS ran under -accel kvm" };
+  if (level === "kernel" && KERNEL_RAN.test(obs.output)) {
+    return { accel: "kvm", reason: "the guest kernel booted to its root mount under -accel kvm" };
+  }
   const firstError = obs.output
     .split("\n")
     .map((l) => l.trim())
@@ -40,7 +52,10 @@ export function interpretKvmProbe(obs: KvmProbeObservation): KvmProbeResult {
   if (obs.timedOut) {
     return {
       accel: "tcg",
-      reason: "QEMU with -accel kvm ran no guest code before the deadline (nested KVM hang)",
+      reason:
+        level === "kernel"
+          ? "the guest kernel did not boot under -accel kvm before the deadline (nested KVM hang)"
+          : "QEMU with -accel kvm ran no guest code before the deadline (nested KVM hang)",
     };
   }
   return {
@@ -73,21 +88,50 @@ export function kvmProbeArgs(accel: "kvm" | "tcg"): string[] {
   ];
 }
 
+/** The QEMU arguments of the kernel probe: the kernel alone, serial on stdout, exit on panic. */
+export function kvmKernelProbeArgs(kernel: string, accel: "kvm" | "tcg" = "kvm"): string[] {
+  return [
+    "-accel",
+    accel,
+    "-machine",
+    "q35",
+    "-cpu",
+    accel === "kvm" ? "host" : "qemu64",
+    "-m",
+    "256",
+    "-nodefaults",
+    "-no-user-config",
+    "-display",
+    "none",
+    "-monitor",
+    "none",
+    "-no-reboot",
+    "-serial",
+    "stdio",
+    "-kernel",
+    kernel,
+    "-append",
+    "console=ttyS0 panic=-1 loglevel=4",
+  ];
+}
+
 /**
  * Spawns the probe and resolves at the latest `limitMs` + 2 s later: at the deadline the process is sent
  * SIGKILL by its PID; a process stuck in the kernel is then left to exit on its own (unref'd) rather than
  * awaited.
  */
 export function observeKvm(
-  qemu = "qemu-system-x86_64",
-  limitMs = 5000,
-  accel: "kvm" | "tcg" = "kvm",
+  options: { kernel?: string; limitMs?: number; qemu?: string } = {},
 ): Promise<Omit<KvmProbeObservation, "devKvmExists" | "override">> {
+  const qemu = options.qemu ?? "qemu-system-x86_64";
+  const limitMs = options.limitMs ?? (options.kernel ? 20_000 : 5000);
+  const args = options.kernel ? kvmKernelProbeArgs(options.kernel) : kvmProbeArgs("kvm");
+  const ran = options.kernel ? KERNEL_RAN : BIOS_RAN;
   return new Promise((resolve) => {
     let output = "";
     let timedOut = false;
     let settled = false;
-    const child = spawn(qemu, kvmProbeArgs(accel), { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(qemu, args, { stdio: ["ignore", "pipe", "pipe"] });
     const finish = (exitCode: number | null) => {
       if (settled) return;
       settled = true;
@@ -100,7 +144,7 @@ export function observeKvm(
     };
     const onData = (chunk: Buffer) => {
       output += chunk.toString("utf8");
-      if (BIOS_RAN.test(output) && child.pid !== undefined) {
+      if (ran.test(output) && child.pid !== undefined) {
         // Guest code ran: that is all we wanted to know.
         killPid(child.pid);
       }
@@ -113,7 +157,7 @@ export function observeKvm(
     });
     child.on("exit", (code) => finish(code));
     const deadline = setTimeout(() => {
-      timedOut = !BIOS_RAN.test(output);
+      timedOut = !ran.test(output);
       if (child.pid !== undefined) killPid(child.pid);
     }, limitMs);
     const giveUp = setTimeout(() => finish(null), limitMs + 2000);

@@ -5,12 +5,11 @@
  * Never touches domains, and never starts libvirt's `default` network.
  */
 import { existsSync } from "node:fs";
-import { lstat, mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { lstat, mkdir, readFile, rm } from "node:fs/promises";
+import { availableProbeKernel, probeAndRecordAccel, qemuVersion } from "./accel.js";
 import { mustRun, type RunCommand, runCommand, SubstrateError } from "./command.js";
 import { DPKG_QUERY_FORMAT, parseDpkgQuery } from "./dpkg.js";
-import { type HostRecord, HostRecordSchema, readHostRecord } from "./host-record.js";
-import { interpretKvmProbe, observeKvm } from "./kvm-probe.js";
+import { type HostRecord, readHostRecord } from "./host-record.js";
 import { type SubstratePaths, substratePaths } from "./paths.js";
 import type { ProgressLog } from "./progress-log.js";
 import {
@@ -59,7 +58,11 @@ export async function probeSetupFacts(
   let accelRecorded = false;
   if (missingPackages.length === 0) {
     const record = await readHostRecord(paths.hostFactsFile);
-    accelRecorded = record !== undefined && record.qemu_version === (await qemuVersion(run));
+    // A bios-level decision is redone with the kernel probe once an image provides a kernel.
+    accelRecorded =
+      record !== undefined &&
+      record.qemu_version === (await qemuVersion(run)) &&
+      (record.accel_probe === "kernel" || (await availableProbeKernel(paths)) === undefined);
   }
   return {
     isRoot,
@@ -175,25 +178,9 @@ async function perform(
     case "autostart-pool":
       await virsh("pool-autostart", paths.poolName);
       return;
-    case "probe-kvm": {
-      const observation = await observeKvm();
-      const result = interpretKvmProbe({
-        ...observation,
-        devKvmExists: existsSync("/dev/kvm"),
-        override: process.env.CORE_OPS_VERIFY_ACCEL,
-      });
-      const record: HostRecord = HostRecordSchema.parse({
-        schema_version: 1,
-        accel: result.accel,
-        accel_reason: result.reason,
-        qemu_version: await qemuVersion(run),
-        probed_at: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
-      });
-      await mkdir(dirname(paths.hostFactsFile), { recursive: true, mode: 0o755 });
-      await writeFile(paths.hostFactsFile, `${JSON.stringify(record, null, 2)}\n`);
-      log(`setup: accelerator ${record.accel} (${record.accel_reason}) → ${paths.hostFactsFile}`);
+    case "probe-kvm":
+      await probeAndRecordAccel(paths, run, log, await availableProbeKernel(paths));
       return;
-    }
   }
 }
 
@@ -235,11 +222,6 @@ async function daemonRunning(name: "virtlogd" | "libvirtd"): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-async function qemuVersion(run: RunCommand): Promise<string> {
-  const result = await run("qemu-system-x86_64", ["--version"]);
-  return result.stdout.split("\n")[0]?.trim() || "unknown";
 }
 
 async function exists(path: string): Promise<boolean> {

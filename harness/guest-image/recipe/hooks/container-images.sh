@@ -16,8 +16,12 @@ printf 'root:x:0:\nnogroup:x:65534:\n' >"$work/busybox/etc/group"
 echo "hello from localhost/busybox" >"$work/busybox/www/index.html"
 tar -C "$work/busybox" --numeric-owner --owner=0 --group=0 -cf "$work/busybox.tar" .
 
+# Podman unpacks layers in a chroot of its own and remounts "/" there, which needs "/" to be a mount point:
+# run it in a private mount namespace where the root file system is bind-mounted onto itself.
 podman_in_root() {
-  chroot "$root" /usr/bin/podman --events-backend=none --cgroup-manager=cgroupfs "$@"
+  PODMAN_IGNORE_CGROUPSV1_WARNING=1 unshare --mount --propagation private sh -c \
+    'mount --rbind "$0" "$0" && exec chroot "$0" /usr/bin/podman --events-backend=none --cgroup-manager=cgroupfs "$@"' \
+    "$root" "$@"
 }
 podman_in_root import --change 'CMD ["/bin/sh"]' /tmp/core-ops-images/busybox.tar localhost/busybox:latest
 podman_in_root images --format 'IMAGE {{.Repository}}:{{.Tag}}'

@@ -40,7 +40,8 @@ done
 echo "customize: initramfs with Ignition"
 version=$(ls "$root/lib/modules" | sort -V | tail -n 1)
 in_root update-initramfs -u -k "$version"
-if ! in_root lsinitramfs "/boot/initrd.img-$version" | grep -q 'usr/bin/ignition$'; then
+in_root lsinitramfs "/boot/initrd.img-$version" >"$root/tmp/initrd.list"
+if ! grep -q 'usr/bin/ignition$' "$root/tmp/initrd.list"; then
   echo "customize: the initramfs has no Ignition binary" >&2
   exit 1
 fi
