@@ -44,6 +44,11 @@ describe("interpretKvmProbe", () => {
       accel: "tcg",
       reason: "the guest kernel did not boot under -accel kvm before the deadline (nested KVM hang)",
     });
+    const internal = "KVM internal error. Suberror: 1\nextra data[0]: 0x1\nemulation failure\n";
+    expect(interpretKvmProbe({ ...obs, output: internal, exitCode: null }, "kernel")).toEqual({
+      accel: "tcg",
+      reason: "QEMU with -accel kvm exited with signal: KVM internal error. Suberror: 1",
+    });
     const panic = `${bios}[    0.91] VFS: Unable to mount root fs on unknown-block(0,0)\n[    0.92] Kernel panic - not syncing\n`;
     expect(interpretKvmProbe({ ...obs, output: panic, exitCode: 0 }, "kernel").accel).toBe("kvm");
   });

@@ -30,6 +30,8 @@ export type KvmProbeLevel = "bios" | "kernel";
 
 /** The BIOS wrote to its debug port: guest code ran. */
 const BIOS_RAN = /SeaBIOS|Booting from|No bootable device/;
+/** KVM gave up on the guest (seen here: "KVM internal error. Suberror: 1 … emulation failure", then a hang). */
+const KVM_FAILED = /KVM internal error|emulation failure|failed to initialize kvm/i;
 /** The kernel booted as far as looking for its root file system: long mode, interrupts, timers all ran. */
 const KERNEL_RAN = /Kernel panic|VFS: Unable to mount root|Run \/init|end Kernel panic/;
 
@@ -50,13 +52,11 @@ export function interpretKvmProbe(obs: KvmProbeObservation, level: KvmProbeLevel
     .map((l) => l.trim())
     .find((l) => /kvm|error|fail|could not/i.test(l));
   if (obs.timedOut) {
-    return {
-      accel: "tcg",
-      reason:
-        level === "kernel"
-          ? "the guest kernel did not boot under -accel kvm before the deadline (nested KVM hang)"
-          : "QEMU with -accel kvm ran no guest code before the deadline (nested KVM hang)",
-    };
+    const what =
+      level === "kernel"
+        ? "the guest kernel did not boot under -accel kvm before the deadline (nested KVM hang)"
+        : "QEMU with -accel kvm ran no guest code before the deadline (nested KVM hang)";
+    return { accel: "tcg", reason: firstError ? `${what}: ${firstError}` : what };
   }
   return {
     accel: "tcg",
@@ -95,8 +95,9 @@ export function kvmKernelProbeArgs(kernel: string, accel: "kvm" | "tcg" = "kvm")
     accel,
     "-machine",
     "q35",
+    // The domain's CPU model (qemu64); `-cpu host` fails differently under nested KVM (MSR errors).
     "-cpu",
-    accel === "kvm" ? "host" : "qemu64",
+    "qemu64",
     "-m",
     "256",
     "-nodefaults",
@@ -144,8 +145,8 @@ export function observeKvm(
     };
     const onData = (chunk: Buffer) => {
       output += chunk.toString("utf8");
-      if (ran.test(output) && child.pid !== undefined) {
-        // Guest code ran: that is all we wanted to know.
+      if ((ran.test(output) || KVM_FAILED.test(output)) && child.pid !== undefined) {
+        // Guest code ran, or KVM already gave up: that is all we wanted to know.
         killPid(child.pid);
       }
     };
