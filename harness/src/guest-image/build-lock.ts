@@ -4,6 +4,7 @@
  */
 import { mkdir, open, readFile, rm } from "node:fs/promises";
 import { dirname } from "node:path";
+import { processAlive } from "./process-alive.js";
 import type { ProgressLog } from "./progress-log.js";
 
 export async function withBuildLock<T>(
@@ -22,7 +23,7 @@ export async function withBuildLock<T>(
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       const owner = Number.parseInt((await readFile(lockFile, "utf8").catch(() => "")).trim(), 10);
-      if (!Number.isInteger(owner) || !alive(owner)) {
+      if (!Number.isInteger(owner) || !processAlive(owner)) {
         await rm(lockFile, { force: true });
         continue;
       }
@@ -35,14 +36,5 @@ export async function withBuildLock<T>(
     return await work();
   } finally {
     await rm(lockFile, { force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }

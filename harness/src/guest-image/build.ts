@@ -14,6 +14,7 @@ import type { ImageDescriptor } from "./descriptor.js";
 import { readDescriptor, writeDescriptor } from "./descriptor-file.js";
 import { DPKG_QUERY_FORMAT, parseDpkgQuery } from "./dpkg.js";
 import { type SubstratePaths, substratePaths } from "./paths.js";
+import { overlaysOf } from "./pool-usage.js";
 import type { ProgressLog } from "./progress-log.js";
 import { timedStage } from "./progress-log.js";
 import { loadRecipe, type Recipe, shortHash } from "./recipe.js";
@@ -185,6 +186,13 @@ export async function buildImage(
           raw,
         ]);
         const poolDir = await poolTargetDir(paths, run);
+        const users = await overlaysOf(volume, paths, run);
+        if (users.length > 0) {
+          throw new SubstrateError(
+            `base volume ${volume} is in use by overlay(s) ${users.join(", ")}; replacing it would corrupt them`,
+            "destroy those machines first (or let their runs finish), then rebuild",
+          );
+        }
         const tmpVolume = join(poolDir, `.${volume}.tmp-${process.pid}`);
         await mustRun(run, "qemu-img", ["convert", "-f", "raw", "-O", "qcow2", raw, tmpVolume]);
         await rm(raw, { force: true });

@@ -12,6 +12,8 @@ import { mustRun, type RunCommand, runCommand, SubstrateError } from "./command.
 import type { ImageDescriptor } from "./descriptor.js";
 import { readDescriptor, writeDescriptor } from "./descriptor-file.js";
 import { type SubstratePaths, substratePaths } from "./paths.js";
+import { backingFiles } from "./pool-usage.js";
+import { processAlive } from "./process-alive.js";
 import type { ProgressLog } from "./progress-log.js";
 import { loadRecipe } from "./recipe.js";
 
@@ -74,31 +76,40 @@ export async function pruneImages(
   }
   for (const e of doomed) {
     log(`image prune: removing ${e.descriptor.name} ${e.id} (volume ${e.descriptor.volume})`);
-    const volume = join(paths.poolDir, e.descriptor.volume);
-    if (existsSync(volume)) {
-      const del = await run("virsh", [
-        "-c",
-        paths.libvirtUri,
-        "vol-delete",
-        e.descriptor.volume,
-        "--pool",
-        paths.poolName,
-      ]);
-      if (del.exitCode !== 0) await rm(volume, { force: true });
-    }
-    await rm(e.dir, { recursive: true, force: true });
+    await removeImage(e, paths, run);
   }
   // Leftovers of interrupted builds whose process is gone.
   if (existsSync(paths.imageCacheDir)) {
     for (const n of (await readdir(paths.imageCacheDir)).sort()) {
       const m = /^\.staging-[0-9a-f]+-(\d+)$/.exec(n);
-      if (m?.[1] && !alive(Number(m[1]))) {
+      if (m?.[1] && !processAlive(Number(m[1]))) {
         log(`image prune: removing interrupted build ${n}`);
         await rm(join(paths.imageCacheDir, n), { recursive: true, force: true });
       }
     }
   }
   return doomed;
+}
+
+/** Removes one cached image: its base volume (virsh vol-delete, else the file) and its cache directory. */
+export async function removeImage(
+  entry: Pick<ImageEntry, "dir" | "descriptor">,
+  paths: SubstratePaths = substratePaths(),
+  run: RunCommand = runCommand,
+): Promise<void> {
+  const volume = join(paths.poolDir, entry.descriptor.volume);
+  if (existsSync(volume)) {
+    const del = await run("virsh", [
+      "-c",
+      paths.libvirtUri,
+      "vol-delete",
+      entry.descriptor.volume,
+      "--pool",
+      paths.poolName,
+    ]);
+    if (del.exitCode !== 0) await rm(volume, { force: true });
+  }
+  await rm(entry.dir, { recursive: true, force: true });
 }
 
 /**
@@ -183,34 +194,4 @@ export async function resolveBaseImage(
     );
   }
   return { descriptor: entry.descriptor, descriptorPath: join(entry.dir, "descriptor.json"), cached: true };
-}
-
-/** Backing files of the pool's qcow2 volumes (`qemu-img info -U`: no lock taken on running guests). */
-async function backingFiles(
-  paths: SubstratePaths,
-  run: RunCommand,
-): Promise<{ volume: string; backing: string }[]> {
-  if (!existsSync(paths.poolDir)) return [];
-  const out: { volume: string; backing: string }[] = [];
-  for (const n of (await readdir(paths.poolDir)).sort()) {
-    if (n.startsWith(".")) continue;
-    const info = await run("qemu-img", ["info", "-U", "--output=json", join(paths.poolDir, n)]);
-    if (info.exitCode !== 0) continue;
-    const parsed = JSON.parse(info.stdout) as {
-      "backing-filename"?: string;
-      "full-backing-filename"?: string;
-    };
-    const backing = parsed["full-backing-filename"] ?? parsed["backing-filename"];
-    if (backing) out.push({ volume: n, backing });
-  }
-  return out;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -8,8 +8,12 @@ work="$root/tmp/core-ops-images"
 rm -rf "$work"
 mkdir -p "$work/busybox/bin" "$work/busybox/www" "$work/busybox/tmp" "$work/busybox/etc"
 cp "$root/bin/busybox" "$work/busybox/bin/busybox"
-# One symlink per applet (sh, httpd, wget, nc, …).
-chroot "$root" /bin/busybox --install -s /tmp/core-ops-images/busybox/bin
+# One relative symlink per applet (sh, httpd, wget, nc, …). (`busybox --install -s` would link to the
+# host's /usr/bin/busybox path, which does not exist in the container.)
+for applet in $(chroot "$root" /bin/busybox --list); do
+  [ "$applet" = busybox ] || ln -s busybox "$work/busybox/bin/$applet"
+done
+[ -L "$work/busybox/bin/httpd" ] || { echo "container-images: busybox has no httpd applet" >&2; exit 1; }
 chmod 1777 "$work/busybox/tmp"
 printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$work/busybox/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$work/busybox/etc/group"

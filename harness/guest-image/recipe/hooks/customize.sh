@@ -12,7 +12,8 @@ chown -R 0:0 "$root/etc/ssh/sshd_config.d" "$root/etc/sudoers.d" "$root/etc/init
 chmod 0440 "$root/etc/sudoers.d/core-ops-admin"
 echo core-ops-guest >"$root/etc/hostname"
 printf '127.0.0.1\tlocalhost\n127.0.1.1\tcore-ops-guest\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
-printf '/dev/vda\t/\text4\trw,noatime\t0\t0\n' >"$root/etc/fstab"
+# The kernel mounts the root rw (root=/dev/vda rw); nothing else to mount, so no remount and no fsck.
+printf '# root: mounted read-write by the kernel (root=/dev/vda rw)\n' >"$root/etc/fstab"
 # Empty machine-id: systemd generates one per boot and does not treat the boot as "first boot" (no preset-all).
 : >"$root/etc/machine-id"
 rm -f "$root/var/lib/dbus/machine-id"
@@ -27,12 +28,17 @@ rm -f "$root"/etc/ssh/ssh_host_*
 echo "customize: services"
 systemctl --root="$root" enable systemd-networkd.service ssh.service systemd-networkd-wait-online.service
 systemctl --root="$root" disable ssh.socket 2>/dev/null || true
-# Not needed in a disposable test guest; each costs boot time under TCG.
+systemctl --root="$root" set-default multi-user.target
+# Not needed in a disposable test guest; each costs boot time under TCG (2 vCPUs shared by every unit).
+# sshd-keygen: host keys come from Ignition (or core-ops-ssh-host-keys when none were given).
 for unit in apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e2scrub_all.timer e2scrub_reap.service \
   fstrim.timer man-db.timer getty@tty1.service netavark-dhcp-proxy.socket podman-auto-update.timer \
   podman-clean-transient.service podman-restart.service systemd-pstore.service systemd-timesyncd.service \
   systemd-hwdb-update.service systemd-journal-catalog-update.service ldconfig.service \
-  systemd-firstboot.service systemd-boot-update.service remote-fs.target; do
+  systemd-firstboot.service systemd-boot-update.service remote-fs.target sshd-keygen.service \
+  kmod-static-nodes.service systemd-network-generator.service systemd-remount-fs.service \
+  modprobe@drm.service dev-hugepages.mount sys-kernel-debug.mount sys-kernel-tracing.mount \
+  sys-fs-fuse-connections.mount sys-kernel-config.mount; do
   systemctl --root="$root" mask "$unit" >/dev/null 2>&1 || true
 done
 # Volatile-free journal on the disk is kept (journal: harness fetches it).
