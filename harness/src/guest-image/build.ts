@@ -79,6 +79,7 @@ export async function buildImage(
   run: RunCommand = runCommand,
 ): Promise<BuiltImage> {
   const started = performance.now();
+  await preflight(paths, run);
   const short = shortHash(recipe.hash);
   log(
     `image: building ${LOCAL_IMAGE_NAME} for recipe ${short} (Debian ${recipe.suite}, ${recipe.packages.length} packages)`,
@@ -252,6 +253,34 @@ async function poolTargetDir(paths: SubstratePaths, run: RunCommand): Promise<st
   if (!match?.[1])
     throw new SubstrateError(`storage pool ${paths.poolName} has no target path (not a dir pool?)`);
   return match[1];
+}
+
+/** What a build needs before it starts, each missing piece named with what to run. */
+async function preflight(paths: SubstratePaths, run: RunCommand): Promise<void> {
+  if (process.getuid?.() !== 0) {
+    throw new SubstrateError(
+      "building the guest image needs root (mmdebstrap --mode=root, chroot, podman import into the image)",
+      "run `sudo core-ops-verify image build`",
+    );
+  }
+  const missing: string[] = [];
+  for (const tool of ["mmdebstrap", "mke2fs", "qemu-img", "virsh", "truncate"]) {
+    const found = await run("sh", ["-c", `command -v ${tool}`]);
+    if (found.exitCode !== 0) missing.push(tool);
+  }
+  if (missing.length > 0) {
+    throw new SubstrateError(
+      `missing tools for the image build: ${missing.join(", ")}`,
+      "run `core-ops-verify setup` first",
+    );
+  }
+  const pool = await run("virsh", ["-c", paths.libvirtUri, "pool-info", paths.poolName]);
+  if (pool.exitCode !== 0 || !/^State:\s+running/m.test(pool.stdout)) {
+    throw new SubstrateError(
+      `storage pool ${paths.poolName} is not running`,
+      "run `core-ops-verify setup` first",
+    );
+  }
 }
 
 export function shellQuote(s: string): string {
