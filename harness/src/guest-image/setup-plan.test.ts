@@ -107,4 +107,23 @@ describe("planSetup", () => {
   it("waits for the pool's state when libvirt cannot be asked yet", () => {
     expect(kinds({ ...ready, pool: "unknown" })).toEqual([]);
   });
+
+  it("reports a libvirt it cannot query (e.g. not root: permission denied) instead of calling the host ready", () => {
+    const d = planSetup(
+      {
+        ...ready,
+        isRoot: false,
+        pool: "unknown",
+        libvirtError: "error: Failed to connect socket: Permission denied",
+      },
+      names,
+    );
+    expect(d.actions).toEqual([]);
+    expect(d.blocked).toEqual([
+      {
+        what: "cannot query libvirt: error: Failed to connect socket: Permission denied",
+        command: "sudo usermod -aG libvirt $USER  (then log in again), or run as root",
+      },
+    ]);
+  });
 });

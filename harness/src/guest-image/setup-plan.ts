@@ -31,6 +31,8 @@ export interface SetupFacts {
   defaultNetworkAutostart: boolean;
   pool: PoolState;
   poolAutostart: boolean;
+  /** Why the pool's state is `unknown` although libvirtd runs (e.g. permission denied on the socket). */
+  libvirtError?: string;
   /** The recorded KVM/TCG decision is present and was probed with the installed QEMU. */
   accelRecorded: boolean;
 }
@@ -96,6 +98,14 @@ export function planSetup(f: SetupFacts, names: { poolName: string; poolDir: str
   }
 
   const virsh = `${sudo}virsh -c qemu:///system`;
+  if (f.pool === "unknown" && f.libvirtError !== undefined) {
+    blocked.push({
+      what: `cannot query libvirt: ${f.libvirtError}`,
+      command: f.isRoot
+        ? "virsh -c qemu:///system pool-list --all"
+        : "sudo usermod -aG libvirt $USER  (then log in again), or run as root",
+    });
+  }
   if (f.pool !== "unknown") {
     const poolActions: SetupAction[] = [];
     if (f.pool === "absent") poolActions.push({ kind: "define-pool" });

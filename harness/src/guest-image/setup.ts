@@ -47,10 +47,19 @@ export async function probeSetupFacts(
   const libvirtdRunning = !local || (await daemonRunning("libvirtd"));
   let pool: PoolState = "unknown";
   let poolAutostart = false;
+  let libvirtError: string | undefined;
   if (missingPackages.length === 0 && libvirtdRunning) {
     const info = await run("virsh", ["-c", paths.libvirtUri, "pool-info", paths.poolName]);
-    if (info.exitCode !== 0) pool = /not found|no storage pool/i.test(info.stderr) ? "absent" : "unknown";
-    else {
+    if (info.exitCode !== 0) {
+      if (/not found|no storage pool/i.test(info.stderr)) pool = "absent";
+      else
+        libvirtError =
+          info.stderr
+            .trim()
+            .split("\n")
+            .filter((l) => l.trim() !== "")
+            .pop() ?? `virsh exited ${info.exitCode}`;
+    } else {
       pool = /^State:\s+running/m.test(info.stdout) ? "active" : "inactive";
       poolAutostart = /^Autostart:\s+yes/m.test(info.stdout);
     }
@@ -74,6 +83,7 @@ export async function probeSetupFacts(
     defaultNetworkAutostart: await exists(DEFAULT_NETWORK_AUTOSTART),
     pool,
     poolAutostart,
+    ...(libvirtError === undefined ? {} : { libvirtError }),
     accelRecorded,
   };
 }
