@@ -18,6 +18,7 @@ import { overlaysOf } from "./pool-usage.js";
 import type { ProgressLog } from "./progress-log.js";
 import { timedStage } from "./progress-log.js";
 import { loadRecipe, type Recipe, shortHash } from "./recipe.js";
+import { removeTreeSafely } from "./safe-remove.js";
 
 export interface BuiltImage {
   descriptor: ImageDescriptor;
@@ -89,7 +90,7 @@ export async function buildImage(
   const staging = join(paths.imageCacheDir, `.staging-${recipe.hash}-${process.pid}`);
   const finalDir = imageDirFor(paths, recipe.hash);
   const volume = volumeNameFor(recipe.hash);
-  await rm(work, { recursive: true, force: true });
+  await removeTreeSafely(work, run);
   await rm(staging, { recursive: true, force: true });
   await mkdir(work, { recursive: true, mode: 0o700 });
   await mkdir(staging, { recursive: true, mode: 0o755 });
@@ -228,7 +229,7 @@ export async function buildImage(
       await new Promise<void>((resolve) => buildLog.end(resolve));
       await rename(staging, finalDir);
     });
-    await rm(work, { recursive: true, force: true });
+    await removeTreeSafely(work, run);
     // A new guest kernel: decide KVM vs TCG with it (SeaBIOS alone is not conclusive under nested KVM).
     await probeAndRecordAccel(paths, run, log, kernel);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -240,7 +241,7 @@ export async function buildImage(
     await rm(staging, { recursive: true, force: true });
     if (process.env.CORE_OPS_VERIFY_KEEP_WORK === "1")
       log(`image: kept the failed build's scratch dir ${work}`);
-    else await rm(work, { recursive: true, force: true });
+    else await removeTreeSafely(work, run).catch((e: Error) => log(`image: ${e.message}`));
     throw err;
   }
 }
