@@ -60,12 +60,20 @@ export const runCommand: RunCommand = async (file, args, options = {}) => {
     }
   }
   const result = await child;
-  return {
-    command,
-    exitCode: typeof result.exitCode === "number" ? result.exitCode : 1,
-    stdout: String(result.stdout ?? ""),
-    stderr: String(result.stderr ?? ""),
-  };
+  const stderr = String(result.stderr ?? "");
+  if (typeof result.exitCode !== "number") {
+    // Not started (ENOENT), killed by a signal or timed out: say so instead of an empty exit 1.
+    const why = result.timedOut
+      ? `timed out after ${options.timeoutMs} ms`
+      : (result.originalMessage ?? result.message);
+    return {
+      command,
+      exitCode: 127,
+      stdout: String(result.stdout ?? ""),
+      stderr: `${stderr}\n${why}`.trim(),
+    };
+  }
+  return { command, exitCode: result.exitCode, stdout: String(result.stdout ?? ""), stderr };
 };
 
 /** Runs and throws a `SubstrateError` naming the command and its output tail when it exits non-zero. */
