@@ -273,6 +273,30 @@ describe("three-way planning", () => {
     expect(e.causes[0]?.kind).toBe("recovery_required");
     expect(e.runtime?.active_state).toBe("failed");
     expect(plan.view.observation.runtime_state).toBe("observed");
+    const volume = entry(plan.view.entries, "volume/web-data.volume");
+    expect(volume.action).toBe("no_op");
+    const inactive = await planOffline(demo(), root, {
+      observer: {
+        ...observer,
+        unitRuntime: async (units: readonly string[]) =>
+          new Map(
+            units.map((u) => [
+              u,
+              {
+                unit: u,
+                loadState: "loaded",
+                activeState: "inactive",
+                subState: "dead",
+                unitFileState: "static",
+              },
+            ]),
+          ),
+      },
+    });
+    const b = entry(inactive.view.entries, "service/backup.service");
+    expect(b.action).toBe("no_op");
+    expect(b.causes[0]).toMatchObject({ kind: "runtime_variance" });
+    expect(b.causes[0]?.summary).toMatch(/runtime state inactive\/dead of backup.service is not material/);
     const offline = await planOffline(demo(), root);
     expect(offline.view.entries.every((x) => x.runtime === null)).toBe(true);
   });

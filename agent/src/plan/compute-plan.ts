@@ -405,10 +405,31 @@ export function computePlan(input: ComputePlanInput): Plan {
     const draft = classifyDesired(d, o, applied.get(id) ?? null, hasState, rt?.activeState === "failed");
     for (const n of d.notes) draft.notes.push(n);
     const foreign = observed.foreignDropIns.get(id);
-    if (foreign)
+    if (foreign) {
       draft.notes.push(
         `unmanaged drop-ins also apply to this unit and are left alone: ${foreign.join(", ")}`,
       );
+      draft.drift.push({
+        category: "external_drift",
+        comparison_basis: hasState ? "three_way" : "two_way",
+        auto_action: false,
+        attention_required: true,
+        details: `drop-ins not written by CoreOps change the effective unit: ${foreign.join(", ")}`,
+      });
+    }
+    // Runtime activity other than `failed` is not material to a file-level plan; say so instead of hiding it.
+    if (rt && draft.action === "no_op" && rt.activeState !== "active" && rt.activeState !== "failed") {
+      const reason = `runtime state ${rt.activeState}/${rt.subState} of ${rt.unit} is not material (only failed units are recovered)`;
+      if (draft.causes.length === 1 && draft.causes[0]?.kind === "no_change") draft.causes = [];
+      draft.causes.push(cause("runtime_variance", reason));
+      draft.drift.push({
+        category: "runtime_variance",
+        comparison_basis: "runtime_verification",
+        auto_action: false,
+        attention_required: false,
+        details: reason,
+      });
+    }
     drafts.set(id, draft);
   }
   // Blockers, then propagation in topological order (prerequisites are final before dependents).
