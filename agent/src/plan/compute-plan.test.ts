@@ -217,9 +217,20 @@ describe("three-way planning", () => {
 
   it("replaces an unmanaged file at a managed path and takes ownership", async () => {
     writeHostFile(root, "/etc/web/Caddyfile", "hand made\n");
-    const e = entry((await planOffline(demo(), root)).view.entries, "file//etc/web/Caddyfile");
-    expect(e.action).toBe("replace");
-    expect(e.causes[0]?.kind).toBe("replacement_required");
+    writeHostFile(root, "/etc/containers/systemd/web-data.volume", "[Volume]\nLabel=mine\n");
+    const stateless = await planOffline(demo(), root);
+    const vol = entry(stateless.view.entries, "volume/web-data.volume");
+    expect(vol.action).toBe("replace");
+    expect(vol.causes[0]?.kind).toBe("replacement_required");
+    // A rendered /etc file carries no marker: without state its ownership is unknown → update, with a note.
+    const caddy = entry(stateless.view.entries, "file//etc/web/Caddyfile");
+    expect(caddy.action).toBe("update");
+    expect(caddy.notes.join("\n")).toMatch(/cannot tell whether it wrote this file/);
+    // With an inventory that does not list it, it is someone else's file → replace.
+    const status = statusFor(demo());
+    status.inventory = status.inventory.filter((o) => o.id !== "file//etc/web/Caddyfile");
+    const tracked = await planOffline(demo(), root, { status });
+    expect(entry(tracked.view.entries, "file//etc/web/Caddyfile").action).toBe("replace");
   });
 
   it("replaces a mount whose source changes, updates one whose options change", async () => {

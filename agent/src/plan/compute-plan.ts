@@ -236,7 +236,10 @@ function classifyDesired(
     return draft;
   }
   // Material difference.
-  const owned = o.files.some((f) => f.owned);
+  // Rendered /etc files carry no marker: without state their ownership is unknown, not foreign.
+  const ownershipUnknown =
+    !hasState && d.kind === "rendered_artifact" && d.files.every((f) => f.role === "config");
+  const owned = ownershipUnknown || o.files.some((f) => f.owned);
   const observedMatchesApplied = a !== null && a.digest === o.digest;
   if (!owned) {
     draft.action = "replace";
@@ -261,6 +264,10 @@ function classifyDesired(
         "differs from the desired state (no last-applied record to tell a change from drift)",
       ),
     );
+    if (ownershipUnknown)
+      draft.notes.push(
+        "without a last-applied record CoreOps cannot tell whether it wrote this file; apply overwrites it",
+      );
     draft.drift.push({
       category: "expected_change",
       comparison_basis: "two_way",
