@@ -2,6 +2,8 @@
 import { Command } from "commander";
 import { CoreOpsError, ExitCode } from "../errors.js";
 import { buildInfo, formatIdentity } from "../identity.js";
+import { register as registerAgent } from "./agent.js";
+import { register as registerApply } from "./apply.js";
 import { takeRequestedExitCode } from "./exit-code.js";
 import { register as registerExplain } from "./explain.js";
 import { register as registerInit } from "./init.js";
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
   registerPlan(program);
   registerExplain(program);
   registerStatus(program);
+  registerApply(program);
+  registerAgent(program);
   return program;
 }
 
@@ -47,4 +51,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv);
+// No top-level await: the single-file binary bundles this module as CommonJS (scripts/build-binary.mjs).
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});
