@@ -166,6 +166,20 @@ describe("three-way planning", () => {
     expect(d.drift[0]).toMatchObject({ category: "external_drift", attention_required: true });
   });
 
+  it("says when the agent holds after a rollback", async () => {
+    const status = statusFor(demo());
+    status.hold = {
+      held: true,
+      rolled_back_from: REV,
+      reason: "rolled back by operator",
+      since: "2026-11-29T10:00:00Z",
+    };
+    const plan = await planOffline(demo(), root, { status });
+    expect(plan.view.notes.join("\n")).toMatch(
+      /holding since 2026-11-29T10:00:00Z \(rolled back from 454ac5f1\)/,
+    );
+  });
+
   it("treats a mode or owner change of a rendered file as material", async () => {
     applyFiles(await planOffline(demo(), root), root);
     writeHostFile(root, "/etc/web/Caddyfile", ":80 { respond hi }\n", 0o600);

@@ -56,6 +56,11 @@ export async function planHost(req: PlanRequest): Promise<Plan> {
     note: req.observer.systemd.note,
   };
   const notes = [...(req.notes ?? [])];
+  const hold = req.stateMode === "tracked" ? req.status?.hold : null;
+  if (hold?.held)
+    notes.push(
+      `the agent is holding since ${hold.since}${hold.rolled_back_from ? ` (rolled back from ${hold.rolled_back_from.slice(0, 8)})` : ""}: ${hold.reason}; re-attach with core-ops init <repo> <ref> --force`,
+    );
   if (!hasInventory)
     notes.push(
       req.stateMode === "stateless"
