@@ -24,7 +24,6 @@
 
 import type { NormalizedObject, ObjectFile } from "../resources/managed-object.js";
 import { hasManagedMarker } from "../resources/marker.js";
-import { formatMode } from "../resources/normalize-artifact.js";
 import { ignoredDifferences } from "../resources/variance.js";
 import type { InventoryObject } from "../state/status.js";
 import {
@@ -629,5 +628,3 @@ export function summarize(entries: readonly PlanEntry[]): PlanSummary {
     runtime_variance_count: variance,
   };
 }
-
-export { formatMode };
