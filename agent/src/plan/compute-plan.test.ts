@@ -176,7 +176,7 @@ describe("three-way planning", () => {
     };
     const plan = await planOffline(demo(), root, { status });
     expect(plan.view.notes.join("\n")).toMatch(
-      /holding since 2026-11-29T10:00:00Z \(rolled back from 454ac5f1\)/,
+      /HELD after rollback from 454ac5f1 since 2026-11-29T10:00:00Z \(rolled back by operator\)/,
     );
   });
 
