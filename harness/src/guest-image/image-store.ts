@@ -172,8 +172,8 @@ export async function importImage(
 }
 
 /**
- * The base image a run uses: `CORE_OPS_VERIFY_BASE_IMAGE` (a descriptor.json path, or the name of an
- * imported image) when set; otherwise the locally built image, built when the recipe's image is missing.
+ * The base image a run uses: `CORE_OPS_VERIFY_BASE_IMAGE` (a descriptor.json path, a directory holding
+ * one, or the name of an imported image) when set; otherwise the locally built image, built when the recipe's image is missing.
  */
 export async function resolveBaseImage(
   log: ProgressLog,
@@ -181,8 +181,8 @@ export async function resolveBaseImage(
 ): Promise<BuiltImage> {
   const wanted = env.CORE_OPS_VERIFY_BASE_IMAGE?.trim();
   if (!wanted) return ensureImage(log);
-  if (wanted.endsWith(".json")) {
-    const descriptorPath = resolve(wanted);
+  if (wanted.endsWith(".json") || existsSync(join(wanted, "descriptor.json"))) {
+    const descriptorPath = resolve(wanted.endsWith(".json") ? wanted : join(wanted, "descriptor.json"));
     return { descriptor: await readDescriptor(descriptorPath), descriptorPath, cached: true };
   }
   const paths = substratePaths(env);
