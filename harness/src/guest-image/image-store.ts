@@ -1,7 +1,7 @@
 /**
  * The image cache as a whole: list what is there, prune images of other recipes that no overlay or domain
  * uses, and import a prebuilt base image (a Fedora CoreOS qcow2 on a real hypervisor) with its descriptor.
- * `resolveBaseImage` is what the machine layer asks for: `CORE_OPS_VERIFY_BASE_IMAGE` when set, else the
+ * `ensureBaseImage` is what the machine layer asks for: `CORE_OPS_VERIFY_BASE_IMAGE` when set, else the
  * locally built image (built when missing).
  */
 import { existsSync } from "node:fs";
@@ -172,17 +172,17 @@ export async function importImage(
 }
 
 /**
- * The base image a run uses: `CORE_OPS_VERIFY_BASE_IMAGE` (a descriptor.json path, or the name of an
- * imported image) when set; otherwise the locally built image, built when the recipe's image is missing.
+ * The base image a run uses: `CORE_OPS_VERIFY_BASE_IMAGE` (a descriptor.json path, a directory holding
+ * one, or the name of an imported image) when set; otherwise the locally built image, built when the recipe's image is missing.
  */
-export async function resolveBaseImage(
+export async function ensureBaseImage(
   log: ProgressLog,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<BuiltImage> {
   const wanted = env.CORE_OPS_VERIFY_BASE_IMAGE?.trim();
   if (!wanted) return ensureImage(log);
-  if (wanted.endsWith(".json")) {
-    const descriptorPath = resolve(wanted);
+  if (wanted.endsWith(".json") || existsSync(join(wanted, "descriptor.json"))) {
+    const descriptorPath = resolve(wanted.endsWith(".json") ? wanted : join(wanted, "descriptor.json"));
     return { descriptor: await readDescriptor(descriptorPath), descriptorPath, cached: true };
   }
   const paths = substratePaths(env);
