@@ -1,9 +1,12 @@
 /** `core-ops-verify` entry. Subcommands (setup, image, run) are added by the substrate and scenario layers. */
 import { Command } from "commander";
+import { register as registerRun } from "./run.js";
 
 const program = new Command("core-ops-verify")
   .description("Boot disposable VMs and verify core-ops behaviour against YAML scenarios")
   .exitOverride();
+
+registerRun(program);
 
 try {
   await program.parseAsync(process.argv);
