@@ -1,0 +1,188 @@
+/**
+ * Fetching one ref of a desired-state repository with the system `git` CLI: `git init` in a private temp
+ * directory, shallow fetch of the ref, detached checkout of FETCH_HEAD, resolved full commit id.
+ * Works for any URL or path git accepts (file://, ssh://, https://, scp-like, a local path).
+ */
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { CoreOpsError, ExitCode } from "../errors.js";
+import { hasControlCharacter } from "./names.js";
+
+export interface ResolvedCheckout {
+  /** The checkout directory (contains `.git`). */
+  dir: string;
+  /** The repository as fetched: URLs as given, local paths made absolute. */
+  repository: string;
+  requestedRef: string;
+  /** Full commit id of the checked-out commit. */
+  revision: string;
+  /** Removes the checkout directory. */
+  cleanup(): Promise<void>;
+}
+
+export interface FetchOptions {
+  /** Environment for git (defaults to process.env); see `gitEnvironment`. */
+  env?: NodeJS.ProcessEnv;
+  /** Give up after this many milliseconds (default 5 minutes). */
+  timeoutMs?: number;
+  /** Parent of the private checkout directory (default: the OS temp dir). */
+  tmpRoot?: string;
+}
+
+const URL_LIKE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+const SCP_LIKE = /^[^/]+:/; // user@host:path or host:path (no slash before the colon)
+const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/** A local path becomes absolute (git runs in another directory); URLs and scp-like addresses stay as given. */
+export function normalizeRepository(repository: string, cwd: string = process.cwd()): string {
+  if (URL_LIKE.test(repository) || SCP_LIKE.test(repository)) return repository;
+  return path.resolve(cwd, repository);
+}
+
+/**
+ * The environment git runs with: never prompt on a terminal; with `CORE_OPS_GIT_SSH_KEY`, ssh uses only that
+ * deploy key and checks host keys strictly against `CORE_OPS_GIT_KNOWN_HOSTS` (never StrictHostKeyChecking=no).
+ */
+export function gitEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
+  const key = env.CORE_OPS_GIT_SSH_KEY;
+  if (key) {
+    const knownHosts = env.CORE_OPS_GIT_KNOWN_HOSTS;
+    if (!knownHosts) {
+      throw new CoreOpsError("CORE_OPS_GIT_SSH_KEY is set but CORE_OPS_GIT_KNOWN_HOSTS is not", {
+        code: "git_known_hosts_missing",
+        field: "CORE_OPS_GIT_KNOWN_HOSTS",
+        exitCode: ExitCode.usage,
+        hint: "set CORE_OPS_GIT_KNOWN_HOSTS to a known_hosts file holding the git server's host key (ssh-keyscan, verified)",
+      });
+    }
+    out.GIT_SSH_COMMAND = [
+      "ssh",
+      "-i",
+      shellQuote(key),
+      "-o",
+      "IdentitiesOnly=yes",
+      "-o",
+      "StrictHostKeyChecking=yes",
+      "-o",
+      `UserKnownHostsFile=${shellQuote(knownHosts)}`,
+      "-o",
+      "BatchMode=yes",
+    ].join(" ");
+  }
+  return out;
+}
+
+function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Rejects refs git would read as options or refspecs; everything else is git's to judge. */
+function checkRef(repository: string, ref: string): void {
+  if (
+    ref === "" ||
+    ref.startsWith("-") ||
+    ref.startsWith("+") ||
+    /[\s:]/.test(ref) ||
+    hasControlCharacter(ref)
+  ) {
+    throw new CoreOpsError(`'${ref}' is not a branch, tag or commit id of ${repository}`, {
+      code: "git_ref_invalid",
+      field: "ref",
+      exitCode: ExitCode.usage,
+      hint: "give a branch name, a tag name, or a full commit id",
+    });
+  }
+}
+
+export async function fetchRef(
+  repository: string,
+  ref: string,
+  options: FetchOptions = {},
+): Promise<ResolvedCheckout> {
+  const repo = normalizeRepository(repository);
+  if (repository === "" || repository.startsWith("-")) {
+    throw new CoreOpsError(`'${repository}' is not a repository URL or path`, {
+      code: "git_repository_invalid",
+      field: "repository",
+      exitCode: ExitCode.usage,
+      hint: "give a URL (file://, ssh://, https://) or a local path",
+    });
+  }
+  checkRef(repo, ref);
+  const env = gitEnvironment(options.env ?? process.env);
+  const timeout = options.timeoutMs ?? 300_000;
+  const dir = await mkdtemp(path.join(options.tmpRoot ?? tmpdir(), "core-ops-checkout-"));
+  await chmod(dir, 0o700);
+  const cleanup = async (): Promise<void> => {
+    await rm(dir, { recursive: true, force: true });
+  };
+  const git = (args: string[]) =>
+    execa("git", ["-c", "advice.detachedHead=false", "-c", "init.defaultBranch=main", ...args], {
+      cwd: dir,
+      env,
+      extendEnv: false,
+      timeout,
+      reject: false,
+      stdin: "ignore",
+    });
+  try {
+    const init = await git(["init", "--quiet", "."]);
+    if (init.exitCode !== 0) throw gitFailure("git init", repo, ref, init.stderr);
+    const fetch = await git(["fetch", "--quiet", "--no-tags", "--depth", "1", "--", repo, ref]);
+    if (fetch.exitCode !== 0) {
+      if (fetch.timedOut)
+        throw gitFailure(`git fetch timed out after ${timeout} ms`, repo, ref, fetch.stderr);
+      throw fetchFailure(repo, ref, String(fetch.stderr));
+    }
+    const checkout = await git(["checkout", "--quiet", "--detach", "FETCH_HEAD"]);
+    if (checkout.exitCode !== 0) throw gitFailure("git checkout", repo, ref, checkout.stderr);
+    const rev = await git(["rev-parse", "--verify", "HEAD^{commit}"]);
+    const revision = String(rev.stdout).trim();
+    if (rev.exitCode !== 0 || !COMMIT_ID.test(revision))
+      throw gitFailure("git rev-parse", repo, ref, rev.stderr);
+    return { dir, repository: repo, requestedRef: ref, revision, cleanup };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+function fetchFailure(repository: string, ref: string, stderr: string): CoreOpsError {
+  const detail = lastLine(stderr);
+  if (/couldn't find remote ref|not our ref|no such remote ref|unadvertised object/i.test(stderr)) {
+    return new CoreOpsError(`ref '${ref}' does not resolve in repository ${repository}`, {
+      code: "git_ref_not_found",
+      field: "ref",
+      exitCode: ExitCode.failure,
+      hint: COMMIT_ID.test(ref)
+        ? `the server does not offer commit ${ref} (it may not exist, or the server refuses fetching by commit id); use a branch or tag (git said: ${detail})`
+        : `check the branch or tag name (git ls-remote ${repository}); git said: ${detail}`,
+    });
+  }
+  return new CoreOpsError(`cannot fetch '${ref}' from repository ${repository}`, {
+    code: "git_fetch_failed",
+    field: "repository",
+    exitCode: ExitCode.failure,
+    hint: `check the URL or path and access rights; git said: ${detail}`,
+  });
+}
+
+function gitFailure(step: string, repository: string, ref: string, stderr: unknown): CoreOpsError {
+  return new CoreOpsError(`${step} failed for '${ref}' of repository ${repository}`, {
+    code: "git_failed",
+    exitCode: ExitCode.failure,
+    hint: `git said: ${lastLine(String(stderr ?? ""))}`,
+  });
+}
+
+function lastLine(stderr: string): string {
+  const lines = stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
+  const fatal = lines.find((l) => l.startsWith("fatal:"));
+  return fatal ?? lines[lines.length - 1] ?? "(no output)";
+}

@@ -1,0 +1,124 @@
+/**
+ * The file-system half of reading a repository: sorted directory listings, file facts and the symlink
+ * audit. Directory order is never trusted; every listing is sorted here.
+ */
+import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from "node:fs";
+import path from "node:path";
+import { layoutError } from "../errors.js";
+import { compareNames } from "./names.js";
+
+export type EntryKind = "file" | "dir" | "other";
+
+export interface Entry {
+  name: string;
+  /** Absolute path. */
+  abs: string;
+  /** Repository-relative, '/'-separated path. */
+  rel: string;
+  /** What the entry is after following an in-repository symlink to a file. */
+  kind: EntryKind;
+  /** Size in bytes (files). */
+  size: number;
+  /** Any execute bit set (files). */
+  executable: boolean;
+}
+
+/** Lists a directory, sorted by name. `rel` is the directory's repository-relative path ('' for the root). */
+export function listDir(abs: string, rel: string): Entry[] {
+  const names = readdirSync(abs).sort(compareNames);
+  return names.map((name) => describe(path.join(abs, name), rel ? `${rel}/${name}` : name, name));
+}
+
+/** Describes one path (following a symlink that stays inside the repository; see `auditSymlinks`). */
+export function describe(abs: string, rel: string, name = path.posix.basename(rel)): Entry {
+  const l = lstatSync(abs);
+  if (l.isSymbolicLink()) {
+    let s: ReturnType<typeof statSync>;
+    try {
+      s = statSync(abs);
+    } catch {
+      throw layoutError(`symlink '${rel}' points to '${readlinkSync(abs)}', which does not exist`, {
+        code: "symlink_dangling",
+        file: rel,
+        hint: "fix or remove the symlink",
+      });
+    }
+    if (s.isDirectory()) {
+      throw layoutError(`symlink '${rel}' points to a directory`, {
+        code: "symlinked_directory",
+        file: rel,
+        hint: "symlinks to directories are not followed; copy the files or link each file",
+      });
+    }
+    return {
+      name,
+      abs,
+      rel,
+      kind: s.isFile() ? "file" : "other",
+      size: s.size,
+      executable: (s.mode & 0o111) !== 0,
+    };
+  }
+  return {
+    name,
+    abs,
+    rel,
+    kind: l.isFile() ? "file" : l.isDirectory() ? "dir" : "other",
+    size: l.size,
+    executable: (l.mode & 0o111) !== 0,
+  };
+}
+
+/** All files below a directory (recursively), sorted by repository-relative path. */
+export function listFilesRecursive(abs: string, rel: string): Entry[] {
+  const out: Entry[] = [];
+  const visit = (dirAbs: string, dirRel: string): void => {
+    for (const entry of listDir(dirAbs, dirRel)) {
+      if (entry.kind === "dir") visit(entry.abs, entry.rel);
+      else out.push(entry);
+    }
+  };
+  visit(abs, rel);
+  return out.sort((a, b) => compareNames(a.rel, b.rel));
+}
+
+/** True when `candidate` (absolute) is `root` or below it. */
+export function isInside(root: string, candidate: string): boolean {
+  const rel = path.relative(root, candidate);
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+/**
+ * Walks the whole repository (except the root `.git`) and rejects any symlink whose target — lexically or
+ * after resolving further links — lies outside the repository. `realRoot` must be a real path.
+ */
+export function auditSymlinks(realRoot: string): void {
+  const visit = (dirAbs: string, dirRel: string): void => {
+    const names = readdirSync(dirAbs, { withFileTypes: true }).sort((a, b) => compareNames(a.name, b.name));
+    for (const d of names) {
+      if (dirRel === "" && d.name === ".git") continue;
+      const abs = path.join(dirAbs, d.name);
+      const rel = dirRel ? `${dirRel}/${d.name}` : d.name;
+      if (d.isSymbolicLink()) {
+        const target = readlinkSync(abs);
+        const lexical = path.resolve(dirAbs, target);
+        let resolved = lexical;
+        try {
+          resolved = realpathSync(abs);
+        } catch {
+          // dangling: judged by its lexical target; reading it later reports it as dangling
+        }
+        if (!isInside(realRoot, lexical) || !isInside(realRoot, resolved)) {
+          throw layoutError(`symlink '${rel}' points outside the repository (to '${target}')`, {
+            code: "symlink_escapes_repository",
+            file: rel,
+            hint: "replace the symlink with the file itself, or point it at a file inside the repository",
+          });
+        }
+      } else if (d.isDirectory()) {
+        visit(abs, rel);
+      }
+    }
+  };
+  visit(realRoot, "");
+}
