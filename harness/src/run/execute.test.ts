@@ -13,7 +13,11 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-async function run(file: string, synthetic: Parameters<typeof syntheticHypervisor>[0] = {}, text?: string) {
+async function run(
+  file: string,
+  synthetic: Parameters<typeof syntheticHypervisor>[0] & { agentBinary?: string } = {},
+  text?: string,
+) {
   const d = await mkdtemp(join(tmpdir(), "coreops-exec-"));
   dirs.push(d);
   const created: SyntheticMachine[] = [];
@@ -25,7 +29,7 @@ async function run(file: string, synthetic: Parameters<typeof syntheticHyperviso
     repoRoot: ROOT,
     workspaceRoot: join(d, "ws"),
     artifactsDir: join(d, "artifacts"),
-    agentBinary: "/nonexistent/core-ops",
+    agentBinary: synthetic.agentBinary ?? process.execPath,
     mode: "local",
   });
   return { result, created, bundle: result.bundle.bundle_path };
@@ -161,5 +165,18 @@ describe("scenario executor on the synthetic machine", () => {
     const { result, created } = await run("np.yaml", {}, text);
     expect(result.classification.outcome).toBe("passed");
     expect(created[0]?.commands.filter((c) => c.endsWith("plan --host verify-host --json"))).toHaveLength(2);
+  });
+
+  it("fails a scenario that runs core-ops without a binary as infrastructure, before any VM", async () => {
+    const { result, created } = await run("minimal-accepted.yaml", { agentBinary: "/nonexistent/core-ops" });
+    expect(result.classification.outcome).toBe("infrastructure_failure");
+    expect(result.classification.summary).toContain("the agent binary /nonexistent/core-ops does not exist");
+    expect(created).toHaveLength(0);
+  });
+
+  it("runs a scenario without core-ops steps without the agent binary", async () => {
+    const { result, created } = await run("designed-timeout.yaml", { agentBinary: "/nonexistent/core-ops" });
+    expect(result.classification.outcome).toBe("passed");
+    expect(created[0]?.spec.deliveries.map((d) => d.name)).toEqual(["fixture-repo"]);
   });
 });

@@ -113,10 +113,15 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
     );
     commits = repo.commits;
     for (const c of commits) log.info(`fixture ${c.revision} = ${c.commit}`);
-    const deliveries: Delivery[] = [
-      { name: "core-ops", hostPath: o.agentBinary },
-      { name: "fixture-repo", hostPath: repo.path },
-    ];
+    const deliveries: Delivery[] = [{ name: "fixture-repo", hostPath: repo.path }];
+    if (needsAgent(o.loaded)) {
+      if (!existsSync(o.agentBinary)) {
+        throw new MissingAgent(
+          `the agent binary ${o.agentBinary} does not exist; build it with \`npm run build\` (or set CORE_OPS_VERIFY_CORE_OPS_BIN)`,
+        );
+      }
+      deliveries.push({ name: "core-ops", hostPath: o.agentBinary });
+    }
     bring = await bringUp({
       hypervisor: o.hypervisor,
       spec: {
@@ -240,7 +245,11 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
       );
     }
   } catch (err) {
-    if (err instanceof SkipSteps) {
+    if (err instanceof MissingAgent) {
+      bring = { ok: false, timedOut: false, message: err.message, warnings: [] };
+      log.info(err.message);
+      assertions = scenario.assertions.map((a) => notEvaluated(a, err.message));
+    } else if (err instanceof SkipSteps) {
       assertions = scenario.assertions.map((a) =>
         notEvaluated(a, bring && !bring.ok ? bring.message : "bring-up failed"),
       );
@@ -334,6 +343,18 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
     environmentRetained: retained,
   });
   return { ...run, bundle };
+}
+
+/** The scenario runs core-ops but there is no binary to deliver: an infrastructure failure, before any VM. */
+class MissingAgent extends Error {}
+
+/** Whether the scenario runs the agent (and so needs its binary delivered). */
+export function needsAgent(loaded: LoadedScenario): boolean {
+  const { steps, assertions } = loaded.scenario;
+  return (
+    steps.some((s) => s.step_type === "coreops_action") ||
+    assertions.some((a) => a.assertion_type === "no_pending_changes")
+  );
 }
 
 /** Control flow: bring-up succeeded but the guest could not be prepared; no step runs. */

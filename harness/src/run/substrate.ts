@@ -5,7 +5,7 @@
  * error says exactly what to run — a scenario then fails with that message, it never skips.
  */
 import type { Hypervisor } from "../machine.js";
-import { ensureAgentBinary } from "./agent-binary.js";
+import { agentBinaryPath, ensureAgentBinary } from "./agent-binary.js";
 import { errorText, InfraError } from "./errors.js";
 
 type Log = (line: string) => void;
@@ -70,14 +70,13 @@ function isRemote(): boolean {
   );
 }
 
-/** Host setup, guest image (local hypervisor only) and agent binary; returns the binary's host path. */
-export async function prepareHost(repoRoot: string, log: Log): Promise<string> {
+/** Host setup and guest image (local hypervisor only). */
+export async function prepareHost(log: Log): Promise<void> {
   const layer = await importMachineLayer();
   if (!isRemote()) {
     await guarded("host setup")(() => layer.ensureSetup(log));
     await guarded("guest image")(() => layer.ensureImage(log));
   }
-  return ensureAgentBinary(repoRoot, log);
 }
 
 /** Opens the hypervisor of the prepared substrate. */
@@ -87,7 +86,12 @@ export async function openSubstrateHypervisor(log?: Log): Promise<Hypervisor> {
 }
 
 export async function prepareSubstrate(repoRoot: string, log: Log): Promise<PreparedSubstrate> {
-  const agentBinary = await prepareHost(repoRoot, log);
+  await prepareHost(log);
+  // Scenarios that do not run core-ops still run without it; those that do fail naming this reason.
+  const agentBinary = await ensureAgentBinary(repoRoot, log).catch((err) => {
+    log(`agent binary not available: ${errorText(err)}`);
+    return agentBinaryPath(repoRoot);
+  });
   const hypervisor = await openSubstrateHypervisor(log);
   log(
     `hypervisor ${hypervisor.uri}, image ${hypervisor.image.name} (${hypervisor.image.localContainerImages.join(", ")})`,

@@ -70,7 +70,10 @@ export function defineScenarioTest(file: string, scenarioId: string | null): voi
         workspaceRoot:
           process.env.CORE_OPS_VERIFY_WORKSPACE ?? join(repoRoot, ".core-ops-verify", "workspace"),
         artifactsDir,
-        agentBinary: inject("coreopsAgentBinary") ?? agentBinaryPath(repoRoot),
+        // The synthetic machine never reads deliveries; any existing file stands in for the binary.
+        agentBinary: synthetic
+          ? process.execPath
+          : (inject("coreopsAgentBinary") ?? agentBinaryPath(repoRoot)),
         mode: process.env.CI ? "ci" : "local",
         signal,
         onMachine: (m) => machines.add(m),
