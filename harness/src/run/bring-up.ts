@@ -8,8 +8,8 @@ import type { HarnessLog } from "./log.js";
 import type { Timeline } from "./timeline.js";
 
 export type BringUp =
-  | { ok: true; machine: Machine; record: ReadinessRecord; warnings: string[] }
-  | { ok: false; timedOut: boolean; message: string; warnings: string[]; machine?: Machine };
+  | { ok: true; machine: Machine; record: ReadinessRecord; warnings: string[]; runDir: string }
+  | { ok: false; timedOut: boolean; message: string; warnings: string[]; machine?: Machine; runDir?: string };
 
 export async function bringUp(options: {
   hypervisor: Hypervisor;
@@ -26,9 +26,21 @@ export async function bringUp(options: {
   for (let attempt = 1; ; attempt++) {
     const suffix = attempt === 1 ? "" : ` (attempt ${attempt})`;
     let machine: Machine | undefined;
+    let runDir = options.spec.runDir;
     try {
+      // A retry gets its own run id (and so domain name and run dir): leftovers of the failed attempt
+      // must not collide with it.
+      const spec =
+        attempt === 1
+          ? options.spec
+          : {
+              ...options.spec,
+              runId: `${options.spec.runId}-r${attempt}`,
+              runDir: `${options.spec.runDir}-r${attempt}`,
+            };
+      runDir = spec.runDir;
       machine = await timeline.phase("provision", `provision${suffix}`, () =>
-        log.span("provisioning the guest", () => options.hypervisor.createMachine(options.spec)),
+        log.span("provisioning the guest", () => options.hypervisor.createMachine(spec)),
       );
       options.onMachine?.(machine);
       const m = machine;
@@ -37,7 +49,7 @@ export async function bringUp(options: {
         log.span("waiting for the readiness record", () => m.waitReady({ timeoutMs: options.readinessMs })),
       );
       log.info(`guest ready: ip ${record.ip}, boot id ${record.boot_id}`);
-      return { ok: true, machine: m, record, warnings };
+      return { ok: true, machine: m, record, warnings, runDir: spec.runDir };
     } catch (err) {
       const timedOut = machine?.readinessEvidence().final_status === "timed_out";
       const message = `bring-up failed${suffix}: ${errorText(err)}`;
@@ -46,7 +58,7 @@ export async function bringUp(options: {
         const report = await machine.destroy();
         log.info(`destroyed the failed guest (${report.errors.length} errors)`);
       }
-      if (timedOut || attempt >= attempts) return { ok: false, timedOut, message, warnings, machine };
+      if (timedOut || attempt >= attempts) return { ok: false, timedOut, message, warnings, machine, runDir };
       warnings.push(`bring-up retried once after an infrastructure failure: ${errorText(err)}`);
     }
   }

@@ -278,7 +278,7 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
         );
         const journal = bring?.ok ? await machine.journal().catch(() => "") : "";
         findings = [...scanText(consoleText, "console"), ...scanText(journal, "journal")];
-        ignition = await findIgnition(join(runDir, "machine"));
+        ignition = await findIgnition(bring?.runDir ?? join(runDir, "machine"));
         const failing = [
           ...new Set(findings.filter((f) => f.severity === "fail").map((f) => f.check)),
         ].sort();

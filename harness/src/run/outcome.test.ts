@@ -62,6 +62,16 @@ describe("outcome classification", () => {
     expect(wrong).toMatchObject({ observed: "passed", outcome: "assertion_failure" });
     expect(wrong.summary).toContain("expected the designed outcome timeout but observed passed");
   });
+  it("never takes a bring-up failure for the designed one", () => {
+    const c = classify(
+      input({
+        bringUp: { ok: false, timedOut: false, message: "virsh define failed" },
+        expectedOutcome: "infrastructure_failure",
+      }),
+    );
+    expect(c).toMatchObject({ observed: "infrastructure_failure", outcome: "infrastructure_failure" });
+    expect(c.warnings[0]).toContain("was not tested");
+  });
   it("a corpus passes only when all passed; otherwise the most severe class", () => {
     expect(corpusOutcome(["passed", "passed"])).toBe("passed");
     expect(corpusOutcome(["assertion_failure", "timeout", "passed"])).toBe("timeout");

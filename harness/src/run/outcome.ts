@@ -6,7 +6,8 @@
  *    infrastructure_failure; 6. assertions: timed out → timeout, failed → assertion_failure,
  *    all passed → passed, anything else → harness_error.
  * `expected_outcome` turns exactly that outcome into `passed` with a warning; any other result of a
- * designed failure is an assertion_failure (the design did not hold).
+ * designed failure is an assertion_failure (the design did not hold). A failure before the steps ran
+ * (bring-up, harness bug) is never taken for the designed one.
  */
 import type { AssertionResult } from "../assertions/types.js";
 import type { Outcome } from "../scenario/schema.js";
@@ -83,6 +84,18 @@ export function classify(input: ClassifyInput): Classification {
   const summary = observed === "passed" ? SUMMARY.passed : `${SUMMARY[observed]}: ${detail}`;
   const expected = input.expectedOutcome;
   if (expected === undefined) return { observed, outcome: observed, summary, warnings: [] };
+  // A designed failure is a claim about the scenario's steps; a guest that never came up (or a harness
+  // bug) did not test it, so those outcomes stand as they are.
+  if (!input.bringUp.ok || input.harnessError !== undefined) {
+    return {
+      observed,
+      outcome: observed,
+      summary,
+      warnings: [
+        `the designed outcome ${expected} was not tested: ${observed} before the scenario's steps ran`,
+      ],
+    };
+  }
   if (observed === expected) {
     return {
       observed,
