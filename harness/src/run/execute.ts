@@ -12,6 +12,7 @@ import { type Finding, scanText } from "../bundle/checks.js";
 import { collectFailureEvidence } from "../bundle/failure-evidence.js";
 import type { BundleFile } from "../bundle/writer.js";
 import { writeBundle } from "../bundle/writer.js";
+import { copyFixtureIntoGuest, GUEST_FIXTURE_DIR } from "../fixtures/guest-delivery.js";
 import { materializeHistory, materializeStatic } from "../fixtures/repository-evolution.js";
 import type { Delivery, Hypervisor, Machine } from "../machine.js";
 import type { LoadedScenario } from "../scenario/loader.js";
@@ -20,7 +21,6 @@ import type { Step } from "../scenario/schema.js";
 import type { ActionContext } from "../steps/render-action.js";
 import type { StepResult } from "../steps/result.js";
 import { runStep } from "../steps/run-step.js";
-import { shellJoin } from "../steps/shell.js";
 import { ScenarioMachine } from "../steps/verbs.js";
 import { bringUp } from "./bring-up.js";
 import { bundleFiles } from "./bundle-files.js";
@@ -30,9 +30,6 @@ import { classify } from "./outcome.js";
 import { newRunId } from "./run-id.js";
 import { Timeline } from "./timeline.js";
 import type { RunMode, ScenarioRun } from "./types.js";
-
-/** Where the fixture repository is copied inside the guest (writable, owned by root). */
-export const GUEST_FIXTURE_DIR = "/var/tmp/core-ops-verify/fixture-repo";
 
 export interface ExecuteOptions {
   loaded: LoadedScenario;
@@ -151,29 +148,29 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
           return hit;
         },
       };
-      let delivered = true;
-      await timeline
-        .phase("fixtures", "fixture-delivery", () =>
-          log.span("copying the delivered fixture repository into the guest", () =>
-            vm.succeed(
-              `sh -c ${shellJoin([
-                `set -e; rm -rf ${GUEST_FIXTURE_DIR}; mkdir -p ${GUEST_FIXTURE_DIR}; cp -a ${bring?.ok ? bring.machine.deliveredPath("fixture-repo") : ""}/. ${GUEST_FIXTURE_DIR}/; chown -R root:root ${GUEST_FIXTURE_DIR}; git config --global --get-all safe.directory | grep -qx '*' || git config --global --add safe.directory '*'`,
-              ])}`,
-              { timeoutMs: 120_000 },
+      if (needsAgent(o.loaded)) {
+        const machine = bring.machine;
+        const copied = await timeline
+          .phase("fixtures", "fixture-delivery", () =>
+            log.span("copying the delivered fixture repository into the guest", () =>
+              copyFixtureIntoGuest(vm, machine.deliveredPath("fixture-repo")),
             ),
-          ),
-        )
-        .catch((err) => {
-          delivered = false;
-          bring = {
-            ok: false,
-            timedOut: false,
-            message: `fixture delivery into the guest failed: ${errorText(err)}`,
-            warnings: [],
-            machine: bring?.machine,
-          };
-        });
-      if (!delivered) throw new SkipSteps();
+          )
+          .then(
+            () => true,
+            (err) => {
+              bring = {
+                ok: false,
+                timedOut: false,
+                message: `fixture delivery into the guest failed: ${errorText(err)}`,
+                warnings: [],
+                machine,
+              };
+              return false;
+            },
+          );
+        if (!copied) throw new SkipSteps();
+      }
       const snapshots = new Map<string, Map<string, Record<string, string>>>();
       const wanted = snapshotPlan(o.loaded);
       let stopped: string | undefined;
