@@ -2,6 +2,13 @@
 import { Command } from "commander";
 import { CoreOpsError, ExitCode } from "../errors.js";
 import { buildInfo, formatIdentity } from "../identity.js";
+import { register as registerAgent } from "./agent.js";
+import { register as registerApply } from "./apply.js";
+import { takeRequestedExitCode } from "./exit-code.js";
+import { register as registerExplain } from "./explain.js";
+import { register as registerInit } from "./init.js";
+import { register as registerPlan } from "./plan.js";
+import { register as registerStatus } from "./status.js";
 
 export function buildProgram(): Command {
   const program = new Command("core-ops")
@@ -11,6 +18,12 @@ export function buildProgram(): Command {
     .version(formatIdentity(buildInfo()), "-V, --version", "print the version and build revision")
     .showHelpAfterError()
     .exitOverride();
+  registerInit(program);
+  registerPlan(program);
+  registerExplain(program);
+  registerStatus(program);
+  registerApply(program);
+  registerAgent(program);
   return program;
 }
 
@@ -18,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return ExitCode.ok;
+    return takeRequestedExitCode() ?? ExitCode.ok;
   } catch (err) {
     if (err instanceof CoreOpsError) {
       process.stderr.write(`${err.render()}\n`);
@@ -38,4 +51,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv);
+// No top-level await: the single-file binary bundles this module as CommonJS (scripts/build-binary.mjs).
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -6,23 +6,17 @@
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { CoreOpsError, ExitCode, layoutError } from "../errors.js";
+import { NATIVE_UNIT_EXTENSIONS, QUADLET_EXTENSIONS, unitFamily } from "../units/quadlet.js";
+import { type CompanionCandidate, resolveCompanions } from "./companions.js";
 import { configTarget } from "./config-target.js";
+import { checkConfigDestinations } from "./destinations.js";
 import { parseHostFile } from "./host-file.js";
 import { layerConfigs, layerDropIns, type RawConfig, type RawDropIn } from "./layering.js";
-import type {
-  DesiredCompanion,
-  DesiredSource,
-  DesiredState,
-  DesiredUnit,
-  Layer,
-  SourceRef,
-} from "./model.js";
+import type { DesiredSource, DesiredState, DesiredUnit, Layer, SourceRef } from "./model.js";
 import { compareNames, isIdentifier, sortedNames } from "./names.js";
+import { checkRuntimeNames, checkUnitFileName, effectiveUnits } from "./unit-checks.js";
 import { readUnitText } from "./unit-text.js";
-import { auditSymlinks, describe, type Entry, listDir, listFilesRecursive } from "./walk.js";
-
-const QUADLET_EXTENSIONS = [".container", ".volume", ".network", ".pod", ".kube", ".image", ".build"];
-const NATIVE_UNIT_EXTENSIONS = [".service", ".socket", ".timer", ".target", ".path", ".mount", ".automount"];
+import { describe, type Entry, type Listing, listDir, listFilesRecursive, scanRepository } from "./walk.js";
 
 const SERVICE_KINDS_HINT =
   "a service directory may hold: Quadlet files (" +
@@ -40,13 +34,6 @@ interface BaseUnit {
   family: "quadlet" | "native";
   source: SourceRef;
   text: string;
-}
-
-interface CompanionCandidate {
-  service: string;
-  /** Relative to the service directory. */
-  relPath: string;
-  entry: Entry;
 }
 
 interface ServiceContent {
@@ -71,7 +58,7 @@ export async function loadDesiredState(
     });
   }
   const realRoot = realpathSync(absRoot);
-  auditSymlinks(realRoot);
+  const listing = scanRepository(realRoot);
 
   const servicesAbs = path.join(realRoot, "services");
   const hostsAbs = path.join(realRoot, "hosts");
@@ -85,7 +72,7 @@ export async function loadDesiredState(
       hint: "host names match ^[A-Za-z0-9][A-Za-z0-9._-]*$; pass --host or set CORE_OPS_HOST",
     });
   }
-  const hostDirs = listDir(hostsAbs, "hosts");
+  const hostDirs = listDir(hostsAbs, "hosts", listing);
   const hostRel = `hosts/${host}`;
   const hostDir = hostDirs.find((e) => e.name === host);
   if (hostDir?.kind !== "dir") {
@@ -101,7 +88,7 @@ export async function loadDesiredState(
   const hostFile = `${hostRel}/host.yaml`;
   let hostYaml: Entry | undefined;
   let overridesDir: Entry | undefined;
-  for (const entry of listDir(hostDir.abs, hostRel)) {
+  for (const entry of listDir(hostDir.abs, hostRel, listing)) {
     if (entry.name === "host.yaml" && entry.kind === "file") hostYaml = entry;
     else if (entry.name === "overrides" && entry.kind === "dir") overridesDir = entry;
     else throw unknownEntry(entry, HOST_DIR_HINT);
@@ -116,7 +103,7 @@ export async function loadDesiredState(
   const declaration = parseHostFile(readFileSync(hostYaml.abs, "utf8"), hostFile, host);
 
   const serviceDirs = new Map<string, Entry>();
-  for (const entry of listDir(servicesAbs, "services")) {
+  for (const entry of listDir(servicesAbs, "services", listing)) {
     if (entry.kind !== "dir") {
       throw layoutError(`'${entry.rel}' is not a service directory`, {
         code: "unknown_file_kind",
@@ -149,12 +136,12 @@ export async function loadDesiredState(
   const contents = new Map<string, ServiceContent>();
   for (const svc of sortedNames(declaration.services)) {
     const dir = serviceDirs.get(svc);
-    if (dir) contents.set(svc, readService(svc, dir));
+    if (dir) contents.set(svc, readService(svc, dir, listing));
   }
 
   const hostDropIns: RawDropIn[] = [];
   const hostConfigs: RawConfig[] = [];
-  if (overridesDir) readOverrides(overridesDir, hostDropIns, hostConfigs);
+  if (overridesDir) readOverrides(overridesDir, hostDropIns, hostConfigs, listing);
 
   // Units, with one source per destination across services.
   const units: BaseUnit[] = [];
@@ -206,10 +193,15 @@ export async function loadDesiredState(
 
   const configs = layerConfigs(baseConfigs, hostConfigs, declaration.services);
 
+  const effective = effectiveUnits(desiredUnits);
+  checkRuntimeNames(desiredUnits, effective);
   const companions = resolveCompanions(
     desiredUnits,
+    effective,
     [...contents.values()].flatMap((c) => c.candidates),
+    SERVICE_KINDS_HINT,
   );
+  checkConfigDestinations(configs, desiredUnits, companions);
 
   return {
     host,
@@ -229,17 +221,18 @@ export async function loadDesiredState(
   };
 }
 
-function readService(svc: string, dir: Entry): ServiceContent {
+function readService(svc: string, dir: Entry, listing: Listing): ServiceContent {
   const out: ServiceContent = { units: [], dropIns: [], configs: [], candidates: [] };
   const dropInDirs: Entry[] = [];
-  for (const entry of listDir(dir.abs, dir.rel)) {
+  for (const entry of listDir(dir.abs, dir.rel, listing)) {
     if (entry.kind === "other") throw unknownEntry(entry, SERVICE_KINDS_HINT);
     if (entry.kind === "dir" && entry.name === "config") {
-      out.configs.push(...readConfigTree(entry, "base"));
+      out.configs.push(...readConfigTree(entry, "base", listing));
     } else if (entry.kind === "dir" && entry.name.endsWith(".d")) {
       dropInDirs.push(entry);
     } else if (entry.kind === "file" && unitFamily(entry.name)) {
       const family = unitFamily(entry.name) ?? "native";
+      checkUnitFileName(entry.name, entry.rel);
       out.units.push({
         service: svc,
         fileName: entry.name,
@@ -248,7 +241,7 @@ function readService(svc: string, dir: Entry): ServiceContent {
         text: readUnitText(entry),
       });
     } else if (entry.kind === "dir") {
-      for (const file of listFilesRecursive(entry.abs, entry.rel)) {
+      for (const file of listFilesRecursive(entry.abs, entry.rel, listing)) {
         if (file.kind !== "file") throw unknownEntry(file, SERVICE_KINDS_HINT);
         out.candidates.push({ service: svc, relPath: file.rel.slice(dir.rel.length + 1), entry: file });
       }
@@ -269,22 +262,23 @@ function readService(svc: string, dir: Entry): ServiceContent {
         },
       );
     }
-    out.dropIns.push(...readDropInDir(d, unit, "base"));
+    out.dropIns.push(...readDropInDir(d, unit, "base", listing));
   }
   return out;
 }
 
-function readOverrides(dir: Entry, dropIns: RawDropIn[], configs: RawConfig[]): void {
-  for (const entry of listDir(dir.abs, dir.rel)) {
-    if (entry.kind === "dir" && entry.name === "config") configs.push(...readConfigTree(entry, "host"));
+function readOverrides(dir: Entry, dropIns: RawDropIn[], configs: RawConfig[], listing: Listing): void {
+  for (const entry of listDir(dir.abs, dir.rel, listing)) {
+    if (entry.kind === "dir" && entry.name === "config")
+      configs.push(...readConfigTree(entry, "host", listing));
     else if (entry.kind === "dir" && entry.name.endsWith(".d"))
-      dropIns.push(...readDropInDir(entry, entry.name.slice(0, -2), "host"));
+      dropIns.push(...readDropInDir(entry, entry.name.slice(0, -2), "host", listing));
     else throw unknownEntry(entry, OVERRIDE_KINDS_HINT);
   }
 }
 
-function readDropInDir(dir: Entry, unit: string, layer: Layer): RawDropIn[] {
-  return listDir(dir.abs, dir.rel).map((entry) => {
+function readDropInDir(dir: Entry, unit: string, layer: Layer, listing: Listing): RawDropIn[] {
+  return listDir(dir.abs, dir.rel, listing).map((entry) => {
     if (entry.kind !== "file" || !entry.name.endsWith(".conf")) {
       throw layoutError(`drop-in '${entry.rel}' does not end in .conf`, {
         code: "dropin_not_conf",
@@ -303,8 +297,8 @@ function readDropInDir(dir: Entry, unit: string, layer: Layer): RawDropIn[] {
   });
 }
 
-function readConfigTree(dir: Entry, layer: Layer): RawConfig[] {
-  return listFilesRecursive(dir.abs, dir.rel).map((file) => {
+function readConfigTree(dir: Entry, layer: Layer, listing: Listing): RawConfig[] {
+  return listFilesRecursive(dir.abs, dir.rel, listing).map((file) => {
     if (file.kind !== "file") {
       throw layoutError(`'${file.rel}' is not a regular file`, {
         code: "unknown_file_kind",
@@ -320,32 +314,6 @@ function readConfigTree(dir: Entry, layer: Layer): RawConfig[] {
       mode: file.executable ? 0o755 : 0o644,
     };
   });
-}
-
-/**
- * Companion files: every non-unit file of a service must be referenced by one of its Quadlet files.
- * (References are read from the effective Quadlet units; see units/quadlet.ts.)
- */
-function resolveCompanions(_units: DesiredUnit[], candidates: CompanionCandidate[]): DesiredCompanion[] {
-  const stray = [...candidates].sort((a, b) => compareNames(a.entry.rel, b.entry.rel))[0];
-  if (stray) {
-    throw layoutError(
-      `stray file '${stray.entry.rel}': no Quadlet file of service '${stray.service}' references it`,
-      {
-        code: "stray_file",
-        file: stray.entry.rel,
-        hint: `${SERVICE_KINDS_HINT}; reference it from a Quadlet file or remove it`,
-      },
-    );
-  }
-  return [];
-}
-
-function unitFamily(name: string): "quadlet" | "native" | undefined {
-  const ext = path.posix.extname(name);
-  if (QUADLET_EXTENSIONS.includes(ext)) return "quadlet";
-  if (NATIVE_UNIT_EXTENSIONS.includes(ext)) return "native";
-  return undefined;
 }
 
 function requireDir(abs: string, rel: string, code: string, hint: string): void {

@@ -27,3 +27,8 @@ export function hasControlCharacter(s: string): boolean {
   }
   return false;
 }
+
+/** The two names in `compareNames` order. */
+export function orderedPair(a: string, b: string): [string, string] {
+  return compareNames(a, b) <= 0 ? [a, b] : [b, a];
+}

@@ -2,7 +2,7 @@
  * The file-system half of reading a repository: sorted directory listings, file facts and the symlink
  * audit. Directory order is never trusted; every listing is sorted here.
  */
-import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from "node:fs";
+import { type Dirent, lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { layoutError } from "../errors.js";
 import { compareNames } from "./names.js";
@@ -23,14 +23,25 @@ export interface Entry {
   executable: boolean;
 }
 
-/** Lists a directory, sorted by name. `rel` is the directory's repository-relative path ('' for the root). */
-export function listDir(abs: string, rel: string): Entry[] {
-  const names = readdirSync(abs).sort(compareNames);
-  return names.map((name) => describe(path.join(abs, name), rel ? `${rel}/${name}` : name, name));
+/** Sorted directory listings of a whole repository, keyed by absolute directory path (see `scanRepository`). */
+export type Listing = Map<string, Dirent[]>;
+
+/**
+ * Lists a directory, sorted by name. `rel` is the directory's repository-relative path ('' for the root).
+ * Uses `listing` when it holds the directory, so a repository is read from disk once.
+ */
+export function listDir(abs: string, rel: string, listing?: Listing): Entry[] {
+  const dirents = listing?.get(abs) ?? sortedDirents(abs);
+  return dirents.map((d) => describe(path.join(abs, d.name), rel ? `${rel}/${d.name}` : d.name, d.name, d));
+}
+
+function sortedDirents(abs: string): Dirent[] {
+  return readdirSync(abs, { withFileTypes: true }).sort((a, b) => compareNames(a.name, b.name));
 }
 
 /** Describes one path (following a symlink that stays inside the repository; see `auditSymlinks`). */
-export function describe(abs: string, rel: string, name = path.posix.basename(rel)): Entry {
+export function describe(abs: string, rel: string, name = path.posix.basename(rel), dirent?: Dirent): Entry {
+  if (dirent?.isDirectory()) return { name, abs, rel, kind: "dir", size: 0, executable: false };
   const l = lstatSync(abs);
   if (l.isSymbolicLink()) {
     let s: ReturnType<typeof statSync>;
@@ -70,10 +81,10 @@ export function describe(abs: string, rel: string, name = path.posix.basename(re
 }
 
 /** All files below a directory (recursively), sorted by repository-relative path. */
-export function listFilesRecursive(abs: string, rel: string): Entry[] {
+export function listFilesRecursive(abs: string, rel: string, listing?: Listing): Entry[] {
   const out: Entry[] = [];
   const visit = (dirAbs: string, dirRel: string): void => {
-    for (const entry of listDir(dirAbs, dirRel)) {
+    for (const entry of listDir(dirAbs, dirRel, listing)) {
       if (entry.kind === "dir") visit(entry.abs, entry.rel);
       else out.push(entry);
     }
@@ -89,13 +100,16 @@ export function isInside(root: string, candidate: string): boolean {
 }
 
 /**
- * Walks the whole repository (except the root `.git`) and rejects any symlink whose target — lexically or
- * after resolving further links — lies outside the repository. `realRoot` must be a real path.
+ * Reads every directory of the repository once (except the root `.git`) and rejects any symlink whose
+ * target — lexically or after resolving further links — lies outside the repository. `realRoot` must be a
+ * real path. Returns the sorted listings for `listDir`.
  */
-export function auditSymlinks(realRoot: string): void {
+export function scanRepository(realRoot: string): Listing {
+  const listing: Listing = new Map();
   const visit = (dirAbs: string, dirRel: string): void => {
-    const names = readdirSync(dirAbs, { withFileTypes: true }).sort((a, b) => compareNames(a.name, b.name));
-    for (const d of names) {
+    const dirents = sortedDirents(dirAbs);
+    listing.set(dirAbs, dirents);
+    for (const d of dirents) {
       if (dirRel === "" && d.name === ".git") continue;
       const abs = path.join(dirAbs, d.name);
       const rel = dirRel ? `${dirRel}/${d.name}` : d.name;
@@ -121,4 +135,5 @@ export function auditSymlinks(realRoot: string): void {
     }
   };
   visit(realRoot, "");
+  return listing;
 }

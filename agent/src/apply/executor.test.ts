@@ -1,0 +1,528 @@
+/**
+ * The executor's own logic — ordering, restart propagation, retry and oscillation classification — with
+ * a recording `Systemd` double (it records calls and reports the unit states each test scripts) and a real
+ * file system under a temp dir. Real systemd behaviour is verified in the VM scenarios.
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { NodeHostFs } from "../effects/host-fs.js";
+import { OfflineSystemd } from "../effects/offline-systemd.js";
+import { CoreOpsError } from "../errors.js";
+import { classifyAttempts } from "./convergence.js";
+import { executePlan, massDeleteRefusal, mountedTargets } from "./executor.js";
+import type { ApplyObject, ApplyOptions } from "./model.js";
+import type { InstallInfo, QuadletDryRun, Systemd, UnitProperties } from "./ports.js";
+
+class RecordingSystemd implements Systemd {
+  readonly mode = "host" as const;
+  calls: string[] = [];
+  /** Scripted unit states: a function of the unit and how many times `show` was called. */
+  states: (unit: string, showCount: number) => Record<string, string | undefined> = () => ({
+    LoadState: "loaded",
+    ActiveState: "active",
+    SubState: "running",
+    NRestarts: "0",
+  });
+  failStart = new Set<string>();
+  private shows = 0;
+  async daemonReload() {
+    this.calls.push("daemon-reload");
+  }
+  async show(units: readonly string[], props: readonly string[]): Promise<UnitProperties[]> {
+    this.shows += 1;
+    this.calls.push(`show ${props.join(",")} ${units.join(" ")}`);
+    return units.map((u) => {
+      const rec: Record<string, string> = {};
+      for (const [k, v] of Object.entries(this.states(u, this.shows))) if (v !== undefined) rec[k] = v;
+      return rec;
+    });
+  }
+  async start(unit: string) {
+    this.calls.push(`start ${unit}`);
+    if (this.failStart.has(unit)) throw new Error(`Job for ${unit} failed`);
+  }
+  async stop(unit: string) {
+    this.calls.push(`stop ${unit}`);
+  }
+  async restart(unit: string) {
+    this.calls.push(`restart ${unit}`);
+    if (this.failStart.has(unit)) throw new Error(`Job for ${unit} failed`);
+  }
+  async enable(unit: string) {
+    this.calls.push(`enable ${unit}`);
+    return true;
+  }
+  async disable(unit: string) {
+    this.calls.push(`disable ${unit}`);
+    return true;
+  }
+  async isActive(unit: string) {
+    this.calls.push(`is-active ${unit}`);
+    return "active";
+  }
+  actions(): string[] {
+    return this.calls.filter((c) => !c.startsWith("show"));
+  }
+}
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function rootFs(): NodeHostFs {
+  const d = mkdtempSync(join(tmpdir(), "core-ops-exec-"));
+  dirs.push(d);
+  return new NodeHostFs(d);
+}
+
+const opts: ApplyOptions = {
+  noReload: false,
+  allowMassDelete: false,
+  retryBudget: 3,
+  activationTimeoutMs: 50,
+  settleMs: 0,
+  systemdUnitDir: "/etc/systemd/system",
+  sleep: async () => {},
+};
+
+function obj(partial: Partial<ApplyObject> & Pick<ApplyObject, "id">): ApplyObject {
+  return {
+    kind: "quadlet_resource",
+    unit: null,
+    action: "no_op",
+    files: [],
+    removePaths: [],
+    prerequisites: [],
+    install: null,
+    activation: "start",
+    expectation: "active",
+    socketUnit: null,
+    automountUnit: null,
+    mount: null,
+    toleratedVariance: false,
+    ...partial,
+  };
+}
+function file(path: string, text: string, unitFile = true) {
+  return { path, content: Buffer.from(text), mode: 0o644, owner: "root", group: "root", unitFile };
+}
+
+const Q = "/etc/containers/systemd";
+const U = "/etc/systemd/system";
+
+describe("executor ordering and propagation", () => {
+  it("writes in plan order, reloads once, starts new units, restarts changed ones and their dependents", async () => {
+    const fs = rootFs();
+    fs.writeAtomic(`${Q}/db.container`, Buffer.from("old"), 0o644, 0, 0);
+    fs.writeAtomic("/etc/web/app.conf", Buffer.from("old"), 0o644, 0, 0);
+    const sd = new RecordingSystemd();
+    const objects = [
+      obj({
+        id: "config/etc/web/app.conf",
+        kind: "rendered_artifact",
+        action: "update",
+        activation: "none",
+        expectation: "none",
+        files: [file("/etc/web/app.conf", "new", false)],
+      }),
+      obj({
+        id: "volume/data.volume",
+        unit: "data-volume.service",
+        action: "create",
+        expectation: "active_or_exited",
+        files: [file(`${Q}/data.volume`, "v")],
+      }),
+      obj({
+        id: "container/db.container",
+        unit: "db.service",
+        action: "update",
+        prerequisites: ["volume/data.volume"],
+        files: [file(`${Q}/db.container`, "new")],
+      }),
+      obj({
+        id: "container/web.container",
+        unit: "web.service",
+        action: "no_op",
+        prerequisites: ["container/db.container", "config/etc/web/app.conf"],
+        files: [],
+      }),
+      obj({ id: "container/other.container", unit: "other.service", action: "no_op" }),
+    ];
+    const res = await executePlan(objects, { systemd: sd, fs, dryRun: null }, opts);
+    expect(sd.actions()).toEqual([
+      "daemon-reload",
+      "start data-volume.service",
+      "restart db.service",
+      "restart web.service",
+    ]);
+    expect(readFileSync(fs.resolve(`${Q}/data.volume`), "utf8")).toBe("v");
+    expect(res.convergence.status).toBe("success");
+    const writes = res.events.filter((e) => e.operation === "write").map((e) => e.target);
+    expect(writes).toEqual(["/etc/web/app.conf", `${Q}/data.volume`, `${Q}/db.container`]);
+    expect(res.objects.find((o) => o.object === "container/web.container")?.executed).toEqual([
+      "check_loaded",
+      "restart",
+      "verify",
+    ]);
+    expect(res.objects.find((o) => o.object === "container/other.container")?.executed).toEqual([
+      "check_loaded",
+      "verify",
+    ]);
+    expect(res.events.map((e) => e.sequence)).toEqual(res.events.map((_, i) => i));
+  });
+
+  it("makes no writes and no state-changing calls when everything is in place", async () => {
+    const fs = rootFs();
+    fs.writeAtomic(`${Q}/web.container`, Buffer.from("x"), 0o644, 0, 0);
+    const writes = fs.writes;
+    const sd = new RecordingSystemd();
+    const res = await executePlan(
+      [
+        obj({
+          id: "container/web.container",
+          unit: "web.service",
+          action: "no_op",
+          files: [file(`${Q}/web.container`, "x")],
+        }),
+      ],
+      { systemd: sd, fs, dryRun: null },
+      opts,
+    );
+    expect(fs.writes).toBe(writes);
+    expect(sd.actions()).toEqual([]);
+    expect(res.changed).toBe(false);
+    expect(res.convergence.status).toBe("success");
+  });
+
+  it("stops and removes in reverse order, disabling native units, and never starts a socket-activated service", async () => {
+    const fs = rootFs();
+    fs.writeAtomic(`${U}/a.service`, Buffer.from("a"), 0o644, 0, 0);
+    fs.writeAtomic(`${U}/b.service`, Buffer.from("b"), 0o644, 0, 0);
+    const sd = new RecordingSystemd();
+    const install: InstallInfo = { wantedBy: ["multi-user.target"], requiredBy: [], alias: [], also: [] };
+    const keep = [
+      obj({
+        id: "socket/s.socket",
+        kind: "generated_unit",
+        unit: "s.socket",
+        action: "create",
+        files: [file(`${U}/s.socket`, "s")],
+      }),
+      obj({
+        id: "container/s.container",
+        unit: "s.service",
+        action: "create",
+        activation: "via_socket",
+        socketUnit: "s.socket",
+        files: [file(`${Q}/s.container`, "c")],
+      }),
+    ];
+    const objects = [
+      ...keep,
+      obj({
+        id: "service/a.service",
+        kind: "generated_unit",
+        unit: "a.service",
+        action: "delete",
+        install,
+        removePaths: [`${U}/a.service`],
+      }),
+      obj({
+        id: "service/b.service",
+        kind: "generated_unit",
+        unit: "b.service",
+        action: "delete",
+        prerequisites: ["service/a.service"],
+        removePaths: [`${U}/b.service`],
+      }),
+      obj({ id: "service/c.service", kind: "generated_unit", unit: "c.service", action: "no_op" }),
+      obj({ id: "service/d.service", kind: "generated_unit", unit: "d.service", action: "no_op" }),
+    ];
+    sd.states = (u) =>
+      u === "s.service"
+        ? {
+            LoadState: "loaded",
+            ActiveState: "inactive",
+            SubState: "dead",
+            NRestarts: "0",
+            Result: "success",
+          }
+        : { LoadState: "loaded", ActiveState: "active", SubState: "running", NRestarts: "0" };
+    const res = await executePlan(objects, { systemd: sd, fs, dryRun: null }, opts);
+    expect(sd.actions()).toEqual([
+      "stop b.service",
+      "disable a.service",
+      "stop a.service",
+      "daemon-reload",
+      "start s.socket",
+    ]);
+    expect(fs.stat(`${U}/a.service`)).toBeNull();
+    expect(res.convergence.status).toBe("success");
+  });
+});
+
+describe("mounts", () => {
+  it("prepares the mountpoint and activates an automount-backed mount through its .automount", async () => {
+    const fs = rootFs();
+    const sd = new RecordingSystemd();
+    const res = await executePlan(
+      [
+        obj({
+          id: "mount/srv-media.mount",
+          kind: "mount",
+          unit: "srv-media.mount",
+          action: "create",
+          activation: "via_automount",
+          automountUnit: "srv-media.automount",
+          expectation: "mounted",
+          mount: { where: "/srv/media", createMountpoint: true },
+          files: [file(`${U}/srv-media.mount`, "m"), file(`${U}/srv-media.automount`, "a")],
+        }),
+      ],
+      { systemd: sd, fs, dryRun: null },
+      opts,
+    );
+    expect(statSync(fs.resolve("/srv/media")).isDirectory()).toBe(true);
+    expect(sd.actions()).toEqual(["daemon-reload", "start srv-media.automount"]);
+    expect(res.convergence.status).toBe("success");
+  });
+
+  it("stops dependents before removing a mount and fails a busy mount without removing it", async () => {
+    const fs = rootFs();
+    fs.writeAtomic(`${U}/srv-data.mount`, Buffer.from("m"), 0o644, 0, 0);
+    fs.writeAtomic(
+      "/mountinfo",
+      Buffer.from("36 35 0:41 / /srv/data rw,relatime shared:1 - nfs4 nas:/d rw\n"),
+      0o644,
+      0,
+      0,
+    );
+    const real = new NodeHostFs(fs.root, fs.resolve("/mountinfo"));
+    // An offline root never reports mounts; this test needs mountinfo, so override it.
+    real.mountinfo = () => readFileSync(fs.resolve("/mountinfo"), "utf8");
+    const sd = new RecordingSystemd();
+    const res = await executePlan(
+      [
+        obj({
+          id: "container/app.container",
+          unit: "app.service",
+          action: "no_op",
+          prerequisites: ["mount/srv-data.mount"],
+        }),
+        obj({
+          id: "mount/srv-data.mount",
+          kind: "mount",
+          unit: "srv-data.mount",
+          action: "delete",
+          expectation: "mounted",
+          mount: { where: "/srv/data", createMountpoint: true },
+          removePaths: [`${U}/srv-data.mount`],
+        }),
+        obj({ id: "container/x.container", unit: "x.service", action: "no_op" }),
+      ],
+      { systemd: sd, fs: real, dryRun: null },
+      opts,
+    );
+    expect(sd.actions().slice(0, 2)).toEqual(["stop app.service", "stop srv-data.mount"]);
+    expect(real.stat(`${U}/srv-data.mount`)).not.toBeNull();
+    const failure = res.objects.find((o) => o.object === "mount/srv-data.mount")?.failure;
+    expect(failure?.detail).toBe("busy mount removal: /srv/data");
+    expect(res.convergence.status).toBe("blocked");
+  });
+
+  it("decodes mountinfo escapes", () => {
+    expect(mountedTargets("1 2 0:1 / /srv/my\\040media rw - nfs a rw\n").has("/srv/my media")).toBe(true);
+  });
+});
+
+describe("loaded check", () => {
+  it("explains a Quadlet file that produced no unit with the generator's dry-run and does not start it", async () => {
+    const fs = rootFs();
+    const sd = new RecordingSystemd();
+    sd.states = () => ({ LoadState: "not-found", ActiveState: "inactive", SubState: "dead" });
+    const dry: QuadletDryRun = { explain: async (f) => `converting "${f}": unsupported key 'Imagee'` };
+    const res = await executePlan(
+      [
+        obj({
+          id: "container/bad.container",
+          unit: "bad.service",
+          action: "create",
+          files: [file(`${Q}/bad.container`, "x")],
+        }),
+      ],
+      { systemd: sd, fs, dryRun: dry },
+      opts,
+    );
+    expect(sd.actions()).toEqual(["daemon-reload"]);
+    const failure = res.objects[0]?.failure;
+    expect(failure?.reason).toBe("not_loaded");
+    expect(failure?.detail).toContain("unsupported key 'Imagee'");
+    expect(failure?.detail).toContain("bad.container");
+    expect(res.convergence.status).toBe("blocked");
+  });
+});
+
+describe("verification, retry and classification", () => {
+  const web = () =>
+    obj({
+      id: "container/web.container",
+      unit: "web.service",
+      action: "create",
+      files: [file(`${Q}/web.container`, "w")],
+    });
+
+  it("retries a failed unit and converges when it comes up", async () => {
+    const sd = new RecordingSystemd();
+    sd.states = (_u, n) =>
+      n <= 3
+        ? {
+            LoadState: "loaded",
+            ActiveState: "failed",
+            SubState: "failed",
+            Result: "exit-code",
+            NRestarts: "0",
+          }
+        : { LoadState: "loaded", ActiveState: "active", SubState: "running", NRestarts: "0" };
+    const res = await executePlan([web()], { systemd: sd, fs: rootFs(), dryRun: null }, opts);
+    expect(sd.actions()).toEqual(["daemon-reload", "start web.service", "restart web.service"]);
+    expect(res.convergence.status).toBe("success");
+    expect(res.convergence.attempt_count).toBe(2);
+    expect(res.convergence.attempts[0]?.signature).toBe("container/web.container=unit_failed");
+  });
+
+  it("stops with repeated_failure when the same failure comes back", async () => {
+    const sd = new RecordingSystemd();
+    sd.states = () => ({
+      LoadState: "loaded",
+      ActiveState: "failed",
+      SubState: "failed",
+      Result: "exit-code",
+      NRestarts: "0",
+    });
+    const res = await executePlan([web()], { systemd: sd, fs: rootFs(), dryRun: null }, opts);
+    expect(res.convergence.status).toBe("repeated_failure");
+    expect(res.convergence.attempt_count).toBe(2);
+    expect(res.objects[0]?.final_state).toBe("failed");
+    expect(res.convergence.can_continue).toBe(false);
+  });
+
+  it("detects a restart loop from NRestarts growing and an oscillation A/B/A", async () => {
+    const sd = new RecordingSystemd();
+    let samples = 0;
+    sd.states = () => {
+      // Which attempt we are in = how many times web.service was started or restarted.
+      const attempt = sd.calls.filter((c) => /^(start|restart) web/.test(c)).length;
+      if (attempt === 0) return { LoadState: "loaded" };
+      samples += 1;
+      if (attempt === 2)
+        return { LoadState: "loaded", ActiveState: "failed", SubState: "failed", NRestarts: "0" };
+      return { LoadState: "loaded", ActiveState: "active", SubState: "running", NRestarts: String(samples) };
+    };
+    const res = await executePlan([web()], { systemd: sd, fs: rootFs(), dryRun: null }, { ...opts });
+    expect(res.convergence.attempts.map((a) => a.failures[0]?.reason)).toEqual([
+      "restart_loop",
+      "unit_failed",
+      "restart_loop",
+    ]);
+    expect(res.convergence.status).toBe("oscillation");
+  });
+
+  it("blocks dependents of a unit that fails to start", async () => {
+    const sd = new RecordingSystemd();
+    sd.failStart.add("db.service");
+    sd.states = (u) =>
+      u === "db.service"
+        ? { LoadState: "loaded", ActiveState: "failed", SubState: "failed", NRestarts: "0" }
+        : { LoadState: "loaded", ActiveState: "inactive", SubState: "dead", NRestarts: "0" };
+    const res = await executePlan(
+      [
+        obj({
+          id: "container/db.container",
+          unit: "db.service",
+          action: "create",
+          files: [file(`${Q}/db.container`, "d")],
+        }),
+        obj({
+          id: "container/web.container",
+          unit: "web.service",
+          action: "create",
+          prerequisites: ["container/db.container"],
+          files: [file(`${Q}/web.container`, "w")],
+        }),
+      ],
+      { systemd: sd, fs: rootFs(), dryRun: null },
+      opts,
+    );
+    expect(sd.actions().filter((c) => c.includes("web.service"))).toEqual([]);
+    expect(res.objects.map((o) => o.final_state)).toEqual(["failed", "blocked"]);
+    expect(["repeated_failure", "partial"]).toContain(res.convergence.status);
+  });
+
+  it("classifies signatures", () => {
+    expect(classifyAttempts([""], [], 3, true).status).toBe("success");
+    expect(classifyAttempts(["a"], [{ object: "a", reason: "inactive", detail: "" }], 3, true)).toEqual({
+      status: "partial",
+      stop: false,
+    });
+    expect(
+      classifyAttempts(["a", "a"], [{ object: "a", reason: "inactive", detail: "" }], 3, true).status,
+    ).toBe("repeated_failure");
+    expect(
+      classifyAttempts(["a", "b", "a"], [{ object: "a", reason: "inactive", detail: "" }], 3, true).status,
+    ).toBe("oscillation");
+    expect(
+      classifyAttempts(["a", "b", "c"], [{ object: "c", reason: "inactive", detail: "" }], 3, false),
+    ).toEqual({ status: "failed", stop: true });
+    expect(classifyAttempts(["x"], [{ object: "x", reason: "busy_mount", detail: "" }], 3, true).status).toBe(
+      "blocked",
+    );
+  });
+});
+
+describe("mass delete and offline root", () => {
+  it("refuses to delete more than half of the managed objects unless allowed", async () => {
+    const objects = [
+      obj({ id: "a", action: "delete" }),
+      obj({ id: "b", action: "delete" }),
+      obj({ id: "c", action: "no_op" }),
+    ];
+    expect(massDeleteRefusal(objects)).toBe("the plan deletes 2 of 3 managed objects (more than half)");
+    const sd = new RecordingSystemd();
+    await expect(
+      executePlan(objects, { systemd: sd, fs: rootFs(), dryRun: null }, opts),
+    ).rejects.toBeInstanceOf(CoreOpsError);
+    expect(sd.calls).toEqual([]);
+    expect(
+      massDeleteRefusal([obj({ id: "a", action: "delete" }), obj({ id: "c", action: "no_op" })]),
+    ).toBeNull();
+  });
+
+  it("in --root mode writes files, enables through symlinks, verifies files and calls no systemctl", async () => {
+    const fs = rootFs();
+    const sd = new OfflineSystemd(fs, U);
+    const install: InstallInfo = { wantedBy: ["multi-user.target"], requiredBy: [], alias: [], also: [] };
+    const objects = [
+      obj({
+        id: "service/a.service",
+        kind: "generated_unit",
+        unit: "a.service",
+        action: "create",
+        install,
+        files: [file(`${U}/a.service`, "[Service]\n")],
+      }),
+    ];
+    const res = await executePlan(objects, { systemd: sd, fs, dryRun: null }, opts);
+    expect(res.convergence).toMatchObject({ status: "success", basis: "files" });
+    expect(fs.readlink(`${U}/multi-user.target.wants/a.service`)).toBe(`${U}/a.service`);
+    const writes = fs.writes;
+    const again = await executePlan(
+      objects.map((o) => ({ ...o, action: "no_op" as const })),
+      { systemd: sd, fs, dryRun: null },
+      opts,
+    );
+    expect(fs.writes).toBe(writes);
+    expect(again.changed).toBe(false);
+  });
+});

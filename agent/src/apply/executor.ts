@@ -1,0 +1,684 @@
+/**
+ * The executor (issue 4 §1, DESIGN §3 "Apply"): runs an ordered plan against a host through the
+ * `Systemd` and `HostFs` ports and reports what actually executed.
+ *
+ *   1. refuse a mass delete (more than half of the managed objects) unless allowed;
+ *   2. removals, in reverse plan order: native units disabled, units stopped (dependents of a removed
+ *      mount first; a mount still in mountinfo afterwards fails `busy mount removal: <path>`);
+ *   3. writes, in plan order (mountpoints prepared first), only of files whose bytes, mode or owner differ;
+ *      then the removed objects' files and stale files;
+ *   4. `daemon-reload` when a unit-like file changed (unless --no-reload); every expected unit loaded
+ *      (a Quadlet file that produced no unit is explained by the generator's dry-run);
+ *   5. native units enabled from `[Install]`; new units started, changed units and every dependent of a
+ *      changed object restarted (a changed rendered file restarts its consumers), automount-backed mounts
+ *      through their `.automount`, socket-activated services through their socket;
+ *   6. verification with a bounded activation wait and restart-loop detection, retried up to the budget;
+ *      identical signatures → repeated_failure, A/B/A → oscillation.
+ * In offline-root mode steps 4–6 are file-level: enablement as symlinks, then every desired file is
+ * re-read and compared (DESIGN §3 "Offline root").
+ */
+import { CoreOpsError } from "../errors.js";
+import { isCoreOpsTempFile } from "../state/atomic-file.js";
+import { classifyAttempts, failureSignature } from "./convergence.js";
+import type {
+  ApplyEvent,
+  ApplyObject,
+  ApplyOptions,
+  Attempt,
+  Convergence,
+  DesiredFile,
+  ExecutionResult,
+  FailureReason,
+  ObjectFailure,
+  ObjectResult,
+  Operation,
+} from "./model.js";
+import { type HostFs, type QuadletDryRun, type Systemd, SystemdOperationError } from "./ports.js";
+
+const CHANGING = new Set(["create", "update", "replace", "recover", "restart"]);
+const VERIFY_PROPERTIES = ["LoadState", "ActiveState", "SubState", "Result", "NRestarts", "Type"] as const;
+const TRANSIENT = new Set(["activating", "deactivating", "reloading"]);
+
+export interface ExecutorPorts {
+  systemd: Systemd;
+  fs: HostFs;
+  dryRun: QuadletDryRun | null;
+}
+
+/** Mass-delete guard: more than half of the managed objects would be deleted. */
+export function massDeleteRefusal(objects: readonly ApplyObject[]): string | null {
+  const managed = objects.filter((o) => o.action !== "create").length;
+  const deletes = objects.filter((o) => o.action === "delete").length;
+  if (deletes > 0 && deletes * 2 > managed)
+    return `the plan deletes ${deletes} of ${managed} managed objects (more than half)`;
+  return null;
+}
+
+function errText(err: unknown): string {
+  if (err instanceof SystemdOperationError) return err.detail;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Where a mount target appears in mountinfo (field 5, with octal escapes decoded). */
+export function mountedTargets(mountinfo: string): Set<string> {
+  const out = new Set<string>();
+  for (const line of mountinfo.split("\n")) {
+    const f = line.split(" ");
+    const target = f[4];
+    if (target)
+      out.add(target.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8))));
+  }
+  return out;
+}
+
+export class Executor {
+  private readonly events: ApplyEvent[] = [];
+  private readonly executed = new Map<string, Operation[]>();
+  private readonly failures = new Map<string, ObjectFailure>();
+  private readonly blocked = new Set<string>();
+  private attempt = 1;
+  /** Units started or restarted in the current attempt (a unit is activated once per pass). */
+  private activated = new Set<string>();
+  private phase: ApplyEvent["phase"] = "execution";
+  private mutated = false;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly byId: Map<string, ApplyObject>;
+
+  constructor(
+    private readonly objects: readonly ApplyObject[],
+    private readonly ports: ExecutorPorts,
+    private readonly opts: ApplyOptions,
+    private readonly sequenceStart = 0,
+  ) {
+    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.byId = new Map(objects.map((o) => [o.id, o]));
+  }
+
+  private get offline(): boolean {
+    return this.ports.systemd.mode === "offline_root";
+  }
+
+  private record(
+    object: string | null,
+    operation: Operation,
+    target: string,
+    state: ApplyEvent["state"],
+    detail: string | null = null,
+  ): void {
+    const event: ApplyEvent = {
+      sequence: this.sequenceStart + this.events.length,
+      phase: this.phase,
+      object,
+      operation,
+      target,
+      state,
+      attempt: this.attempt,
+      detail,
+    };
+    this.events.push(event);
+    if (object && state === "succeeded") {
+      const list = this.executed.get(object) ?? [];
+      list.push(operation);
+      this.executed.set(object, list);
+    }
+    if (
+      state === "succeeded" &&
+      operation !== "verify" &&
+      operation !== "check_loaded" &&
+      operation !== "check_mount"
+    )
+      this.mutated = true;
+    this.opts.onEvent?.(event);
+  }
+
+  private fail(object: string, reason: FailureReason, detail: string): void {
+    if (!this.failures.has(object)) this.failures.set(object, { object, reason, detail });
+  }
+
+  /** Objects that (transitively) need `id`. */
+  private dependentsOf(ids: Iterable<string>): Set<string> {
+    const out = new Set<string>();
+    const queue = [...ids];
+    while (queue.length > 0) {
+      const cur = queue.shift() as string;
+      for (const o of this.objects) {
+        if (o.prerequisites.includes(cur) && !out.has(o.id)) {
+          out.add(o.id);
+          queue.push(o.id);
+        }
+      }
+    }
+    return out;
+  }
+
+  async run(): Promise<ExecutionResult> {
+    const refusal = this.opts.allowMassDelete ? null : massDeleteRefusal(this.objects);
+    if (refusal)
+      throw new CoreOpsError(`refusing to apply: ${refusal}`, {
+        code: "mass_delete_refused",
+        field: "host.yaml services",
+        hint: "check --host and the host's services list; pass --allow-mass-delete if this is intended",
+      });
+
+    const deletes = this.objects.filter((o) => o.action === "delete").reverse();
+    const keeps = this.objects.filter((o) => o.action !== "delete");
+
+    // 2. Stop what leaves, dependents first (reverse order), before any file changes.
+    for (const o of deletes) await this.stopForRemoval(o);
+
+    // Debris of writes interrupted by a crash (temp files next to their targets) goes first; the lock
+    // guarantees no other run is writing.
+    this.removeDebris();
+
+    // 3. Writes in plan order, then removals.
+    const changedObjects = new Set<string>();
+    let unitFilesChanged = false;
+    for (const o of keeps) {
+      if (this.failures.has(o.id)) continue;
+      const r = this.writeObject(o);
+      if (r.changed) changedObjects.add(o.id);
+      if (r.unitFilesChanged) unitFilesChanged = true;
+    }
+    for (const o of deletes) {
+      if (this.failures.has(o.id)) continue;
+      for (const path of o.removePaths) {
+        if (this.removeFile(o.id, path)) unitFilesChanged = true;
+      }
+    }
+
+    if (this.offline) return this.finishOffline(keeps, deletes, changedObjects);
+
+    // 4. Reload and confirm every expected unit is loaded.
+    if (unitFilesChanged) {
+      if (this.opts.noReload) this.record(null, "daemon_reload", "systemd", "skipped", "--no-reload");
+      else await this.daemonReload();
+    }
+    await this.checkLoaded(keeps);
+
+    // 5. Enable, start, restart.
+    for (const o of keeps) if (o.install && o.unit && !this.failures.has(o.id)) await this.enable(o);
+    const toRestart = new Set<string>();
+    for (const id of changedObjects) {
+      const o = this.byId.get(id);
+      if (o && o.action !== "create") toRestart.add(id);
+    }
+    for (const o of keeps) if (o.action === "restart" || o.action === "recover") toRestart.add(o.id);
+    for (const id of this.dependentsOf(changedObjects)) {
+      const o = this.byId.get(id);
+      if (o && o.action !== "delete") toRestart.add(id);
+    }
+    for (const o of keeps) {
+      if (this.failures.has(o.id)) continue;
+      const blockedBy = o.prerequisites.find((p) => this.failures.has(p) || this.blocked.has(p));
+      if (blockedBy) {
+        this.blocked.add(o.id);
+        this.record(o.id, "start", o.unit ?? o.id, "skipped", `blocked: prerequisite ${blockedBy} failed`);
+        continue;
+      }
+      if (o.action === "create") await this.activate(o, "start");
+      else if (toRestart.has(o.id)) await this.activate(o, "restart");
+    }
+
+    // 6. Verify, retry.
+    return this.verifyLoop(keeps);
+  }
+
+  private removeDebris(): void {
+    const dirs = new Set<string>();
+    for (const o of this.objects) {
+      for (const f of o.files) dirs.add(f.path.slice(0, f.path.lastIndexOf("/")) || "/");
+      for (const p of o.removePaths) dirs.add(p.slice(0, p.lastIndexOf("/")) || "/");
+    }
+    for (const dir of [...dirs].sort()) {
+      for (const name of this.ports.fs.list(dir)) {
+        if (!isCoreOpsTempFile(name)) continue;
+        const path = `${dir === "/" ? "" : dir}/${name}`;
+        try {
+          if (this.ports.fs.remove(path))
+            this.record(null, "remove", path, "succeeded", "debris of an interrupted write");
+        } catch (err) {
+          this.record(null, "remove", path, "failed", errText(err));
+        }
+      }
+    }
+  }
+
+  private async stopForRemoval(o: ApplyObject): Promise<void> {
+    if (this.offline) {
+      if (o.install && o.unit) await this.disable(o);
+      return;
+    }
+    if (o.install && o.unit) await this.disable(o);
+    if (o.kind === "mount" && o.mount) {
+      // Dependent managed services stop first; never a forced unmount.
+      for (const depId of this.dependentsOf([o.id])) {
+        const dep = this.byId.get(depId);
+        if (dep?.unit && dep.activation !== "none") await this.stopUnit(dep.id, dep.unit);
+      }
+      if (o.automountUnit) await this.stopUnit(o.id, o.automountUnit);
+    }
+    if (o.unit && o.activation !== "none") await this.stopUnit(o.id, o.unit);
+    if (o.kind === "mount" && o.mount) {
+      const mounted = mountedTargets(this.ports.fs.mountinfo()).has(o.mount.where);
+      this.record(
+        o.id,
+        "check_mount",
+        o.mount.where,
+        mounted ? "failed" : "succeeded",
+        mounted ? "still mounted" : null,
+      );
+      if (mounted) this.fail(o.id, "busy_mount", `busy mount removal: ${o.mount.where}`);
+    }
+  }
+
+  private async stopUnit(object: string, unit: string): Promise<void> {
+    try {
+      await this.ports.systemd.stop(unit);
+      this.record(object, "stop", unit, "succeeded");
+    } catch (err) {
+      const text = errText(err);
+      // Stopping something that is not loaded or not found is success (it is already gone).
+      if (/not loaded|not found|does not exist/i.test(text))
+        this.record(object, "stop", unit, "skipped", text);
+      else {
+        this.record(object, "stop", unit, "failed", text);
+        this.fail(object, "activation_failed", `stop ${unit}: ${text}`);
+      }
+    }
+  }
+
+  private fileDiffers(f: DesiredFile, uid: number, gid: number): boolean {
+    const facts = this.ports.fs.stat(f.path);
+    if (facts?.kind !== "file") return true;
+    if ((facts.mode & 0o7777) !== f.mode) return true;
+    const root = typeof process.getuid === "function" && process.getuid() === 0;
+    if (root && (facts.uid !== uid || facts.gid !== gid)) return true;
+    const current = this.ports.fs.read(f.path);
+    return !current?.equals(f.content);
+  }
+
+  private writeObject(o: ApplyObject): { changed: boolean; unitFilesChanged: boolean } {
+    let changed = false;
+    let unitFilesChanged = false;
+    if (o.mount) {
+      const facts = this.ports.fs.stat(o.mount.where);
+      if (facts && facts.kind !== "directory") {
+        this.record(o.id, "prepare_mountpoint", o.mount.where, "failed", "exists and is not a directory");
+        this.fail(o.id, "mountpoint_invalid", `mountpoint ${o.mount.where} exists and is not a directory`);
+        return { changed, unitFilesChanged };
+      }
+      if (!facts && !o.mount.createMountpoint) {
+        this.record(
+          o.id,
+          "prepare_mountpoint",
+          o.mount.where,
+          "failed",
+          "missing and CreateMountpoint=false",
+        );
+        this.fail(
+          o.id,
+          "mountpoint_invalid",
+          `mountpoint ${o.mount.where} is missing and CreateMountpoint=false`,
+        );
+        return { changed, unitFilesChanged };
+      }
+      if (!facts) {
+        this.ports.fs.mkdirp(o.mount.where, 0o755);
+        this.record(o.id, "prepare_mountpoint", o.mount.where, "succeeded");
+        changed = true;
+      }
+    }
+    for (const f of o.files) {
+      const uid = this.ports.fs.uid(f.owner);
+      const gid = this.ports.fs.gid(f.group);
+      if (uid === null || gid === null) {
+        const which = uid === null ? `owner ${f.owner}` : `group ${f.group}`;
+        this.record(o.id, "write", f.path, "failed", `unknown ${which}`);
+        this.fail(o.id, "unknown_owner", `${f.path}: unknown ${which} on this host`);
+        continue;
+      }
+      if (!this.fileDiffers(f, uid, gid)) continue;
+      try {
+        this.ports.fs.writeAtomic(f.path, f.content, f.mode, uid, gid);
+        this.record(o.id, "write", f.path, "succeeded");
+        changed = true;
+        if (f.unitFile) unitFilesChanged = true;
+      } catch (err) {
+        this.record(o.id, "write", f.path, "failed", errText(err));
+        this.fail(o.id, "write_failed", `${f.path}: ${errText(err)}`);
+      }
+    }
+    for (const path of o.removePaths) {
+      if (this.removeFile(o.id, path)) {
+        changed = true;
+        unitFilesChanged = true;
+      }
+    }
+    return { changed, unitFilesChanged };
+  }
+
+  private removeFile(object: string, path: string): boolean {
+    try {
+      if (!this.ports.fs.remove(path)) return false;
+      this.record(object, "remove", path, "succeeded");
+      // A drop-in directory left empty goes too.
+      const dir = path.slice(0, path.lastIndexOf("/"));
+      if (dir.endsWith(".d")) this.ports.fs.removeEmptyDir(dir);
+      return true;
+    } catch (err) {
+      this.record(object, "remove", path, "failed", errText(err));
+      this.fail(object, "remove_failed", `${path}: ${errText(err)}`);
+      return false;
+    }
+  }
+
+  private async daemonReload(): Promise<void> {
+    try {
+      await this.ports.systemd.daemonReload();
+      this.record(null, "daemon_reload", "systemd", "succeeded");
+    } catch (err) {
+      this.record(null, "daemon_reload", "systemd", "failed", errText(err));
+      throw new CoreOpsError(`systemctl daemon-reload failed: ${errText(err)}`, {
+        code: "daemon_reload_failed",
+        hint: "files were written; fix the manager error and run apply again",
+      });
+    }
+  }
+
+  private async checkLoaded(keeps: readonly ApplyObject[]): Promise<void> {
+    const units = keeps.filter((o) => o.unit && o.activation !== "none" && !this.failures.has(o.id));
+    if (units.length === 0) return;
+    const props = await this.ports.systemd.show(
+      units.map((o) => o.unit as string),
+      ["LoadState", "FragmentPath", "LoadError"],
+    );
+    for (const [i, o] of units.entries()) {
+      const p = props[i] ?? {};
+      const unit = o.unit as string;
+      if (p.LoadState === "loaded") {
+        this.record(o.id, "check_loaded", unit, "succeeded", p.FragmentPath || null);
+        continue;
+      }
+      let detail = `${unit} is ${p.LoadState ?? "unknown"}${p.LoadError ? ` (${p.LoadError})` : ""}`;
+      if (o.kind === "quadlet_resource" && this.ports.dryRun) {
+        const fileName =
+          o.files
+            .find((f) => !f.path.includes(".d/"))
+            ?.path.split("/")
+            .pop() ?? unit;
+        const why = await this.ports.dryRun.explain(fileName);
+        detail = why
+          ? `the Quadlet generator did not produce ${unit} from ${fileName}: ${why}`
+          : `${detail}; the Quadlet generator reported nothing for ${fileName}`;
+      }
+      this.record(o.id, "check_loaded", unit, "failed", detail);
+      this.fail(o.id, "not_loaded", detail);
+    }
+  }
+
+  private async enable(o: ApplyObject): Promise<void> {
+    const unitPath =
+      o.files.find((f) => f.path.endsWith(`/${o.unit}`))?.path ?? `${this.opts.systemdUnitDir}/${o.unit}`;
+    try {
+      const changed = await this.ports.systemd.enable(
+        o.unit as string,
+        unitPath,
+        o.install as NonNullable<ApplyObject["install"]>,
+      );
+      if (changed) this.record(o.id, "enable", o.unit as string, "succeeded");
+    } catch (err) {
+      this.record(o.id, "enable", o.unit as string, "failed", errText(err));
+      this.fail(o.id, "enable_failed", errText(err));
+    }
+  }
+
+  private async disable(o: ApplyObject): Promise<void> {
+    const unitPath =
+      o.removePaths.find((p) => p.endsWith(`/${o.unit}`)) ?? `${this.opts.systemdUnitDir}/${o.unit}`;
+    try {
+      const changed = await this.ports.systemd.disable(
+        o.unit as string,
+        unitPath,
+        o.install as NonNullable<ApplyObject["install"]>,
+      );
+      if (changed) this.record(o.id, "disable", o.unit as string, "succeeded");
+    } catch (err) {
+      this.record(o.id, "disable", o.unit as string, "skipped", errText(err));
+    }
+  }
+
+  /** The unit an activation acts on, or null when the object is not activated directly. */
+  private activationUnit(o: ApplyObject): string | null {
+    if (o.activation === "via_automount") return o.automountUnit;
+    if (o.activation === "start") return o.unit;
+    return null; // via_socket: its socket object starts it; none: no unit
+  }
+
+  private async activate(o: ApplyObject, how: "start" | "restart"): Promise<void> {
+    const unit = this.activationUnit(o);
+    if (!unit || this.activated.has(unit)) return;
+    this.activated.add(unit);
+    try {
+      if (how === "start") await this.ports.systemd.start(unit);
+      else await this.ports.systemd.restart(unit);
+      this.record(o.id, how, unit, "succeeded");
+    } catch (err) {
+      this.record(o.id, how, unit, "failed", errText(err));
+      this.fail(o.id, "activation_failed", `${how} ${unit}: ${errText(err)}`);
+    }
+  }
+
+  private finishOffline(
+    keeps: readonly ApplyObject[],
+    deletes: readonly ApplyObject[],
+    changedObjects: Set<string>,
+  ): Promise<ExecutionResult> {
+    return (async () => {
+      for (const o of keeps) if (o.install && o.unit && !this.failures.has(o.id)) await this.enable(o);
+      this.phase = "convergence_check";
+      const failures: ObjectFailure[] = [...this.failures.values()];
+      for (const o of keeps) {
+        if (this.failures.has(o.id)) continue;
+        for (const f of o.files) {
+          const uid = this.ports.fs.uid(f.owner) ?? -1;
+          const gid = this.ports.fs.gid(f.group) ?? -1;
+          if (this.fileDiffers(f, uid, gid))
+            failures.push({ object: o.id, reason: "file_mismatch", detail: `${f.path} differs after apply` });
+        }
+      }
+      for (const o of deletes) {
+        for (const p of o.removePaths)
+          if (this.ports.fs.stat(p))
+            failures.push({ object: o.id, reason: "file_mismatch", detail: `${p} still present` });
+      }
+      for (const f of failures) if (!this.failures.has(f.object)) this.failures.set(f.object, f);
+      this.record(
+        null,
+        "verify",
+        "files",
+        failures.length === 0 ? "succeeded" : "failed",
+        failures.length ? failureSignature(failures) : null,
+      );
+      const signature = failureSignature(failures);
+      const attempts: Attempt[] = [{ attempt: 1, signature, failures }];
+      const verdict = classifyAttempts([signature], failures, 1, changedObjects.size > 0);
+      return this.result(attempts, verdict.status, "files");
+    })();
+  }
+
+  private async verifyLoop(keeps: readonly ApplyObject[]): Promise<ExecutionResult> {
+    const attempts: Attempt[] = [];
+    const signatures: string[] = [];
+    let anyApplied = this.mutated;
+    for (;;) {
+      this.phase = "convergence_check";
+      const failures = await this.verify(keeps);
+      const signature = failureSignature(failures);
+      attempts.push({ attempt: this.attempt, signature, failures });
+      signatures.push(signature);
+      anyApplied ||= this.mutated;
+      const verdict = classifyAttempts(signatures, failures, this.opts.retryBudget, anyApplied);
+      if (verdict.stop) return this.result(attempts, verdict.status, "runtime");
+      // Retry: bring the failing objects up again (restart covers failed and inactive units).
+      this.attempt += 1;
+      this.phase = "execution";
+      this.activated = new Set();
+      const failing = new Set(failures.map((f) => f.object));
+      for (const id of failing) this.failures.delete(id);
+      for (const o of keeps) {
+        if (!failing.has(o.id)) continue;
+        const blockedBy = o.prerequisites.find((p) => this.failures.has(p) || this.blocked.has(p));
+        if (blockedBy) {
+          this.blocked.add(o.id);
+          this.record(
+            o.id,
+            "restart",
+            o.unit ?? o.id,
+            "skipped",
+            `blocked: prerequisite ${blockedBy} failed`,
+          );
+          continue;
+        }
+        this.blocked.delete(o.id);
+        await this.activate(o, "restart");
+      }
+    }
+  }
+
+  /** One verification pass: waits (bounded) for activating units, then samples NRestarts twice. */
+  private async verify(keeps: readonly ApplyObject[]): Promise<ObjectFailure[]> {
+    const failures: ObjectFailure[] = [];
+    for (const f of this.failures.values()) failures.push(f);
+    const checked = keeps.filter(
+      (o) => o.expectation !== "none" && o.unit && !this.failures.has(o.id) && !this.blocked.has(o.id),
+    );
+    for (const id of this.blocked)
+      failures.push({ object: id, reason: "dependency_failed", detail: "a prerequisite failed" });
+    if (checked.length === 0) {
+      this.record(null, "verify", "units", failures.length ? "failed" : "succeeded");
+      return failures;
+    }
+    const units = checked.map((o) => o.unit as string);
+    const deadline = Date.now() + this.opts.activationTimeoutMs;
+    let props = await this.ports.systemd.show(units, VERIFY_PROPERTIES);
+    while (
+      props.some((p) => TRANSIENT.has(p.ActiveState ?? "") || p.SubState === "auto-restart") &&
+      Date.now() < deadline
+    ) {
+      await this.sleep(Math.min(500, Math.max(0, deadline - Date.now())));
+      props = await this.ports.systemd.show(units, VERIFY_PROPERTIES);
+    }
+    await this.sleep(this.opts.settleMs);
+    const later = await this.ports.systemd.show(units, VERIFY_PROPERTIES);
+    const sockets = checked.filter((o) => o.socketUnit).map((o) => o.socketUnit as string);
+    const socketProps = sockets.length ? await this.ports.systemd.show(sockets, ["ActiveState"]) : [];
+    const socketActive = new Map(sockets.map((s, i) => [s, socketProps[i]?.ActiveState === "active"]));
+    const automounts = checked.filter((o) => o.automountUnit).map((o) => o.automountUnit as string);
+    const autoProps = automounts.length ? await this.ports.systemd.show(automounts, ["ActiveState"]) : [];
+    const automountActive = new Map(automounts.map((a, i) => [a, autoProps[i]?.ActiveState === "active"]));
+    const mounted = mountedTargets(this.ports.fs.mountinfo());
+
+    for (const [i, o] of checked.entries()) {
+      const now = later[i] ?? {};
+      const before = props[i] ?? {};
+      const unit = o.unit as string;
+      const state = now.ActiveState ?? "unknown";
+      const restartsBefore = Number(before.NRestarts ?? "0");
+      const restartsNow = Number(now.NRestarts ?? "0");
+      let failure: ObjectFailure | null = null;
+      if (restartsNow > restartsBefore || now.SubState === "auto-restart")
+        failure = {
+          object: o.id,
+          reason: "restart_loop",
+          detail: `${unit} is restarting (NRestarts ${restartsBefore} → ${restartsNow})`,
+        };
+      else if (TRANSIENT.has(state))
+        failure = {
+          object: o.id,
+          reason: "activation_timeout",
+          detail: `${unit} still ${state} after ${this.opts.activationTimeoutMs} ms`,
+        };
+      else if (state === "failed")
+        failure = {
+          object: o.id,
+          reason: "unit_failed",
+          detail: `${unit} failed (${now.Result ?? "unknown result"})`,
+        };
+      else if (o.expectation === "mounted") {
+        const viaAutomount = o.automountUnit ? automountActive.get(o.automountUnit) === true : false;
+        if (!viaAutomount && state !== "active")
+          failure = { object: o.id, reason: "inactive", detail: `unit not active: ${unit} (${state})` };
+        else if (!viaAutomount && o.mount && !mounted.has(o.mount.where))
+          failure = {
+            object: o.id,
+            reason: "not_mounted",
+            detail: `degraded: mount target not mounted: ${o.mount.where}`,
+          };
+      } else if (state !== "active") {
+        const exitedOk =
+          state === "inactive" &&
+          now.Result === "success" &&
+          (o.expectation === "active_or_exited" || now.Type === "oneshot");
+        const socketOk = o.socketUnit
+          ? socketActive.get(o.socketUnit) === true && state === "inactive"
+          : false;
+        if (!exitedOk && !socketOk)
+          failure = {
+            object: o.id,
+            reason: "inactive",
+            detail: `unit not active: ${unit} (${state}/${now.SubState ?? "?"})`,
+          };
+      }
+      this.record(
+        o.id,
+        "verify",
+        unit,
+        failure ? "failed" : "succeeded",
+        failure?.detail ?? `${state}/${now.SubState ?? "?"}`,
+      );
+      if (failure) failures.push(failure);
+    }
+    return failures;
+  }
+
+  private result(
+    attempts: Attempt[],
+    status: Convergence["status"],
+    basis: Convergence["basis"],
+  ): ExecutionResult {
+    const lastFailures = attempts[attempts.length - 1]?.failures ?? [];
+    const failedIds = new Map(lastFailures.map((f) => [f.object, f]));
+    const objects: ObjectResult[] = this.objects.map((o) => {
+      const executed = this.executed.get(o.id) ?? [];
+      const failure = failedIds.get(o.id) ?? null;
+      let final: ObjectResult["final_state"];
+      if (failure) final = failure.reason === "dependency_failed" ? "blocked" : "failed";
+      else if (this.blocked.has(o.id)) final = "blocked";
+      else if (o.action === "blocked") final = "blocked";
+      else if (o.action === "skipped") final = "skipped";
+      else if (executed.length > 0) final = "succeeded";
+      else final = CHANGING.has(o.action) || o.action === "delete" ? "succeeded" : "no_op";
+      return { object: o.id, action: o.action, final_state: final, executed, failure };
+    });
+    const affected = [...new Set(attempts.flatMap((a) => a.failures.map((f) => f.object)))].sort();
+    const convergence: Convergence = {
+      status,
+      basis,
+      attempt_count: attempts.length,
+      retry_budget: this.opts.retryBudget,
+      attempts,
+      affected_objects: affected,
+      can_continue: status === "success",
+    };
+    return { events: this.events, objects, convergence, changed: this.mutated };
+  }
+}
+
+export async function executePlan(
+  objects: readonly ApplyObject[],
+  ports: ExecutorPorts,
+  opts: ApplyOptions,
+  sequenceStart = 0,
+): Promise<ExecutionResult> {
+  return new Executor(objects, ports, opts, sequenceStart).run();
+}

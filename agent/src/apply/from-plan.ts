@@ -1,0 +1,134 @@
+/**
+ * Plan → executor input. Joins each planned object with the exact bytes the planner's desired side holds
+ * (marker included: `resources/from-desired.ts` renders them, so plan and apply agree byte for byte), and
+ * derives what the planner does not carry: how the unit is activated, what verification expects, the
+ * `[Install]` section of native units, and the binding prerequisites (edges that restart).
+ */
+import type { Plan, PlannedObject } from "../plan/compute-plan.js";
+import type { NormalizedObject } from "../resources/managed-object.js";
+import { applyDropIns } from "../units/dropins.js";
+import { effectiveValues, parseUnitFile, type UnitFile } from "../units/parse.js";
+import type { Activation, ApplyObject, DesiredFile, Expectation, PlannedAction } from "./model.js";
+import type { InstallInfo } from "./ports.js";
+
+const ONESHOT_QUADLETS = new Set(["volume", "network", "image", "build"]);
+
+function effectiveUnit(o: NormalizedObject): UnitFile | null {
+  const main = o.files.find((f) => f.role === "unit");
+  if (!main) return null;
+  try {
+    const base = parseUnitFile(main.bytes.toString("utf8"), main.path);
+    const dropIns = o.files
+      .filter((f) => f.role === "dropin")
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+      .map((f) => parseUnitFile(f.bytes.toString("utf8"), f.path));
+    return applyDropIns(base, dropIns);
+  } catch {
+    return null;
+  }
+}
+
+/** `[Install]` of a native unit (null when it has none: nothing to enable). */
+export function installInfo(unit: UnitFile | null): InstallInfo | null {
+  if (!unit) return null;
+  const words = (key: string) =>
+    effectiveValues(unit, "Install", key).flatMap((v) => v.split(/\s+/).filter(Boolean));
+  const info: InstallInfo = {
+    wantedBy: words("WantedBy"),
+    requiredBy: words("RequiredBy"),
+    alias: words("Alias"),
+    also: words("Also"),
+  };
+  return info.wantedBy.length + info.requiredBy.length + info.alias.length > 0 ? info : null;
+}
+
+function sourceOf(p: PlannedObject): NormalizedObject | null {
+  return p.desired ?? p.observed;
+}
+
+/** Builds the executor input in plan order. */
+export function applyObjectsFromPlan(plan: Plan): ApplyObject[] {
+  const byId = new Map(plan.objects.map((p) => [p.entry.object.display_id, p]));
+  const units = new Map<string, string>();
+  for (const p of plan.objects) {
+    const o = sourceOf(p);
+    if (o?.unit) units.set(o.unit, p.entry.object.display_id);
+  }
+  const prerequisites = new Map<string, string[]>();
+  for (const e of plan.edges) {
+    if (!e.restarts) continue;
+    const list = prerequisites.get(e.to) ?? [];
+    if (!list.includes(e.from)) list.push(e.from);
+    prerequisites.set(e.to, list);
+  }
+
+  return plan.objects.map((p): ApplyObject => {
+    const id = p.entry.object.display_id;
+    const o = sourceOf(p);
+    const kind = p.entry.object.kind;
+    const resourceType = p.entry.object.resource_type;
+    const unitName = p.entry.object.unit;
+    const parsed = o && kind !== "rendered_artifact" ? effectiveUnit(o) : null;
+    const files: DesiredFile[] =
+      p.entry.action === "delete" || !p.desired
+        ? []
+        : p.desired.files.map((f) => ({
+            path: f.path,
+            content: f.bytes,
+            mode: f.mode,
+            owner: f.owner,
+            group: f.group,
+            unitFile: f.role !== "config",
+          }));
+
+    let activation: Activation = unitName ? "start" : "none";
+    let expectation: Expectation = unitName ? "active" : "none";
+    let socketUnit: string | null = null;
+    let automountUnit: string | null = null;
+    if (kind === "rendered_artifact") {
+      activation = "none";
+      expectation = "none";
+    } else if (kind === "quadlet_resource" && ONESHOT_QUADLETS.has(resourceType)) {
+      expectation = "active_or_exited";
+    } else if (kind === "mount") {
+      expectation = "mounted";
+      const stem = (unitName ?? "").replace(/\.mount$/, "");
+      const auto = `${stem}.automount`;
+      if (units.has(auto)) {
+        activation = "via_automount";
+        automountUnit = auto;
+      }
+    } else if (kind === "automount") {
+      expectation = "active"; // its mount is activated through it; the executor starts a unit once per pass
+    }
+    if (unitName?.endsWith(".service")) {
+      const socket = unitName.replace(/\.service$/, ".socket");
+      if (units.has(socket)) {
+        activation = "via_socket";
+        socketUnit = socket;
+      }
+    }
+    if (unitName && !/\.(service|socket|timer|target|path|mount|automount)$/.test(unitName)) {
+      activation = "none";
+      expectation = "none";
+    }
+    const mount = o?.mount ? { where: o.mount.where, createMountpoint: o.mount.createMountpoint } : null;
+    const deps = (prerequisites.get(id) ?? []).filter((d) => byId.has(d)).sort();
+    return {
+      id,
+      kind,
+      unit: unitName,
+      action: p.entry.action as PlannedAction,
+      files,
+      removePaths: [...p.entry.remove_paths].sort(),
+      prerequisites: deps,
+      install: kind === "quadlet_resource" ? null : installInfo(parsed),
+      activation,
+      expectation,
+      socketUnit,
+      automountUnit,
+      mount: kind === "mount" ? mount : null,
+      toleratedVariance: p.entry.causes.some((c) => c.kind === "runtime_variance"),
+    };
+  });
+}

@@ -1,0 +1,193 @@
+/**
+ * What the executor consumes and produces. The input is the planner's ordered entries joined with the
+ * desired file bytes (built by apply/from-plan.ts); the output is the list of operations that actually ran
+ * (events) and the per-object outcome — reports are built from these, never from the plan (§8: the
+ * original claimed restarts that never ran).
+ */
+import { z } from "zod";
+import type { ManagedKind } from "../resources/kinds.js";
+import type { InstallInfo } from "./ports.js";
+
+export type PlannedAction =
+  | "create"
+  | "update"
+  | "replace"
+  | "delete"
+  | "recover"
+  | "restart"
+  | "no_op"
+  | "blocked"
+  | "skipped";
+
+export interface DesiredFile {
+  /** Logical host path (not prefixed by --root). */
+  path: string;
+  content: Buffer;
+  mode: number;
+  owner: string;
+  group: string;
+  /** A unit, Quadlet, drop-in or companion file: changing it needs `daemon-reload`. */
+  unitFile: boolean;
+}
+
+/** How an object's unit is brought up. */
+export type Activation =
+  | "start" // start/restart the unit itself
+  | "via_automount" // a mount with an .automount companion: activated through `automount`
+  | "via_socket" // a socket-activated service: started by its `.socket`, never directly
+  | "none"; // rendered files and drop-in-only objects: no unit of their own
+
+/** What post-apply verification expects of an object's unit. */
+export type Expectation =
+  | "active" // services, containers, pods, sockets, timers, targets, paths, automounts
+  | "active_or_exited" // oneshot units (Quadlet volume/network/image/build; Type=oneshot services)
+  | "mounted" // a .mount: active and its target in mountinfo
+  | "none";
+
+export interface ApplyObject {
+  /** Display id, e.g. `container/web.container`, `config/etc/web/app.conf`. */
+  id: string;
+  kind: ManagedKind;
+  /** Runtime systemd unit, null for rendered artifacts. */
+  unit: string | null;
+  action: PlannedAction;
+  /** Every desired file of the object (none for `delete`). */
+  files: DesiredFile[];
+  /** Owned files to remove (stale drop-ins, or every file of a deleted object). */
+  removePaths: string[];
+  /** Ids of objects this one needs (plan dependencies with relation `prerequisite`). */
+  prerequisites: string[];
+  /** Native units with an `[Install]` section are enabled; Quadlet units never are. */
+  install: InstallInfo | null;
+  activation: Activation;
+  expectation: Expectation;
+  /** For `via_socket`: the socket unit whose activity makes an inactive service legitimate. */
+  socketUnit: string | null;
+  /** For `via_automount`: the automount unit. */
+  automountUnit: string | null;
+  mount: { where: string; createMountpoint: boolean } | null;
+  /** True when the plan tolerated a runtime variance for this object. */
+  toleratedVariance: boolean;
+}
+
+export interface ApplyOptions {
+  noReload: boolean;
+  allowMassDelete: boolean;
+  /** Retry budget: attempts of activation + verification (issue 4: 3). */
+  retryBudget: number;
+  /** Upper bound of the wait for units that are still activating, per attempt. */
+  activationTimeoutMs: number;
+  /** Interval between two `NRestarts` samples when looking for a restart loop. */
+  settleMs: number;
+  /** The unit dir, where native units live (for enablement). */
+  systemdUnitDir: string;
+  sleep?: (ms: number) => Promise<void>;
+  /** Progress callback (the CLI renders `-v` phase progression and live progress from it). */
+  onEvent?: (event: ApplyEvent) => void;
+}
+
+export const OperationSchema = z.enum([
+  "prepare_mountpoint",
+  "write",
+  "remove",
+  "daemon_reload",
+  "check_loaded",
+  "enable",
+  "disable",
+  "start",
+  "stop",
+  "restart",
+  "check_mount",
+  "verify",
+]);
+export type Operation = z.infer<typeof OperationSchema>;
+
+export const ApplyEventSchema = z.object({
+  sequence: z.number().int().nonnegative(),
+  phase: z.enum(["execution", "convergence_check"]),
+  /** Display id of the object, null for host-wide operations (daemon-reload). */
+  object: z.string().nullable(),
+  operation: OperationSchema,
+  /** The path or unit operated on. */
+  target: z.string(),
+  state: z.enum(["succeeded", "failed", "skipped"]),
+  attempt: z.number().int().positive(),
+  detail: z.string().nullable(),
+});
+export type ApplyEvent = z.infer<typeof ApplyEventSchema>;
+
+export const FailureReasonSchema = z.enum([
+  "write_failed",
+  "remove_failed",
+  "mountpoint_invalid",
+  "busy_mount",
+  "not_loaded",
+  "enable_failed",
+  "activation_failed",
+  "inactive",
+  "unit_failed",
+  "restart_loop",
+  "activation_timeout",
+  "not_mounted",
+  "file_mismatch",
+  "dependency_failed",
+  "unknown_owner",
+]);
+export type FailureReason = z.infer<typeof FailureReasonSchema>;
+
+export const ObjectFailureSchema = z.object({
+  object: z.string(),
+  reason: FailureReasonSchema,
+  detail: z.string(),
+});
+export type ObjectFailure = z.infer<typeof ObjectFailureSchema>;
+
+export const ConvergenceStatusSchema = z.enum([
+  "success",
+  "partial",
+  "blocked",
+  "repeated_failure",
+  "oscillation",
+  "failed",
+]);
+export type ConvergenceStatus = z.infer<typeof ConvergenceStatusSchema>;
+
+export const AttemptSchema = z.object({
+  attempt: z.number().int().positive(),
+  /** Sorted `object=reason` pairs of the failing checks; "" when everything verified. */
+  signature: z.string(),
+  failures: z.array(ObjectFailureSchema),
+});
+export type Attempt = z.infer<typeof AttemptSchema>;
+
+export const ConvergenceSchema = z.object({
+  status: ConvergenceStatusSchema,
+  /** offline_root verifies files only (DESIGN §3 "Offline root"). */
+  basis: z.enum(["runtime", "files"]),
+  attempt_count: z.number().int().nonnegative(),
+  retry_budget: z.number().int().positive(),
+  attempts: z.array(AttemptSchema),
+  affected_objects: z.array(z.string()),
+  can_continue: z.boolean(),
+});
+export type Convergence = z.infer<typeof ConvergenceSchema>;
+
+export const FinalStateSchema = z.enum(["succeeded", "failed", "blocked", "skipped", "no_op"]);
+
+export const ObjectResultSchema = z.object({
+  object: z.string(),
+  action: z.string(),
+  final_state: FinalStateSchema,
+  /** What actually ran for this object, in order (e.g. `write`, `restart`). */
+  executed: z.array(OperationSchema),
+  failure: ObjectFailureSchema.nullable(),
+});
+export type ObjectResult = z.infer<typeof ObjectResultSchema>;
+
+export interface ExecutionResult {
+  events: ApplyEvent[];
+  objects: ObjectResult[];
+  convergence: Convergence;
+  /** Host mutations performed (file writes/removals/symlinks) and systemctl calls made. */
+  changed: boolean;
+}

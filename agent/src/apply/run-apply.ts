@@ -1,0 +1,334 @@
+/**
+ * One apply, end to end, after the CLI edge has resolved the source and created the ports:
+ * plan → (hold / mass-delete checks) → `in_progress` recorded → execute → final state, inventory and
+ * snapshot recorded only on convergence → result view. `last_applied_revision` never moves on a partial,
+ * blocked, repeated-failure or oscillating outcome.
+ */
+import type { DesiredState } from "../desired/model.js";
+import { CoreOpsError } from "../errors.js";
+import { buildInfo } from "../identity.js";
+import type { Plan } from "../plan/compute-plan.js";
+import type { HostObserver } from "../plan/host-observer.js";
+import { planHost } from "../plan/plan-host.js";
+import { desiredObjects, type ManagedDirs } from "../resources/from-desired.js";
+import { inventoryFromObjects } from "../resources/inventory.js";
+import { toDesiredSnapshot } from "../state/snapshot-desired.js";
+import { retainSnapshot, snapshotsPathFor } from "../state/snapshots.js";
+import { rfc3339, type Status, writeStatusAtomic } from "../state/status.js";
+import { VIEW_SCHEMA_VERSION } from "../views/common.js";
+import type { PhaseEvent, ResultEntry, ResultView } from "../views/result-view.js";
+import { DEFAULT_RETRY_BUDGET } from "./convergence.js";
+import { type ExecutorPorts, executePlan, massDeleteRefusal } from "./executor.js";
+import { applyObjectsFromPlan } from "./from-plan.js";
+import type { ApplyEvent, ExecutionResult, Operation } from "./model.js";
+
+export interface ApplyRunRequest {
+  desired: DesiredState;
+  dirs: ManagedDirs;
+  observer: HostObserver;
+  /** `tracked`: status.json is read and (unless stateFile is null) written; `stateless`: neither. */
+  stateMode: "stateless" | "tracked";
+  status: Status | null;
+  /** Where to record state; null = record nothing (stateless, --force-no-state). */
+  stateFile: string | null;
+  ports: ExecutorPorts;
+  noReload: boolean;
+  allowMassDelete: boolean;
+  /** Set for `--rollback-to`: the revision being rolled back to (desired comes from its snapshot). */
+  rollback: { revision: string } | null;
+  notes: string[];
+  retryBudget?: number;
+  activationTimeoutMs?: number;
+  settleMs?: number;
+  now?: () => Date;
+  onEvent?: (e: ApplyEvent) => void;
+  onPhase?: (p: PhaseEvent) => void;
+  /** systemctl invocations made so far by the ports (reported in the result). */
+  systemctlCalls?: () => number;
+}
+
+export interface ApplyRunResult {
+  view: ResultView;
+  plan: Plan;
+  exitCode: 0 | 1;
+}
+
+const MUTATING: ReadonlySet<Operation> = new Set([
+  "prepare_mountpoint",
+  "write",
+  "remove",
+  "daemon_reload",
+  "enable",
+  "disable",
+  "start",
+  "stop",
+  "restart",
+]);
+
+export function controllerBlock(): Status["controller"] {
+  const info = buildInfo();
+  const t =
+    info.build_time && !Number.isNaN(Date.parse(info.build_time)) ? rfc3339(new Date(info.build_time)) : null;
+  return { version: info.version, revision: info.revision, build_time: t, tree_state: info.tree_state };
+}
+
+const FULL_REVISION = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/** Refuses an apply that would undo a rollback (issue 4 §3); returns the hold to keep (or null = released). */
+export function checkHold(
+  status: Status | null,
+  revision: string | null,
+  rollingBack: boolean,
+): { keep: Status["hold"]; note: string | null } {
+  const hold = status?.hold ?? null;
+  if (!hold?.held || rollingBack) return { keep: hold, note: null };
+  if (revision !== null && revision === hold.rolled_back_from) {
+    const tracking = status?.desired_state;
+    throw new CoreOpsError(
+      `held after a rollback: the tracked ref still resolves to ${revision.slice(0, 8)}, the revision that was rolled back from`,
+      {
+        code: "held",
+        hint: tracking
+          ? `move ${tracking.requested_ref} to a fixed revision, or re-attach deliberately with: core-ops init ${tracking.repository} ${tracking.requested_ref} --force`
+          : "re-attach with core-ops init <repository> <ref> --force",
+      },
+    );
+  }
+  return {
+    keep: null,
+    note: `hold released: the tracked ref moved to ${revision?.slice(0, 8) ?? "a new revision"}`,
+  };
+}
+
+function outcomeOf(exec: ExecutionResult, tolerated: boolean): ResultView["outcome"] {
+  const s = exec.convergence.status;
+  if (s === "success") return tolerated ? "converged_with_tolerated_variance" : "converged";
+  if (s === "repeated_failure" || s === "oscillation") return "non_converging";
+  const anyDone = exec.objects.some(
+    (o) => o.final_state === "succeeded" && o.executed.some((op) => MUTATING.has(op)),
+  );
+  return anyDone ? "partially_applied" : "failed";
+}
+
+export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
+  const now = req.now ?? (() => new Date());
+  const phases: PhaseEvent[] = [];
+  let seq = 0;
+  const phase = (p: PhaseEvent["phase"], state: PhaseEvent["state"]) => {
+    const e: PhaseEvent = { phase: p, state, sequence: seq++ };
+    phases.push(e);
+    req.onPhase?.(e);
+  };
+  phase("resolution", "completed");
+  const revision = req.desired.source.revision;
+  const recording = req.stateFile !== null && req.stateMode === "tracked";
+  if (recording && (revision === null || !FULL_REVISION.test(revision)))
+    throw new CoreOpsError("cannot record state for a desired state without a git revision", {
+      code: "revision_unknown",
+      hint: "apply a tracked git repository, or use --source-repo / --force-no-state for an unversioned directory",
+    });
+  const { keep: hold, note: holdNote } = checkHold(req.status, revision, req.rollback !== null);
+  const notes = [...req.notes];
+  if (holdNote) notes.push(holdNote);
+
+  phase("planning", "started");
+  const plan = await planHost({
+    desired: req.desired,
+    dirs: req.dirs,
+    observer: req.observer,
+    stateMode: req.stateMode,
+    status: req.status,
+    notes,
+  });
+  phase("graph_construction", "completed");
+  phase("planning", "completed");
+  const objects = applyObjectsFromPlan(plan);
+  // Refusals come before anything is recorded or touched.
+  const refusal = req.allowMassDelete ? null : massDeleteRefusal(objects);
+  if (refusal)
+    throw new CoreOpsError(`refusing to apply: ${refusal}`, {
+      code: "mass_delete_refused",
+      file: req.desired.hostFile,
+      field: "services",
+      hint: "check --host and the host's services list; pass --allow-mass-delete if this is intended",
+    });
+
+  const startedAt = rfc3339(now());
+  const prev = req.status;
+  let generation = prev?.reconciliation.generation ?? 0;
+  const lastApplied = prev?.reconciliation.last_applied_revision ?? null;
+  const writeState = async (s: Status) => {
+    if (recording && req.stateFile) await writeStatusAtomic(req.stateFile, s);
+  };
+  const baseStatus = (): Status | null => {
+    if (!prev) return null;
+    const tracking = prev.desired_state;
+    return {
+      ...prev,
+      controller: controllerBlock(),
+      desired_state:
+        tracking && req.rollback === null
+          ? { ...tracking, last_observed_revision: revision, last_observed_at: startedAt }
+          : tracking,
+      hold,
+    };
+  };
+
+  // in_progress before any side effect.
+  const base = baseStatus();
+  if (recording && base) {
+    generation += 1;
+    await writeState({
+      ...base,
+      reconciliation: {
+        generation,
+        status: "in_progress",
+        running: true,
+        last_attempted_revision: revision,
+        last_applied_revision: lastApplied,
+        last_started_at: startedAt,
+        last_finished_at: null,
+      },
+    });
+  }
+
+  phase("execution", "started");
+  let exec: ExecutionResult;
+  try {
+    exec = await executePlan(
+      objects,
+      req.ports,
+      {
+        noReload: req.noReload,
+        allowMassDelete: req.allowMassDelete,
+        retryBudget: req.retryBudget ?? DEFAULT_RETRY_BUDGET,
+        activationTimeoutMs: req.activationTimeoutMs ?? 90_000,
+        settleMs: req.settleMs ?? 2_000,
+        systemdUnitDir: req.dirs.unitDir,
+        ...(req.onEvent ? { onEvent: req.onEvent } : {}),
+      },
+      seq,
+    );
+  } catch (err) {
+    // A refusal or a fatal effect error: record the failed attempt (nothing is lost), then report.
+    if (recording && base) {
+      await writeState({
+        ...base,
+        reconciliation: {
+          generation,
+          status: "failed",
+          running: false,
+          last_attempted_revision: revision,
+          last_applied_revision: lastApplied,
+          last_started_at: startedAt,
+          last_finished_at: rfc3339(now()),
+        },
+      });
+    }
+    throw err;
+  }
+  seq += exec.events.length;
+  phase("execution", exec.objects.some((o) => o.final_state === "failed") ? "failed" : "completed");
+  phase("convergence_check", exec.convergence.status === "success" ? "completed" : "failed");
+
+  const converged = exec.convergence.status === "success";
+  const finishedAt = rfc3339(now());
+  let newHold = hold;
+  if (converged && req.rollback && lastApplied && lastApplied !== revision) {
+    newHold = {
+      held: true,
+      rolled_back_from: lastApplied,
+      reason: `rolled back to ${revision?.slice(0, 8)}; the agent does not re-apply ${lastApplied.slice(0, 8)} until the tracked ref moves or an operator re-attaches`,
+      since: finishedAt,
+    };
+  } else if (converged && req.rollback && !newHold) {
+    newHold = {
+      held: true,
+      rolled_back_from: lastApplied,
+      reason: `rolled back to ${revision?.slice(0, 8)}`,
+      since: finishedAt,
+    };
+  }
+  if (recording && base) {
+    const desiredObjs = converged ? desiredObjects(req.desired, req.dirs) : null;
+    await writeState({
+      ...base,
+      hold: newHold,
+      reconciliation: {
+        generation,
+        status: converged ? "success" : "failed",
+        running: false,
+        last_attempted_revision: revision,
+        last_applied_revision: converged ? revision : lastApplied,
+        last_started_at: startedAt,
+        last_finished_at: finishedAt,
+      },
+      inventory: desiredObjs ? inventoryFromObjects(desiredObjs) : base.inventory,
+    });
+    if (converged && revision && req.stateFile) {
+      retainSnapshot(snapshotsPathFor(req.stateFile), {
+        revision,
+        host: req.desired.host,
+        repository: req.desired.source.repository,
+        requested_ref: req.desired.source.requestedRef,
+        applied_at: finishedAt,
+        desired: toDesiredSnapshot(req.desired),
+      });
+    }
+  }
+
+  const byId = new Map(exec.objects.map((o) => [o.object, o]));
+  const entries: ResultEntry[] = plan.view.entries.map((e) => {
+    const r = byId.get(e.object.display_id);
+    return {
+      object: e.object,
+      action: e.action,
+      final_state: r?.final_state ?? "skipped",
+      causes: e.causes,
+      executed: r?.executed ?? [],
+      failure: r?.failure ?? null,
+    };
+  });
+  const mutated = (x: ResultEntry) => x.executed.some((op) => MUTATING.has(op));
+  const summary = {
+    changed_count: entries.filter((x) => x.final_state === "succeeded" && mutated(x)).length,
+    failed_count: entries.filter((x) => x.final_state === "failed").length,
+    blocked_count: entries.filter((x) => x.final_state === "blocked").length,
+    skipped_count: entries.filter((x) => x.final_state === "skipped").length,
+    unchanged_count: entries.filter(
+      (x) => (x.final_state === "succeeded" || x.final_state === "no_op") && !mutated(x),
+    ).length,
+    writes: exec.events.filter((ev) => ev.state === "succeeded" && MUTATING.has(ev.operation)).length,
+    systemctl_calls: req.systemctlCalls?.() ?? 0,
+    message: "",
+  };
+  const tolerated = plan.view.summary.runtime_variance_count > 0;
+  const outcome = outcomeOf(exec, tolerated);
+  summary.message =
+    outcome === "converged" || outcome === "converged_with_tolerated_variance"
+      ? recording
+        ? `last applied revision is now ${revision?.slice(0, 8)}`
+        : "converged (state not recorded)"
+      : `convergence ${exec.convergence.status}${recording ? `; last applied revision stays ${lastApplied?.slice(0, 8) ?? "none"}` : ""}`;
+  phase("final_summary", "completed");
+  const view: ResultView = {
+    view_kind: "result",
+    schema_version: VIEW_SCHEMA_VERSION,
+    revision_context: plan.view.revision_context,
+    observation: plan.view.observation,
+    mode: req.rollback ? "rollback" : "apply",
+    outcome,
+    summary,
+    convergence: exec.convergence,
+    state: {
+      recorded: recording,
+      last_applied_revision: recording ? (converged ? revision : lastApplied) : null,
+      hold: newHold?.held ? newHold.reason : null,
+    },
+    phases,
+    events: exec.events,
+    entries,
+    notes: plan.view.notes,
+  };
+  return { view, plan, exitCode: converged ? 0 : 1 };
+}

@@ -1,0 +1,236 @@
+/**
+ * `core-ops agent`: one reconciliation of the tracked ref, for core-ops.service (issue 4 §4).
+ * The repository and ref come from status.json, or from CORE_OPS_REPO/CORE_OPS_REV when set (recorded as
+ * `init` would; when they differ from the tracked ones the environment wins and the change is logged).
+ * Uninitialized or held → says why and exits 0. Prints exactly one JSON summary line on stdout (the
+ * journal); human diagnostics go to stderr.
+ */
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { controllerBlock, runApply } from "../apply/run-apply.js";
+import { fetchRef } from "../desired/git-source.js";
+import { resolveHost } from "../desired/host-identity.js";
+import { CoreOpsError } from "../errors.js";
+import { buildInfo } from "../identity.js";
+import { acquireLock, resolveLockPath } from "../state/lock.js";
+import { clearSnapshots, snapshotsPathFor } from "../state/snapshots.js";
+import {
+  neverRunReconciliation,
+  readStatus,
+  resolveStateFile,
+  rfc3339,
+  writeStatusAtomic,
+} from "../state/status.js";
+import { createApplyPorts } from "./apply-ports.js";
+import { requestExitCode } from "./exit-code.js";
+import { resolveSource } from "./source-options.js";
+
+interface AgentOptions {
+  host?: string;
+  quadletDir?: string;
+  systemdUnitDir?: string;
+  root?: string;
+  stateFile?: string;
+  lockPath?: string;
+  reload?: boolean;
+  activationTimeout?: string;
+}
+
+export interface AgentSummary {
+  agent: "core-ops";
+  version: string;
+  host: string | null;
+  outcome: string;
+  reason: string | null;
+  repository: string | null;
+  requested_ref: string | null;
+  revision: string | null;
+  last_applied_revision: string | null;
+  changed: number;
+  failed: number;
+  writes: number;
+  duration_ms: number;
+}
+
+export function register(program: Command): void {
+  program
+    .command("agent")
+    .description("one reconciliation of the tracked ref (run by core-ops.service from core-ops.timer)")
+    .option("--host <host>", "host identity (default: CORE_OPS_HOST, else the hostname)")
+    .option(
+      "--quadlet-dir <dir>",
+      "Quadlet directory (default: CORE_OPS_QUADLET_DIR, else /etc/containers/systemd)",
+    )
+    .option(
+      "--systemd-unit-dir <dir>",
+      "unit directory (default: CORE_OPS_SYSTEMD_UNIT_DIR, else /etc/systemd/system)",
+    )
+    .option("--root <dir>", "offline root (files only, no systemctl)")
+    .option(
+      "--state-file <file>",
+      "status.json path (default: CORE_OPS_STATE_FILE, else /var/lib/core-ops/status.json)",
+    )
+    .option("--lock-path <file>", "run lock (default: CORE_OPS_LOCK_PATH, else /run/core-ops/agent.lock)")
+    .option("--no-reload", "skip systemctl daemon-reload")
+    .option("--activation-timeout <seconds>", "bound of the wait for activating units per attempt", "90")
+    .action(async (opts: AgentOptions) => {
+      const code = await agentCommand(
+        opts,
+        process.env,
+        (line) => process.stdout.write(`${line}\n`),
+        (l) => process.stderr.write(`${l}\n`),
+      );
+      if (code !== 0) requestExitCode(code);
+    });
+}
+
+export async function agentCommand(
+  opts: AgentOptions,
+  env: NodeJS.ProcessEnv,
+  out: (line: string) => void,
+  log: (line: string) => void,
+): Promise<number> {
+  const started = Date.now();
+  const summary: AgentSummary = {
+    agent: "core-ops",
+    version: buildInfo().version,
+    host: null,
+    outcome: "skipped",
+    reason: null,
+    repository: null,
+    requested_ref: null,
+    revision: null,
+    last_applied_revision: null,
+    changed: 0,
+    failed: 0,
+    writes: 0,
+    duration_ms: 0,
+  };
+  const emit = (code: number) => {
+    summary.duration_ms = Date.now() - started;
+    out(JSON.stringify(summary));
+    return code;
+  };
+  const stateFile = resolveStateFile(opts.stateFile, env);
+  let lock: ReturnType<typeof acquireLock> | null = null;
+  try {
+    summary.host = resolveHost(opts.host, env);
+    lock = acquireLock(resolveLockPath(opts.lockPath, env), "agent");
+    if (lock.recoveredFrom)
+      log(`recovered the lock of a dead run (pid ${lock.recoveredFrom.pid}, ${lock.recoveredFrom.command})`);
+    const read = await readStatus(stateFile);
+    if (read.kind === "invalid")
+      throw new CoreOpsError(`state file ${stateFile} is unreadable: ${read.reason}`, {
+        code: "state_invalid",
+        file: stateFile,
+        hint: "recover with: core-ops init <repository> <ref> --force",
+      });
+    let status = read.kind === "ok" ? read.status : null;
+    const envRepo = env.CORE_OPS_REPO?.trim() || undefined;
+    const envRev = env.CORE_OPS_REV?.trim() || undefined;
+    if (envRepo && envRev) {
+      const tracked = status?.desired_state;
+      if (!tracked || tracked.repository !== envRepo || tracked.requested_ref !== envRev) {
+        const checkout = await fetchRef(envRepo, envRev);
+        await checkout.cleanup();
+        const changedSource =
+          tracked && (tracked.repository !== checkout.repository || tracked.requested_ref !== envRev);
+        if (tracked && tracked.repository === checkout.repository && tracked.requested_ref === envRev) {
+          // same source spelled differently (normalized repository): nothing to record
+        } else {
+          if (changedSource)
+            log(
+              `CORE_OPS_REPO/CORE_OPS_REV (${checkout.repository} ${envRev}) differ from the tracked ${tracked.repository} ${tracked.requested_ref}: the environment wins`,
+            );
+          status = {
+            schema_version: 1,
+            controller: controllerBlock(),
+            desired_state: {
+              repository: checkout.repository,
+              requested_ref: envRev,
+              last_observed_revision: checkout.revision,
+              last_observed_at: rfc3339(new Date()),
+            },
+            reconciliation: status?.reconciliation ?? neverRunReconciliation(),
+            hold: changedSource ? null : (status?.hold ?? null),
+            inventory: status?.inventory ?? [],
+          };
+          await writeStatusAtomic(stateFile, status);
+          if (changedSource) clearSnapshots(snapshotsPathFor(stateFile));
+        }
+      }
+    }
+    if (!status?.desired_state) {
+      summary.reason = `not initialized: ${stateFile} tracks no repository; run core-ops init <repository> <ref> (or set CORE_OPS_REPO and CORE_OPS_REV)`;
+      log(summary.reason);
+      return emit(0);
+    }
+    summary.repository = status.desired_state.repository;
+    summary.requested_ref = status.desired_state.requested_ref;
+    summary.last_applied_revision = status.reconciliation.last_applied_revision;
+
+    const source = await resolveSource(
+      {
+        host: opts.host,
+        quadletDir: opts.quadletDir ?? env.CORE_OPS_QUADLET_DIR,
+        systemdUnitDir: opts.systemdUnitDir ?? env.CORE_OPS_SYSTEMD_UNIT_DIR,
+        root: opts.root,
+        stateFile,
+      },
+      env,
+    );
+    try {
+      summary.revision = source.desired.source.revision;
+      const hold = source.status?.hold;
+      if (hold?.held && summary.revision === hold.rolled_back_from) {
+        summary.outcome = "held";
+        summary.reason = `held after rollback: ${status.desired_state.requested_ref} still resolves to ${summary.revision?.slice(0, 8)}, which was rolled back from; re-attach with core-ops init ${status.desired_state.repository} ${status.desired_state.requested_ref} --force`;
+        log(summary.reason);
+        return emit(0);
+      }
+      const root = opts.root !== undefined ? resolve(opts.root) : null;
+      const ports = createApplyPorts(root, source.dirs.unitDir);
+      const result = await runApply({
+        systemctlCalls: ports.systemctlCalls,
+        desired: source.desired,
+        dirs: source.dirs,
+        observer: source.observer,
+        stateMode: "tracked",
+        status: source.status,
+        stateFile,
+        ports,
+        noReload: opts.reload === false,
+        allowMassDelete: false,
+        rollback: null,
+        notes: source.notes,
+        activationTimeoutMs: Number(opts.activationTimeout ?? "90") * 1000,
+      });
+      const v = result.view;
+      summary.outcome = v.outcome;
+      summary.reason = v.summary.message;
+      summary.changed = v.summary.changed_count;
+      summary.failed = v.summary.failed_count + v.summary.blocked_count;
+      summary.writes = v.summary.writes;
+      summary.last_applied_revision = v.state.last_applied_revision;
+      for (const e of v.entries) if (e.failure) log(`[!] ${e.object.display_id}: ${e.failure.detail}`);
+      return emit(result.exitCode);
+    } finally {
+      await source.cleanup();
+    }
+  } catch (err) {
+    if (err instanceof CoreOpsError && err.code === "lock_held") {
+      // Another run is reconciling right now: this trigger has nothing to do.
+      summary.reason = err.message;
+      log(err.message);
+      return emit(0);
+    }
+    summary.outcome = "error";
+    summary.reason =
+      err instanceof CoreOpsError ? err.message : err instanceof Error ? err.message : String(err);
+    if (err instanceof CoreOpsError) log(err.render());
+    else log(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return emit(err instanceof CoreOpsError ? err.exitCode : 1);
+  } finally {
+    lock?.release();
+  }
+}

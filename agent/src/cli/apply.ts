@@ -1,0 +1,171 @@
+/**
+ * `core-ops apply`: execute the plan (issue 4 §1) — or, with `--rollback-to`, the plan towards a retained
+ * snapshot (§3). Takes the agent lock for the whole run; records state unless stateless/--force-no-state.
+ */
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import type { ApplyEvent } from "../apply/model.js";
+import { runApply } from "../apply/run-apply.js";
+import { resolveHost } from "../desired/host-identity.js";
+import { CoreOpsError, ExitCode, usageError } from "../errors.js";
+import { createHostObserver } from "../plan/fs-host-observer.js";
+import { planHost } from "../plan/plan-host.js";
+import { DEFAULT_QUADLET_DIR, DEFAULT_UNIT_DIR } from "../resources/from-desired.js";
+import { acquireLock, resolveLockPath } from "../state/lock.js";
+import { fromSnapshot } from "../state/snapshot-desired.js";
+import { findRollbackTarget, snapshotsPathFor } from "../state/snapshots.js";
+import { resolveStateFile } from "../state/status.js";
+import { renderPlan } from "../views/render-plan.js";
+import { renderEvent, renderResult } from "../views/render-result.js";
+import type { PhaseEvent } from "../views/result-view.js";
+import { createApplyPorts } from "./apply-ports.js";
+import { requestExitCode } from "./exit-code.js";
+import { printJson, printText } from "./output.js";
+import { addSourceOptions, readTrackedStatus, resolveSource, type SourceOptions } from "./source-options.js";
+
+export interface ApplyCliOptions extends SourceOptions {
+  forceNoState?: boolean;
+  reload?: boolean; // commander: --no-reload → reload=false
+  rollbackTo?: string;
+  rollbackPlanOnly?: boolean;
+  allowMassDelete?: boolean;
+  lockPath?: string;
+  activationTimeout?: string;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+function absoluteDir(flag: string, dir: string): string {
+  if (!dir.startsWith("/")) throw usageError(`${flag} must be an absolute host path, got '${dir}'`);
+  return dir.replace(/\/+$/, "") || "/";
+}
+
+export function register(program: Command): void {
+  addSourceOptions(
+    program.command("apply").description("execute the plan: write, reload, (re)start, verify, record"),
+  )
+    .option(
+      "--force-no-state",
+      "neither read the last-applied inventory nor record state (conflicts with --state-file)",
+    )
+    .option("--no-reload", "skip systemctl daemon-reload after writing unit files")
+    .option("--rollback-to <rev>", "apply the retained snapshot of an earlier successfully applied revision")
+    .option("--rollback-plan-only", "with --rollback-to: show the rollback plan, change nothing")
+    .option("--allow-mass-delete", "allow a plan that deletes more than half of the managed objects")
+    .option("--lock-path <file>", "run lock (default: CORE_OPS_LOCK_PATH, else /run/core-ops/agent.lock)")
+    .option("--activation-timeout <seconds>", "bound of the wait for activating units per attempt", "90")
+    .option("--json", "print the result view model as one JSON document")
+    .option("-v, --verbose", "show phase progression, every executed operation and expanded diagnostics")
+    .action(async (opts: ApplyCliOptions) => {
+      await applyCommand(opts, process.env);
+    });
+}
+
+export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv): Promise<number> {
+  if (opts.json && opts.verbose) throw usageError("--json and --verbose cannot be combined");
+  if (opts.forceNoState && opts.stateFile !== undefined)
+    throw usageError("--force-no-state and --state-file cannot be combined");
+  if (opts.rollbackPlanOnly && !opts.rollbackTo)
+    throw usageError("--rollback-plan-only requires --rollback-to <rev>");
+  if (opts.rollbackTo && (opts.forceNoState || opts.sourceRepo !== undefined))
+    throw usageError(
+      "--rollback-to needs the recorded state",
+      "rollback reads the retained snapshots next to status.json; drop --force-no-state / --source-repo",
+    );
+  const timeout = Number(opts.activationTimeout ?? "90");
+  if (!Number.isFinite(timeout) || timeout < 0)
+    throw usageError("--activation-timeout must be a number of seconds");
+
+  const readOnly = Boolean(opts.rollbackPlanOnly);
+  const lock = readOnly ? null : acquireLock(resolveLockPath(opts.lockPath, env), "apply");
+  try {
+    const root = opts.root !== undefined ? resolve(opts.root) : null;
+    let source: Awaited<ReturnType<typeof resolveSource>>;
+    let rollback: { revision: string } | null = null;
+    if (opts.rollbackTo) {
+      const stateFile = resolveStateFile(opts.stateFile, env);
+      const status = await readTrackedStatus(stateFile);
+      if (!status?.desired_state)
+        throw new CoreOpsError(`rollback needs an initialized controller: ${stateFile} tracks nothing`, {
+          code: "not_initialized",
+          file: stateFile,
+          hint: "run core-ops init <repo-or-path> <ref> first",
+        });
+      const host = resolveHost(opts.host, env);
+      const snapshot = findRollbackTarget(snapshotsPathFor(stateFile), opts.rollbackTo, host);
+      rollback = { revision: snapshot.revision };
+      source = {
+        desired: fromSnapshot(snapshot),
+        stateMode: "tracked",
+        status,
+        dirs: {
+          quadletDir: absoluteDir("--quadlet-dir", opts.quadletDir ?? DEFAULT_QUADLET_DIR),
+          unitDir: absoluteDir("--systemd-unit-dir", opts.systemdUnitDir ?? DEFAULT_UNIT_DIR),
+        },
+        observer: createHostObserver({ root }),
+        notes: [
+          `rollback to ${snapshot.revision.slice(0, 8)} from its retained snapshot (applied ${snapshot.applied_at})`,
+        ],
+        cleanup: async () => {},
+      };
+    } else {
+      source = await resolveSource(opts, env);
+    }
+    try {
+      if (readOnly) {
+        const plan = await planHost({
+          desired: source.desired,
+          dirs: source.dirs,
+          observer: source.observer,
+          stateMode: source.stateMode,
+          status: source.status,
+          notes: source.notes,
+        });
+        const disruptive = plan.view.entries.filter((e) => e.action === "delete" || e.action === "replace");
+        const notes = disruptive.map(
+          (e) =>
+            `rollback to ${rollback?.revision.slice(0, 8)}: ${e.object.display_id} requires disruptive ${e.action}`,
+        );
+        if (opts.json) printJson({ ...plan.view, notes: [...plan.view.notes, ...notes] });
+        else
+          printText(
+            `${renderPlan(plan.view, { verbose: opts.verbose ?? false })}${notes.map((n) => `${n}\n`).join("")}`,
+          );
+        return ExitCode.ok;
+      }
+      const stateFile =
+        source.stateMode === "tracked" && !opts.forceNoState ? resolveStateFile(opts.stateFile, env) : null;
+      const ports = createApplyPorts(root, source.dirs.unitDir);
+      const live = !opts.json && opts.verbose;
+      const result = await runApply({
+        systemctlCalls: ports.systemctlCalls,
+        desired: source.desired,
+        dirs: source.dirs,
+        observer: source.observer,
+        stateMode: opts.forceNoState ? "stateless" : source.stateMode,
+        status: opts.forceNoState ? null : source.status,
+        stateFile,
+        ports,
+        noReload: opts.reload === false,
+        allowMassDelete: Boolean(opts.allowMassDelete),
+        rollback,
+        notes: source.notes,
+        activationTimeoutMs: timeout * 1000,
+        ...(live
+          ? {
+              onPhase: (p: PhaseEvent) => process.stderr.write(`phase ${p.phase} ${p.state}\n`),
+              onEvent: (e: ApplyEvent) => process.stderr.write(`${renderEvent(e)}\n`),
+            }
+          : {}),
+      });
+      if (opts.json) printJson(result.view);
+      else printText(renderResult(result.view, { verbose: false }));
+      if (result.exitCode !== 0) requestExitCode(result.exitCode);
+      return result.exitCode;
+    } finally {
+      await source.cleanup();
+    }
+  } finally {
+    lock?.release();
+  }
+}

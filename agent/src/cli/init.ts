@@ -1,0 +1,91 @@
+/** `core-ops init <repo-or-path> <ref>`: start tracking a repository and ref (persisted in status.json). */
+import type { Command } from "commander";
+import { CoreOpsError } from "../errors.js";
+import { buildInfo } from "../identity.js";
+import {
+  neverRunReconciliation,
+  readStatus,
+  resolveStateFile,
+  rfc3339,
+  type Status,
+  writeStatusAtomic,
+} from "../state/status.js";
+import { formatRevision } from "../views/revision.js";
+import { printText } from "./output.js";
+
+interface InitOptions {
+  force?: boolean;
+  stateFile?: string;
+}
+
+export function controllerBlock(): Status["controller"] {
+  const info = buildInfo();
+  const buildTime =
+    info.build_time && !Number.isNaN(Date.parse(info.build_time)) ? rfc3339(new Date(info.build_time)) : null;
+  return {
+    version: info.version,
+    revision: info.revision,
+    build_time: buildTime,
+    tree_state: info.tree_state,
+  };
+}
+
+export function register(program: Command): void {
+  program
+    .command("init")
+    .argument("<repository>", "git URL (file://, ssh://, https://) or local path")
+    .argument("<ref>", "branch or tag to track")
+    .option(
+      "--force",
+      "replace an existing (or unreadable) tracking configuration; also releases a rollback hold",
+    )
+    .option(
+      "--state-file <file>",
+      "status.json path (default: CORE_OPS_STATE_FILE, else /var/lib/core-ops/status.json)",
+    )
+    .description("track a desired-state repository and ref; resolves the ref and records it in status.json")
+    .action(async (repository: string, ref: string, opts: InitOptions) => {
+      const stateFile = resolveStateFile(opts.stateFile, process.env);
+      const existing = await readStatus(stateFile);
+      if (existing.kind === "invalid" && !opts.force)
+        throw new CoreOpsError(`state file ${stateFile} is unreadable: ${existing.reason}`, {
+          code: "state_invalid",
+          file: stateFile,
+          hint: `recover with: core-ops init ${repository} ${ref} --force  (starts a fresh state; the last-applied inventory is lost)`,
+        });
+      const { fetchRef } = await import("../desired/git-source.js");
+      const checkout = await fetchRef(repository, ref);
+      await checkout.cleanup();
+      const previous = existing.kind === "ok" ? existing.status : null;
+      const tracked = previous?.desired_state;
+      if (
+        tracked &&
+        !opts.force &&
+        (tracked.repository !== checkout.repository || tracked.requested_ref !== ref)
+      )
+        throw new CoreOpsError(
+          `already tracking ${tracked.repository} ${tracked.requested_ref}; refusing to replace it with ${checkout.repository} ${ref}`,
+          {
+            code: "already_initialized",
+            file: stateFile,
+            hint: `pass --force to replace the tracking: core-ops init ${repository} ${ref} --force`,
+          },
+        );
+      const now = rfc3339(new Date());
+      const status: Status = {
+        schema_version: 1,
+        controller: controllerBlock(),
+        desired_state: {
+          repository: checkout.repository,
+          requested_ref: ref,
+          last_observed_revision: checkout.revision,
+          last_observed_at: now,
+        },
+        reconciliation: previous?.reconciliation ?? neverRunReconciliation(),
+        hold: opts.force ? null : (previous?.hold ?? null),
+        inventory: previous?.inventory ?? [],
+      };
+      await writeStatusAtomic(stateFile, status);
+      printText(`initialized: tracking ${checkout.repository} @ ${formatRevision(checkout.revision, ref)}\n`);
+    });
+}

@@ -1,0 +1,222 @@
+/**
+ * The example repository (repos/layered-demo) through the BUILT CLI: the README quickstart, and a real
+ * git history v1 → v2 planned three-way from the tracked ref after v1 was (file-level) applied.
+ */
+
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadDesiredState } from "../desired/load.js";
+import { createHostObserver } from "../plan/fs-host-observer.js";
+import { planHost } from "../plan/plan-host.js";
+import { applyFiles } from "../plan/test-support/offline.js";
+import { desiredObjects } from "../resources/from-desired.js";
+import { inventoryFromObjects } from "../resources/inventory.js";
+import { DIRS } from "../resources/test-support/desired.js";
+import { readStatus, writeStatusAtomic } from "../state/status.js";
+import { PlanViewSchema } from "../views/plan-view.js";
+
+const REPO_ROOT = join(import.meta.dirname, "..", "..", "..");
+const BIN = join(REPO_ROOT, "agent", "bin", "core-ops.js");
+const DEMO = join(REPO_ROOT, "repos", "layered-demo");
+
+let work: string;
+let gitRepo: string;
+const commits: Record<string, string> = {};
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", args, {
+    cwd,
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: "fixture",
+      GIT_AUTHOR_EMAIL: "f@example.invalid",
+      GIT_COMMITTER_NAME: "fixture",
+      GIT_COMMITTER_EMAIL: "f@example.invalid",
+    },
+  }).trim();
+}
+
+async function run(args: string[], env: Record<string, string> = {}) {
+  const r = await execa(process.execPath, [BIN, ...args], {
+    reject: false,
+    stripFinalNewline: false,
+    env: { CORE_OPS_STATE_FILE: "", CORE_OPS_HOST: "", ...env },
+  });
+  return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "core-ops-demo-"));
+  gitRepo = join(work, "repo");
+  cpSync(join(DEMO, "v1"), gitRepo, { recursive: true });
+  git(gitRepo, "init", "-q", "-b", "main");
+  git(gitRepo, "add", "-A");
+  git(gitRepo, "commit", "-q", "-m", "fixture v1");
+  git(gitRepo, "tag", "demo-uat-v1");
+  commits.v1 = git(gitRepo, "rev-parse", "HEAD");
+  rmSync(join(gitRepo, "services"), { recursive: true });
+  rmSync(join(gitRepo, "hosts"), { recursive: true });
+  cpSync(join(DEMO, "v2"), gitRepo, { recursive: true });
+  git(gitRepo, "add", "-A");
+  git(gitRepo, "commit", "-q", "-m", "fixture v2");
+  git(gitRepo, "tag", "demo-uat-v2");
+  commits.v2 = git(gitRepo, "rev-parse", "HEAD");
+});
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("repos/layered-demo", () => {
+  it("quickstart: plans v1 for demo-uat (stateless) with the host's layers", async () => {
+    const root = mkdtempSync(join(work, "root-"));
+    const r = await run([
+      "plan",
+      "--source-repo",
+      join(DEMO, "v1"),
+      "--host",
+      "demo-uat",
+      "--root",
+      root,
+      "--json",
+    ]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const view = PlanViewSchema.parse(JSON.parse(r.stdout));
+    expect(view.entries.map((e) => `${e.action} ${e.object.display_id}`)).toEqual([
+      "create file//etc/containers/systemd/whoami.env",
+      "create container/whoami.container",
+      "create file//etc/frontend/Caddyfile",
+      "create volume/frontend-data.volume",
+      "create container/frontend.container",
+    ]);
+    const human = await run([
+      "plan",
+      "--source-repo",
+      join(DEMO, "v1"),
+      "--host",
+      "demo-uat",
+      "--root",
+      root,
+    ]);
+    expect(human.stdout).toContain("Plan for host demo-uat @ (unversioned directory) (first run)");
+    expect(human.stdout).toContain("Summary: 5 creates, 0 unchanged");
+    // The README's sample output is this output (entries and summary; the header names the observed host).
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    const sample = /```text\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+    const body = (text: string) => text.slice(text.indexOf("\n\n"));
+    expect(sample).toContain("Plan for host demo-uat @ (unversioned directory) (first run)");
+    expect(body(sample)).toBe(body(human.stdout));
+  });
+
+  it("shows the NFS mount, its automount and dependents for demo-prod", async () => {
+    const root = mkdtempSync(join(work, "root-"));
+    const r = await run([
+      "plan",
+      "--source-repo",
+      join(DEMO, "v1"),
+      "--host",
+      "demo-prod",
+      "--root",
+      root,
+      "--json",
+    ]);
+    const view = PlanViewSchema.parse(JSON.parse(r.stdout));
+    const mount = view.entries.find((e) => e.object.display_id === "mount/var-lib-immich-media.mount");
+    expect(mount?.mount).toMatchObject({
+      where: "/var/lib/immich/media",
+      what: "nas-prod.lan:/volume1/media",
+      type: "nfs",
+      automount: "automount/var-lib-immich-media.automount",
+      create_mountpoint: true,
+      network_backed: true,
+    });
+    const ids = view.entries.map((e) => e.object.display_id);
+    expect(ids.indexOf("mount/var-lib-immich-media.mount")).toBeLessThan(
+      ids.indexOf("container/immich.container"),
+    );
+    expect(ids.indexOf("automount/var-lib-immich-media.automount")).toBeLessThan(
+      ids.indexOf("container/immich.container"),
+    );
+  });
+
+  it("plans v1 → v2 three-way from the tracked ref after v1 was applied", async () => {
+    const root = mkdtempSync(join(work, "root-"));
+    const stateFile = join(work, "state", "status.json");
+    expect((await run(["init", gitRepo, "demo-uat-v1", "--state-file", stateFile])).code).toBe(0);
+
+    // File-level apply of v1 and the state apply records on convergence (what `apply` will do).
+    const v1 = await loadDesiredState(join(DEMO, "v1"), "demo-uat", {
+      kind: "git",
+      revision: commits.v1 ?? null,
+    });
+    applyFiles(
+      await planHost({
+        desired: v1,
+        dirs: DIRS,
+        observer: createHostObserver({ root }),
+        stateMode: "stateless",
+        status: null,
+      }),
+      root,
+    );
+    const read = await readStatus(stateFile);
+    if (read.kind !== "ok") throw new Error(`state not ok: ${read.kind}`);
+    await writeStatusAtomic(stateFile, {
+      ...read.status,
+      reconciliation: {
+        generation: 1,
+        status: "success",
+        running: false,
+        last_attempted_revision: commits.v1 ?? null,
+        last_applied_revision: commits.v1 ?? null,
+        last_started_at: "2026-11-29T09:00:00Z",
+        last_finished_at: "2026-11-29T09:00:02Z",
+      },
+      inventory: inventoryFromObjects(desiredObjects(v1, DIRS)),
+    });
+
+    const same = await run([
+      "plan",
+      "--host",
+      "demo-uat",
+      "--root",
+      root,
+      "--state-file",
+      stateFile,
+      "--detailed-exitcode",
+    ]);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain(`Plan for host demo-uat @ ${commits.v1?.slice(0, 8)} (demo-uat-v1)\n`);
+    expect(same.stdout).toContain("No managed changes.");
+    expect(same.stdout).toContain("… 5 unchanged objects collapsed");
+
+    expect((await run(["init", gitRepo, "demo-uat-v2", "--force", "--state-file", stateFile])).code).toBe(0);
+    const r = await run(["plan", "--host", "demo-uat", "--root", root, "--state-file", stateFile, "--json"]);
+    const view = PlanViewSchema.parse(JSON.parse(r.stdout));
+    expect(view.revision_context).toMatchObject({
+      target_revision: commits.v2,
+      requested_ref: "demo-uat-v2",
+      last_applied_revision: commits.v1,
+    });
+    const actions = Object.fromEntries(view.entries.map((e) => [e.object.display_id, e.action]));
+    expect(actions).toEqual({
+      "file//etc/containers/systemd/whoami.env": "no_op",
+      "container/whoami.container": "no_op",
+      "file//etc/frontend/Caddyfile": "update",
+      "volume/frontend-data.volume": "no_op",
+      "container/frontend.container": "update",
+    });
+    const caddy = view.entries.find((e) => e.object.display_id === "file//etc/frontend/Caddyfile");
+    expect(caddy?.drift[0]).toMatchObject({ category: "expected_change", comparison_basis: "three_way" });
+    expect(caddy?.diff?.unified_diff).toContain("+\thandle /healthz {");
+    const human = await run(["plan", "--host", "demo-uat", "--root", root, "--state-file", stateFile]);
+    expect(human.stdout).toContain(
+      `Plan for host demo-uat @ ${commits.v1?.slice(0, 8)} → ${commits.v2?.slice(0, 8)} (demo-uat-v2)`,
+    );
+    expect(human.stdout).toContain("Summary: 2 updates, 3 unchanged");
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * The options plan and explain share (DESIGN §3 "Options") and their resolution at the CLI edge:
+ * host identity, desired-state source (stateless directory or the tracked repository from status.json),
+ * managed directories, offline root, state file, and the `HostObserver`.
+ */
+
+import { execFile } from "node:child_process";
+import { realpathSync } from "node:fs";
+import { resolve } from "node:path";
+import { promisify } from "node:util";
+import type { Command } from "commander";
+import { resolveHost } from "../desired/host-identity.js";
+import { loadDesiredState } from "../desired/load.js";
+import type { DesiredState } from "../desired/model.js";
+import { CoreOpsError, ExitCode, usageError } from "../errors.js";
+import { createHostObserver } from "../plan/fs-host-observer.js";
+import type { HostObserver } from "../plan/host-observer.js";
+import { DEFAULT_QUADLET_DIR, DEFAULT_UNIT_DIR, type ManagedDirs } from "../resources/from-desired.js";
+import { readStatus, resolveStateFile, type Status } from "../state/status.js";
+
+export interface SourceOptions {
+  host?: string;
+  sourceRepo?: string;
+  quadletDir?: string;
+  systemdUnitDir?: string;
+  root?: string;
+  stateFile?: string;
+}
+
+export function addSourceOptions(cmd: Command): Command {
+  return cmd
+    .option("--host <host>", "host to plan for (default: CORE_OPS_HOST, else the hostname)")
+    .option("--source-repo <path>", "stateless: read this directory instead of the tracked repository")
+    .option("--quadlet-dir <dir>", "Quadlet directory", DEFAULT_QUADLET_DIR)
+    .option("--systemd-unit-dir <dir>", "native unit directory", DEFAULT_UNIT_DIR)
+    .option("--root <dir>", "offline root: resolve every host path under DIR, no systemctl")
+    .option(
+      "--state-file <file>",
+      "status.json path (default: CORE_OPS_STATE_FILE, else /var/lib/core-ops/status.json)",
+    );
+}
+
+export interface ResolvedSource {
+  desired: DesiredState;
+  stateMode: "stateless" | "tracked";
+  status: Status | null;
+  dirs: ManagedDirs;
+  observer: HostObserver;
+  notes: string[];
+  /** Removes a temporary checkout (tracked mode); safe to call twice. */
+  cleanup(): Promise<void>;
+}
+
+function absoluteDir(flag: string, dir: string): string {
+  if (!dir.startsWith("/"))
+    throw usageError(`${flag} must be an absolute host path, got '${dir}'`, "e.g. /etc/containers/systemd");
+  return dir.replace(/\/+$/, "") || "/";
+}
+
+const execFileAsync = promisify(execFile);
+
+async function gitOut(dir: string, args: string[]): Promise<string | null> {
+  try {
+    const { stdout } = await execFileAsync("git", ["-C", dir, ...args], { encoding: "utf8" });
+    return stdout.trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Revision of a directory that is the top level of a clean git checkout, else null. */
+async function directoryRevision(dir: string): Promise<string | null> {
+  const top = await gitOut(dir, ["rev-parse", "--show-toplevel"]);
+  if (top === null || realpathSync(top) !== realpathSync(dir)) return null;
+  const [head, dirty] = await Promise.all([
+    gitOut(dir, ["rev-parse", "HEAD"]),
+    gitOut(dir, ["status", "--porcelain"]),
+  ]);
+  if (head === null || dirty === null || dirty !== "") return null;
+  return head;
+}
+
+export async function readTrackedStatus(stateFile: string): Promise<Status | null> {
+  const read = await readStatus(stateFile);
+  if (read.kind === "invalid")
+    throw new CoreOpsError(`state file ${stateFile} is unreadable: ${read.reason}`, {
+      code: "state_invalid",
+      file: stateFile,
+      hint: "re-create the tracking with: core-ops init <repo-or-path> <ref> --force  (or plan statelessly with --source-repo)",
+    });
+  return read.kind === "ok" ? read.status : null;
+}
+
+/**
+ * Resolves the source. `revisionFromState`: explain's default — the deployed (last applied) revision of
+ * the tracked repository instead of the tip of the tracked ref.
+ */
+export async function resolveSource(
+  opts: SourceOptions,
+  env: NodeJS.ProcessEnv,
+  mode: { revisionFromState: boolean } = { revisionFromState: false },
+): Promise<ResolvedSource> {
+  if (opts.sourceRepo !== undefined && opts.stateFile !== undefined)
+    throw usageError(
+      "--source-repo and --state-file cannot be combined",
+      "--source-repo is stateless and never reads or writes state; drop one of them",
+    );
+  const host = resolveHost(opts.host, env);
+  const root = opts.root !== undefined ? resolve(opts.root) : null;
+  const dirs: ManagedDirs = {
+    quadletDir: absoluteDir("--quadlet-dir", opts.quadletDir ?? DEFAULT_QUADLET_DIR),
+    unitDir: absoluteDir("--systemd-unit-dir", opts.systemdUnitDir ?? DEFAULT_UNIT_DIR),
+  };
+  const observer = createHostObserver({ root });
+  const notes: string[] = [];
+  if (opts.sourceRepo !== undefined) {
+    const dir = resolve(opts.sourceRepo);
+    const revision = await directoryRevision(dir).catch(() => null);
+    const desired = await loadDesiredState(dir, host, {
+      kind: "directory",
+      repository: dir,
+      requestedRef: null,
+      revision,
+    });
+    return { desired, stateMode: "stateless", status: null, dirs, observer, notes, cleanup: async () => {} };
+  }
+  const stateFile = resolveStateFile(opts.stateFile, env);
+  const status = await readTrackedStatus(stateFile);
+  if (!status?.desired_state)
+    throw new CoreOpsError(
+      `no tracked repository: ${stateFile} ${status ? "tracks nothing" : "does not exist"}`,
+      {
+        code: "not_initialized",
+        file: stateFile,
+        exitCode: ExitCode.usage,
+        hint: "run core-ops init <repo-or-path> <ref> first, or plan statelessly with --source-repo <PATH> --host <host>",
+      },
+    );
+  const tracking = status.desired_state;
+  let ref = tracking.requested_ref;
+  if (mode.revisionFromState) {
+    const applied = status.reconciliation.last_applied_revision;
+    if (applied) ref = applied;
+    else
+      notes.push(
+        `nothing applied yet: explaining the tip of ${tracking.requested_ref} instead of a deployed revision`,
+      );
+  }
+  const { fetchRef } = await import("../desired/git-source.js");
+  const checkout = await fetchRef(tracking.repository, ref);
+  let cleaned = false;
+  const cleanup = async () => {
+    if (cleaned) return;
+    cleaned = true;
+    await checkout.cleanup();
+  };
+  try {
+    const desired = await loadDesiredState(checkout.dir, host, {
+      kind: "git",
+      repository: tracking.repository,
+      requestedRef: tracking.requested_ref,
+      revision: checkout.revision,
+    });
+    return { desired, stateMode: "tracked", status, dirs, observer, notes, cleanup };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}

@@ -1,0 +1,34 @@
+/** `core-ops status`: the canonical snapshot; missing, partial, invalid or unsupported → absent (exit 0). */
+import type { Command } from "commander";
+import { readStatus, resolveStateFile } from "../state/status.js";
+import { VIEW_SCHEMA_VERSION } from "../views/common.js";
+import { renderStatus } from "../views/render-status.js";
+import type { StatusView } from "../views/status-view.js";
+import { controllerBlock } from "./init.js";
+import { printJson, printText } from "./output.js";
+
+export function register(program: Command): void {
+  program
+    .command("status")
+    .option(
+      "--state-file <file>",
+      "status.json path (default: CORE_OPS_STATE_FILE, else /var/lib/core-ops/status.json)",
+    )
+    .option("--json", "print the status view model as one JSON document")
+    .description("show provenance and reconciliation state from status.json")
+    .action(async (opts: { stateFile?: string; json?: boolean }) => {
+      const stateFile = resolveStateFile(opts.stateFile, process.env);
+      const read = await readStatus(stateFile);
+      const view: StatusView = {
+        view_kind: "status",
+        schema_version: VIEW_SCHEMA_VERSION,
+        state_file: stateFile,
+        status: read.kind === "ok" ? "present" : "absent",
+        absent_reason: read.kind === "ok" ? null : read.kind === "absent" ? "missing" : read.reason,
+        running_controller: controllerBlock(),
+        snapshot: read.kind === "ok" ? read.status : null,
+      };
+      if (opts.json) printJson(view);
+      else printText(renderStatus(view));
+    });
+}

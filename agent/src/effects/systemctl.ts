@@ -1,0 +1,79 @@
+/** The real `Systemd`: systemctl through execa. Every call is counted (the bench reports the count). */
+import { execa } from "execa";
+import {
+  type InstallInfo,
+  type Systemd,
+  SystemdOperationError,
+  type UnitProperties,
+} from "../apply/ports.js";
+
+export class SystemctlSystemd implements Systemd {
+  readonly mode = "host" as const;
+  calls = 0;
+  constructor(private readonly binary = "systemctl") {}
+
+  private async run(args: string[], operation: string, unit: string | null): Promise<string> {
+    this.calls += 1;
+    const res = await execa(this.binary, args, { reject: false, stdin: "ignore", timeout: 15 * 60_000 });
+    if (res.exitCode !== 0) {
+      const detail = `${String(res.stderr).trim() || String(res.stdout).trim() || `exit ${res.exitCode}`}`;
+      throw new SystemdOperationError(operation, unit, detail);
+    }
+    return String(res.stdout);
+  }
+
+  async daemonReload(): Promise<void> {
+    await this.run(["daemon-reload"], "daemon-reload", null);
+  }
+
+  async show(units: readonly string[], properties: readonly string[]): Promise<UnitProperties[]> {
+    if (units.length === 0) return [];
+    const out = await this.run(["show", `--property=${properties.join(",")}`, "--", ...units], "show", null);
+    return parseShowOutput(out, units.length);
+  }
+
+  async start(unit: string): Promise<void> {
+    await this.run(["start", "--", unit], "start", unit);
+  }
+  async stop(unit: string): Promise<void> {
+    await this.run(["stop", "--", unit], "stop", unit);
+  }
+  async restart(unit: string): Promise<void> {
+    await this.run(["restart", "--", unit], "restart", unit);
+  }
+  async enable(unit: string, _unitPath: string, _install: InstallInfo): Promise<boolean> {
+    const out = await this.run(["enable", "--", unit], "enable", unit);
+    return out.trim() !== "";
+  }
+  async disable(unit: string, _unitPath: string, _install: InstallInfo): Promise<boolean> {
+    const out = await this.run(["disable", "--", unit], "disable", unit);
+    return out.trim() !== "";
+  }
+  async isActive(unit: string): Promise<string> {
+    this.calls += 1;
+    const res = await execa(this.binary, ["is-active", "--", unit], { reject: false, stdin: "ignore" });
+    return String(res.stdout).trim();
+  }
+}
+
+/** `systemctl show` prints one `Key=Value` block per unit, blocks separated by an empty line. */
+export function parseShowOutput(out: string, expected: number): UnitProperties[] {
+  const blocks = out
+    .replace(/\n+$/, "")
+    .split(/\n\n/)
+    .map((block) => {
+      const rec: Record<string, string> = {};
+      for (const line of block.split("\n")) {
+        const eq = line.indexOf("=");
+        if (eq > 0) rec[line.slice(0, eq)] = line.slice(eq + 1);
+      }
+      return rec;
+    });
+  if (blocks.length !== expected)
+    throw new SystemdOperationError(
+      "show",
+      null,
+      `expected ${expected} property blocks, got ${blocks.length}`,
+    );
+  return blocks;
+}

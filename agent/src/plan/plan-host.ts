@@ -1,0 +1,73 @@
+/**
+ * The planner's entry point: desired state + state + host observer → Plan. Effects are limited to what
+ * the given `HostObserver` does (reads, and `systemctl show` when systemd runs); nothing is written.
+ */
+import type { DesiredState } from "../desired/model.js";
+import { desiredObjects, type ManagedDirs } from "../resources/from-desired.js";
+import type { Status } from "../state/status.js";
+import type { RevisionContext } from "../views/common.js";
+import type { Observation } from "../views/plan-view.js";
+import { computePlan, type Plan } from "./compute-plan.js";
+import type { HostObserver } from "./host-observer.js";
+import { observeHost } from "./observe.js";
+
+export interface PlanRequest {
+  desired: DesiredState;
+  dirs: ManagedDirs;
+  observer: HostObserver;
+  /** `stateless`: --source-repo (no state read); `tracked`: status.json was read (may be null = none). */
+  stateMode: "stateless" | "tracked";
+  status: Status | null;
+  /** Overrides the revision context's source kind (explain from state). */
+  sourceKind?: RevisionContext["source_kind"];
+  notes?: string[];
+}
+
+export function revisionContext(
+  req: Pick<PlanRequest, "desired" | "status" | "sourceKind">,
+): RevisionContext {
+  const s = req.desired.source;
+  return {
+    host: req.desired.host,
+    source_kind: req.sourceKind ?? s.kind,
+    target_revision: s.revision,
+    requested_repository: s.repository,
+    requested_ref: s.requestedRef,
+    last_applied_revision: req.status?.reconciliation.last_applied_revision ?? null,
+  };
+}
+
+export async function planHost(req: PlanRequest): Promise<Plan> {
+  const desired = desiredObjects(req.desired, req.dirs);
+  const hasInventory =
+    req.stateMode === "tracked" &&
+    req.status !== null &&
+    req.status.reconciliation.last_applied_revision !== null;
+  const inventory = hasInventory && req.status ? req.status.inventory : null;
+  const observed = await observeHost(req.observer, req.dirs, desired, inventory ?? []);
+  const observation: Observation = {
+    mode: req.observer.mode,
+    root: req.observer.root,
+    quadlet_dir: req.dirs.quadletDir,
+    systemd_unit_dir: req.dirs.unitDir,
+    state: req.stateMode === "stateless" ? "stateless" : hasInventory ? "tracked" : "no_state",
+    systemd_running: req.observer.systemd.running,
+    runtime_state: req.observer.systemd.running ? "observed" : "not_observed",
+    note: req.observer.systemd.note,
+  };
+  const notes = [...(req.notes ?? [])];
+  if (!hasInventory)
+    notes.push(
+      req.stateMode === "stateless"
+        ? "stateless plan (--source-repo): no last-applied record is read; only files marked '# Managed by CoreOps' can be deleted"
+        : "no last-applied inventory yet: changes are compared two-way; only files marked '# Managed by CoreOps' can be deleted",
+    );
+  return computePlan({
+    desired,
+    observed,
+    inventory,
+    revision: revisionContext(req),
+    observation,
+    notes,
+  });
+}

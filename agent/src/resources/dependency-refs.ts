@@ -1,0 +1,96 @@
+/**
+ * Dependency references read from a unit's effective text (unresolved: the planner maps them to objects).
+ * - `[Unit] Requires= Wants= BindsTo= After= Requisite=` → units
+ * - `RequiresMountsFor=` (any section; Quadlet passes `[Service]` through) → mount paths
+ * - Quadlet `Volume=x.volume:…`, `Network=x.network`, `Pod=x.pod`, `Image=x.image|x.build` → Quadlet files
+ * - `EnvironmentFile=`, Quadlet bind mounts (`Volume=/abs:…`, `Mount=…source=/abs…`), Kube `Yaml=`,
+ *   `ContainersConfModule=` → files (relative paths are relative to the quadlet dir)
+ */
+import { posix } from "node:path";
+import { effectiveValues, type UnitFile } from "../units/parse.js";
+
+export type DependencyRef =
+  | { type: "unit"; via: string; unit: string }
+  | { type: "mount_path"; via: string; path: string }
+  | { type: "quadlet"; via: string; fileName: string }
+  /** `prefix`: the path is a directory; every managed file under it counts. */
+  | { type: "file"; via: string; path: string; prefix: boolean };
+
+const UNIT_DEPENDENCY_KEYS = ["Requires", "Wants", "BindsTo", "After", "Requisite"] as const;
+const QUADLET_SECTIONS = ["Container", "Pod", "Kube", "Volume", "Network", "Image", "Build"] as const;
+
+function words(value: string): string[] {
+  return value.split(/\s+/).filter((w) => w !== "");
+}
+
+function unquote(v: string): string {
+  if ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'"))) return v.slice(1, -1);
+  return v;
+}
+
+function resolveRelative(path: string, baseDir: string | null): string | null {
+  if (path.startsWith("/")) return posix.normalize(path);
+  if (baseDir === null || path === "" || path.startsWith("%")) return null;
+  return posix.normalize(posix.join(baseDir, path));
+}
+
+/**
+ * @param unit the effective (drop-ins applied) unit
+ * @param quadletDir for Quadlet files: the directory relative paths resolve against; null for native units
+ */
+export function dependencyRefs(unit: UnitFile, quadletDir: string | null): DependencyRef[] {
+  const refs: DependencyRef[] = [];
+  for (const key of UNIT_DEPENDENCY_KEYS) {
+    for (const v of effectiveValues(unit, "Unit", key))
+      for (const u of words(v)) refs.push({ type: "unit", via: `${key}=`, unit: u });
+  }
+  for (const section of unit.sections) {
+    for (const v of effectiveValues(unit, section, "RequiresMountsFor"))
+      for (const p of words(v))
+        refs.push({ type: "mount_path", via: "RequiresMountsFor=", path: unquote(p) });
+    for (const v of effectiveValues(unit, section, "EnvironmentFile")) {
+      const raw = unquote(v).replace(/^-/, "");
+      const p = resolveRelative(raw, quadletDir);
+      if (p) refs.push({ type: "file", via: "EnvironmentFile=", path: p, prefix: false });
+    }
+  }
+  if (quadletDir === null) return refs;
+  for (const section of QUADLET_SECTIONS) {
+    for (const v of effectiveValues(unit, section, "Volume")) {
+      const source = unquote(v).split(":")[0] ?? "";
+      if (source.endsWith(".volume")) refs.push({ type: "quadlet", via: "Volume=", fileName: source });
+      else if (source.startsWith("/"))
+        refs.push({ type: "file", via: "Volume=", path: posix.normalize(source), prefix: true });
+    }
+    for (const v of effectiveValues(unit, section, "Mount")) {
+      const fields = unquote(v).split(",");
+      const type = fields.find((f) => f.startsWith("type="))?.slice(5);
+      const src = fields.find((f) => f.startsWith("source=") || f.startsWith("src="));
+      const source = src ? src.slice(src.indexOf("=") + 1) : "";
+      if (type === "volume" && source.endsWith(".volume"))
+        refs.push({ type: "quadlet", via: "Mount=", fileName: source });
+      else if (source.startsWith("/"))
+        refs.push({ type: "file", via: "Mount=", path: posix.normalize(source), prefix: true });
+    }
+    for (const v of effectiveValues(unit, section, "Network")) {
+      const name = unquote(v).split(":")[0] ?? "";
+      if (name.endsWith(".network")) refs.push({ type: "quadlet", via: "Network=", fileName: name });
+    }
+    for (const v of effectiveValues(unit, section, "Pod")) {
+      const name = unquote(v);
+      if (name.endsWith(".pod")) refs.push({ type: "quadlet", via: "Pod=", fileName: name });
+    }
+    for (const v of effectiveValues(unit, section, "Image")) {
+      const name = unquote(v);
+      if (name.endsWith(".image") || name.endsWith(".build"))
+        refs.push({ type: "quadlet", via: "Image=", fileName: name });
+    }
+    for (const key of ["Yaml", "ContainersConfModule", "ConfigMap"] as const) {
+      for (const v of effectiveValues(unit, section, key)) {
+        const p = resolveRelative(unquote(v), quadletDir);
+        if (p) refs.push({ type: "file", via: `${key}=`, path: p, prefix: false });
+      }
+    }
+  }
+  return refs;
+}

@@ -1,0 +1,134 @@
+/**
+ * DesiredState → normalized managed objects, with the exact bytes, modes and owners apply will write.
+ * Units and drop-ins get the managed marker; companions get it when they are comment-capable text.
+ */
+import { posix } from "node:path";
+import type { DesiredState } from "../desired/model.js";
+import { layoutError } from "../errors.js";
+import type { NormalizedObject, ObjectFile } from "./managed-object.js";
+import { companionCarriesMarker, managedFileBytes } from "./marker.js";
+import { normalizeArtifact } from "./normalize-artifact.js";
+import { normalizeUnit } from "./normalize-unit.js";
+
+export interface ManagedDirs {
+  /** Logical host path of the Quadlet directory (default /etc/containers/systemd). */
+  quadletDir: string;
+  /** Logical host path of the native unit directory (default /etc/systemd/system). */
+  unitDir: string;
+}
+
+export const DEFAULT_QUADLET_DIR = "/etc/containers/systemd";
+export const DEFAULT_UNIT_DIR = "/etc/systemd/system";
+export const UNIT_FILE_MODE = 0o644;
+
+/** Builds every desired object, sorted by id. Throws layout errors (exit 65) for invalid mounts. */
+export function desiredObjects(desired: DesiredState, dirs: ManagedDirs): NormalizedObject[] {
+  const objects: NormalizedObject[] = [];
+  for (const u of desired.units) {
+    const dir = u.family === "quadlet" ? dirs.quadletDir : dirs.unitDir;
+    const unitFile: ObjectFile = {
+      path: posix.join(dir, u.fileName),
+      role: "unit",
+      bytes: managedFileBytes(u.text),
+      mode: UNIT_FILE_MODE,
+      owner: "root",
+      group: "root",
+      source: u.source,
+      replaces: null,
+      owned: true,
+    };
+    const dropIns: ObjectFile[] = u.dropIns.map((d) => ({
+      path: posix.join(dir, `${u.fileName}.d`, d.name),
+      role: "dropin",
+      bytes: managedFileBytes(d.text),
+      mode: UNIT_FILE_MODE,
+      owner: "root",
+      group: "root",
+      source: d.source,
+      replaces: d.replaces ?? null,
+      owned: true,
+    }));
+    objects.push(
+      normalizeUnit({ fileName: u.fileName, family: u.family, dir, unitFile, dropIns, strict: true }),
+    );
+  }
+  for (const c of desired.companions) {
+    objects.push(
+      normalizeArtifact({
+        path: posix.join(dirs.quadletDir, c.relPath),
+        role: "companion",
+        bytes: companionCarriesMarker(c.relPath, c.content) ? managedFileBytes(c.content) : c.content,
+        mode: c.mode,
+        owner: "root",
+        group: "root",
+        source: c.source,
+        replaces: null,
+        owned: true,
+      }),
+    );
+  }
+  for (const c of desired.configs) {
+    objects.push(
+      normalizeArtifact({
+        path: c.target,
+        role: "config",
+        bytes: c.content,
+        mode: c.mode,
+        owner: c.owner,
+        group: c.group,
+        source: c.source,
+        replaces: c.replaces ?? null,
+        owned: true,
+      }),
+    );
+  }
+  objects.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (let i = 1; i < objects.length; i++) {
+    const prev = objects[i - 1] as NormalizedObject;
+    const cur = objects[i] as NormalizedObject;
+    if (prev.id === cur.id)
+      throw layoutError(`two sources for one destination: ${cur.id}`, {
+        code: "destination_conflict",
+        file: cur.files[0]?.source?.path ?? cur.id,
+        related: [prev.files[0]?.source?.path ?? prev.id],
+        hint: "keep one of the files",
+      });
+  }
+  validateAutomounts(objects);
+  return objects;
+}
+
+/** An automount needs the matching `.mount` (same stem) in the desired state, network-backed, same Where. */
+function validateAutomounts(objects: NormalizedObject[]): void {
+  const byName = new Map(objects.map((o) => [o.name, o]));
+  for (const o of objects) {
+    if (o.kind !== "automount") continue;
+    const stem = o.name.slice(0, -".automount".length);
+    const file = o.files.find((f) => f.role === "unit")?.source?.path ?? o.name;
+    const mount = byName.get(`${stem}.mount`);
+    if (mount?.kind !== "mount" || !mount.mount)
+      throw layoutError(`managed automount artifact requires matching mount artifact: ${stem}`, {
+        code: "automount_without_mount",
+        file,
+        hint: `add ${stem}.mount to the same service`,
+      });
+    if (!mount.mount.networkBacked)
+      throw layoutError(`automount requires network-backed mount declaration: ${stem}`, {
+        code: "automount_not_network",
+        file,
+        related: [mount.files.find((f) => f.role === "unit")?.source?.path ?? mount.name],
+        field: "[Mount] Type",
+        hint: `automount only for network file systems (nfs, nfs4, cifs, smbfs, sshfs, glusterfs, ceph, cephfs); ${stem}.mount has Type=${mount.mount.type ?? "(none)"} — remove ${o.name} or mount a network file system`,
+      });
+    if (o.mount && o.mount.where !== mount.mount.where)
+      throw layoutError(
+        `automount Where does not match mount target: ${o.mount.where} != ${mount.mount.where}`,
+        {
+          code: "automount_where_mismatch",
+          file,
+          field: "[Automount] Where",
+          hint: "use the same Where= in the .mount and the .automount",
+        },
+      );
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The single-file binary (DESIGN §3 "Packaging"): scripts/build-binary.mjs bundles the agent, has the
+ * pinned Node 24 runtime make the SEA blob and injects it. This builds into a temp dir (≈ 5 s, 122 MB)
+ * and runs the result with no Node.js reachable on PATH.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const dir = mkdtempSync(join(tmpdir(), "core-ops-binary-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("single-file binary", () => {
+  it("runs --version without the machine's Node and names the build revision", () => {
+    const out = join(dir, "core-ops");
+    execFileSync(process.execPath, [join(root, "scripts", "build-binary.mjs")], {
+      env: { ...process.env, CORE_OPS_BINARY_OUT: out },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    expect(statSync(out).mode & 0o111).not.toBe(0);
+    const info = JSON.parse(readFileSync(join(root, "agent", "dist", "build-info.json"), "utf8")) as {
+      version: string;
+      revision: string;
+    };
+    const printed = execFileSync(out, ["--version"], { encoding: "utf8", env: { PATH: "/nonexistent" } });
+    expect(printed.trim()).toMatch(/^\d+\.\d+\.\d+\S* \([0-9a-f]{8}\)( dirty)?$/);
+    expect(printed).toContain(`${info.version} (${info.revision.slice(0, 8)})`);
+  });
+});

@@ -1,0 +1,43 @@
+/** Human rendering of the status view (pure). */
+
+import { formatRevision } from "./revision.js";
+import type { StatusView } from "./status-view.js";
+
+export function renderStatus(view: StatusView): string {
+  const out: string[] = [];
+  const rc = view.running_controller;
+  out.push(`State file: ${view.state_file}`);
+  if (view.status === "absent" || view.snapshot === null) {
+    out.push(`Status: absent (${view.absent_reason ?? "missing"})`);
+    out.push(`Controller: ${rc.version} (${rc.revision.slice(0, 8)}) ${rc.tree_state}`);
+    return `${out.join("\n")}\n`;
+  }
+  const s = view.snapshot;
+  out.push("provenance");
+  out.push(
+    `  controller: ${s.controller.version} (${s.controller.revision.slice(0, 8)}) ${s.controller.tree_state}${s.controller.build_time ? `, built ${s.controller.build_time}` : ""}`,
+  );
+  if (s.desired_state) {
+    const d = s.desired_state;
+    out.push(`  repository: ${d.repository}`);
+    out.push(
+      `  tracking: ${formatRevision(d.last_observed_revision, d.requested_ref)}${d.last_observed_at ? `, observed ${d.last_observed_at}` : ""}`,
+    );
+  } else out.push("  tracking: none (run core-ops init <repo> <ref>)");
+  const r = s.reconciliation;
+  out.push(`reconciliation: ${r.status} (generation ${r.generation})${r.running ? ", running" : ""}`);
+  out.push(
+    `  last applied: ${r.last_applied_revision ? formatRevision(r.last_applied_revision, null) : "never"}`,
+  );
+  out.push(
+    `  last attempted: ${r.last_attempted_revision ? formatRevision(r.last_attempted_revision, null) : "never"}`,
+  );
+  if (r.last_started_at) out.push(`  last run: ${r.last_started_at} → ${r.last_finished_at ?? "(running)"}`);
+  if (s.hold?.held)
+    out.push(
+      `hold: held since ${s.hold.since}${s.hold.rolled_back_from ? `, rolled back from ${formatRevision(s.hold.rolled_back_from, null)}` : ""}: ${s.hold.reason}`,
+    );
+  else out.push("hold: none");
+  out.push(`managed objects: ${s.inventory.length}`);
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,86 @@
+/**
+ * The `result` view model (`core-ops apply --json`, original-inventory §2i): the outcome of one apply,
+ * built from what actually executed — the per-object final states come from the executor's events, the
+ * planned action and causes from the plan, never the other way round.
+ */
+import { z } from "zod";
+import { ApplyEventSchema, ConvergenceSchema, ObjectFailureSchema, OperationSchema } from "../apply/model.js";
+import {
+  ActionSchema,
+  CauseSchema,
+  ObjectRefSchema,
+  RevisionContextSchema,
+  VIEW_SCHEMA_VERSION,
+} from "./common.js";
+import { ObservationSchema } from "./plan-view.js";
+
+export const OutcomeSchema = z.enum([
+  "converged",
+  "converged_with_tolerated_variance",
+  "partially_applied",
+  "failed",
+  "non_converging",
+]);
+export type Outcome = z.infer<typeof OutcomeSchema>;
+
+export const PhaseSchema = z.enum([
+  "resolution",
+  "graph_construction",
+  "planning",
+  "execution",
+  "convergence_check",
+  "final_summary",
+]);
+
+export const PhaseEventSchema = z.object({
+  phase: PhaseSchema,
+  state: z.enum(["started", "completed", "failed", "skipped"]),
+  sequence: z.number().int().nonnegative(),
+});
+export type PhaseEvent = z.infer<typeof PhaseEventSchema>;
+
+export const ResultEntrySchema = z.object({
+  object: ObjectRefSchema,
+  /** The planned action. */
+  action: ActionSchema,
+  final_state: z.enum(["succeeded", "failed", "blocked", "skipped", "no_op"]),
+  causes: z.array(CauseSchema),
+  /** Operations that ran for this object, in order. */
+  executed: z.array(OperationSchema),
+  failure: ObjectFailureSchema.nullable(),
+});
+export type ResultEntry = z.infer<typeof ResultEntrySchema>;
+
+export const ResultViewSchema = z.object({
+  view_kind: z.literal("result"),
+  schema_version: z.literal(VIEW_SCHEMA_VERSION),
+  revision_context: RevisionContextSchema,
+  observation: ObservationSchema,
+  /** `apply` (the tracked or given source), `rollback` (a retained snapshot as desired). */
+  mode: z.enum(["apply", "rollback"]),
+  outcome: OutcomeSchema,
+  summary: z.object({
+    changed_count: z.number().int().nonnegative(),
+    failed_count: z.number().int().nonnegative(),
+    blocked_count: z.number().int().nonnegative(),
+    skipped_count: z.number().int().nonnegative(),
+    unchanged_count: z.number().int().nonnegative(),
+    /** Files written or removed and systemctl calls that changed something, as executed. */
+    writes: z.number().int().nonnegative(),
+    /** systemctl invocations of this run (always 0 with --root). */
+    systemctl_calls: z.number().int().nonnegative(),
+    message: z.string(),
+  }),
+  convergence: ConvergenceSchema,
+  /** Whether state was recorded, and what `last_applied_revision` is after this run. */
+  state: z.object({
+    recorded: z.boolean(),
+    last_applied_revision: z.string().nullable(),
+    hold: z.string().nullable(),
+  }),
+  phases: z.array(PhaseEventSchema),
+  events: z.array(ApplyEventSchema),
+  entries: z.array(ResultEntrySchema),
+  notes: z.array(z.string()),
+});
+export type ResultView = z.infer<typeof ResultViewSchema>;
