@@ -4,6 +4,8 @@
  * layer reaches them only through this file. When something cannot be prepared (no rights, no libvirt), the
  * error says exactly what to run — a scenario then fails with that message, it never skips.
  */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { Hypervisor } from "../machine.js";
 import { agentBinaryPath, ensureAgentBinary } from "./agent-binary.js";
 import { errorText, InfraError } from "./errors.js";
@@ -19,7 +21,11 @@ interface MachineLayer {
 async function importMachineLayer(): Promise<MachineLayer> {
   // Module paths kept in variables: the machine layer lands on its own branch; until it does, this fails
   // with a clear message instead of breaking the build.
-  const paths = ["../guest-image/setup.js", "../guest-image/build.js", "../libvirt/hypervisor.js"];
+  // Absolute paths, .js (compiled) or .ts (under Vitest), so both Node and Vite resolve them the same way.
+  const paths = ["../guest-image/setup", "../guest-image/build", "../libvirt/hypervisor"].map((rel) => {
+    const base = fileURLToPath(new URL(rel, import.meta.url));
+    return [`${base}.js`, `${base}.ts`].find((f) => existsSync(f)) ?? `${base}.js`;
+  });
   try {
     const [setup, build, hv] = (await Promise.all(paths.map((p) => import(p)))) as [
       Pick<MachineLayer, "ensureSetup">,
