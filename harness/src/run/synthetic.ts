@@ -199,7 +199,19 @@ export class SyntheticMachine implements Machine {
           json
             ? JSON.stringify({
                 view_kind: "plan",
-                summary: { changed_count: pending, unchanged_count: 1 - pending },
+                summary: {
+                  changed_count: 3 * pending,
+                  unchanged_count: 3 - 3 * pending,
+                  actions: {
+                    create: this.agent.applied === null ? 3 : 0,
+                    update: this.agent.applied === null ? 0 : pending,
+                  },
+                },
+                entries: [
+                  "file//etc/frontend/index.html",
+                  "container/frontend.container",
+                  "service/ticker.service",
+                ].map((id) => ({ object: { display_id: id }, action: pending ? "create" : "no_op" })),
               })
             : `${pending} to change\n`,
         );
