@@ -55,6 +55,8 @@ for (let i = 1; i <= runs; i++) {
     evidence: sum(phases, "evidence"),
     teardown: sum(phases, "teardown"),
     overhead,
+    // What the scenario layer itself adds (the rest of the overhead is provisioning, i.e. the machine layer).
+    scenarioLayer: sum(phases, "fixtures") + sum(phases, "assertions") + sum(phases, "evidence"),
   });
   if (doc.overall_outcome !== "passed") process.exitCode = 1;
 }
@@ -62,7 +64,8 @@ for (const [i, r] of rows.entries()) {
   console.log(
     `run ${i + 1}: ${r.outcome}; wall ${s(r.wall)}; fixtures ${s(r.fixtures)}; provisioning ${s(r.provision)}; ` +
       `boot-to-readiness ${s(r.bootToReady)}; steps in guest ${s(r.guest)} (${r.steps}); assertions ${s(r.assertions)}; ` +
-      `evidence ${s(r.evidence)}; teardown ${s(r.teardown)}; harness overhead ${s(r.overhead)} = ${((100 * r.overhead) / r.wall).toFixed(1)} % of wall`,
+      `evidence ${s(r.evidence)}; teardown ${s(r.teardown)}; harness overhead ${s(r.overhead)} = ${((100 * r.overhead) / r.wall).toFixed(1)} % of wall ` +
+      `(scenario layer: fixtures + assertions + evidence ${s(r.scenarioLayer)} = ${((100 * r.scenarioLayer) / r.wall).toFixed(1)} %)`,
   );
 }
 if (rows.length > 0) {
