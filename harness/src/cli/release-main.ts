@@ -1,13 +1,33 @@
-/** `core-ops-release` entry. The `validate` subcommand is added by the release-governance work. */
+/** `core-ops-release` entry: release governance for this repository (changes/README.md). */
 import { Command } from "commander";
+import { ReleaseError, ReleaseExitCode } from "../release/errors.js";
+import { register as registerPromote } from "./release-promote.js";
+import { register as registerValidate } from "./release-validate.js";
 
 const program = new Command("core-ops-release")
   .description("Check release governance: change fragments, CHANGELOG.md, SemVer bumps")
+  .showHelpAfterError()
   .exitOverride();
+
+registerValidate(program);
+registerPromote(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  const exitCode = (err as { exitCode?: number }).exitCode;
-  process.exitCode = typeof exitCode === "number" ? exitCode : 1;
+  if (err instanceof ReleaseError) {
+    process.stderr.write(`${err.render()}\n`);
+    process.exitCode = err.exitCode;
+  } else {
+    const code = (err as { code?: string }).code;
+    const exitCode = (err as { exitCode?: number }).exitCode;
+    if (typeof code === "string" && code.startsWith("commander.")) {
+      process.exitCode = exitCode === 0 ? ReleaseExitCode.ok : ReleaseExitCode.usage;
+    } else {
+      process.stderr.write(
+        `internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
+      process.exitCode = ReleaseExitCode.failed;
+    }
+  }
 }
