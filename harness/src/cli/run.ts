@@ -3,7 +3,6 @@
  * real disposable VMs, preparing the substrate when it is missing. Progress goes to stderr; stdout carries
  * the human summary or, with `--json`, exactly one `verification_run` document. Exit 0 only for `passed`.
  */
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { type Command, Option } from "commander";
@@ -31,8 +30,8 @@ interface RunFlags {
   debug?: boolean;
   pauseBeforeTeardown?: boolean;
   json?: boolean;
-  workspaceRoot: string;
-  artifactsDir: string;
+  workspaceRoot?: string;
+  artifactsDir?: string;
   verbose?: boolean;
   synthetic?: boolean;
 }
@@ -93,8 +92,8 @@ async function runAll(f: RunFlags): Promise<number> {
       loaded,
       hypervisor,
       repoRoot,
-      workspaceRoot: resolve(f.workspaceRoot),
-      artifactsDir: resolve(f.artifactsDir),
+      workspaceRoot: resolve(f.workspaceRoot ?? join(repoRoot, ".core-ops-verify", "workspace")),
+      artifactsDir: resolve(f.artifactsDir ?? join(repoRoot, "artifacts")),
       agentBinary,
       mode,
       runId: f.acceptedDir !== undefined ? `${corpusId}-${loaded.scenario.scenario_id}` : undefined,
@@ -145,12 +144,11 @@ export function register(program: Command): void {
     .option("--debug", "keep the VM after the run and print how to reach it")
     .option("--pause-before-teardown", "with --debug on a single scenario: wait for Enter before teardown")
     .option("--json", "print only the verification_run JSON document on stdout")
-    .option("--workspace-root <dir>", "per-run working files", join(tmpdir(), "core-ops-verification"))
     .option(
-      "--artifacts-dir <dir>",
-      "where bundles are written",
-      join(tmpdir(), "core-ops-verification-artifacts"),
+      "--workspace-root <dir>",
+      "per-run working files (default: <checkout>/.core-ops-verify/workspace)",
     )
+    .option("--artifacts-dir <dir>", "where bundles are written (default: <checkout>/artifacts)")
     .option("-v, --verbose", "more progress on stderr")
     .addOption(new Option("--synthetic").hideHelp())
     .action(async (flags: RunFlags) => {
