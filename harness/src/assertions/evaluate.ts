@@ -14,7 +14,7 @@ import { stepDurationWithinMs } from "./step-duration-within-ms.js";
 import { stepExitCodeIs } from "./step-exit-code-is.js";
 import { stepStdoutContains } from "./step-stdout-contains.js";
 import type { AssertionContext, AssertionResult, Verdict } from "./types.js";
-import { unitState } from "./unit-state.js";
+import { unitState, unitStateProperties } from "./unit-state.js";
 
 function dispatch(a: Assertion, ctx: AssertionContext): Promise<Verdict> {
   switch (a.assertion_type) {
@@ -67,6 +67,18 @@ export async function evaluateAssertion(a: Assertion, ctx: AssertionContext): Pr
       evidence_refs: [],
     };
   }
+}
+
+/** Unit → properties read by all unit_state assertions (prefetched with one guest command). */
+export function unitPrefetch(assertions: readonly Assertion[]): Map<string, Set<string>> {
+  const wanted = new Map<string, Set<string>>();
+  for (const a of assertions) {
+    if (a.assertion_type !== "unit_state") continue;
+    const props = wanted.get(a.unit) ?? new Set<string>();
+    for (const p of unitStateProperties(a)) props.add(p);
+    wanted.set(a.unit, props);
+  }
+  return wanted;
 }
 
 /** Assertions that could not be evaluated because the run stopped early (bring-up failure, timeout). */

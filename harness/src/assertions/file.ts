@@ -19,7 +19,7 @@ export async function fileAssertion(
     if (Number.parseInt(a.mode, 8) !== Number.parseInt(mode, 8)) ok = false;
   }
   if (a.exists && exists && a.content_contains !== undefined) {
-    const content = await ctx.vm.exec(`cat ${p}`);
+    const content = await ctx.facts.cat(a.path);
     expected.push(`content contains ${JSON.stringify(a.content_contains)}`);
     const has = content.stdout.includes(a.content_contains);
     if (!has) {

@@ -1,6 +1,5 @@
 /** `state_file`: a field of the agent's status.json in the guest equals / contains / matches. */
 import type { Assertion } from "../scenario/schema.js";
-import { shellQuote } from "../steps/shell.js";
 import { getPath, matchValue, parseJsonOutput } from "./json-path.js";
 import { type AssertionContext, failed, shorten, type Verdict, verdict } from "./types.js";
 
@@ -8,7 +7,7 @@ export async function stateFile(
   a: Extract<Assertion, { assertion_type: "state_file" }>,
   ctx: AssertionContext,
 ): Promise<Verdict> {
-  const r = await ctx.vm.exec(`cat ${shellQuote(a.state_file)}`);
+  const r = await ctx.facts.cat(a.state_file);
   const refs = [`file:${a.state_file}`];
   const { expected } = matchValue(undefined, a);
   if (r.exitCode !== 0)

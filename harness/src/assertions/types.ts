@@ -1,6 +1,7 @@
 /** What an assertion evaluator sees and returns. */
 import type { StepResult } from "../steps/result.js";
 import type { ScenarioMachine } from "../steps/verbs.js";
+import type { GuestFacts } from "./guest-facts.js";
 
 export type AssertionStatus = "passed" | "failed" | "timed_out" | "not_evaluated";
 
@@ -20,6 +21,8 @@ export interface AssertionContext {
   steps: ReadonlyMap<string, StepResult>;
   /** The guest, while it is still up. */
   vm: ScenarioMachine;
+  /** Shared, cached reads from the guest (unit properties, files). */
+  facts: GuestFacts;
   /** `systemctl show` snapshots taken right after a step: step id → unit → property → value. */
   snapshots: ReadonlyMap<string, ReadonlyMap<string, Record<string, string>>>;
   /** Runs `core-ops plan --json` for the scenario's host in the guest (for `no_pending_changes`). */

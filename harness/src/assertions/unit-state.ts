@@ -5,6 +5,19 @@
 import type { Assertion } from "../scenario/schema.js";
 import { type AssertionContext, type Verdict, verdict } from "./types.js";
 
+/** Read for every unit_state assertion (a unit that does not exist fails unless `expect`ed so). */
+export const UNIT_STATE_ALWAYS = ["LoadState"] as const;
+
+/** The properties a unit_state assertion reads (for prefetching). */
+export function unitStateProperties(a: Extract<Assertion, { assertion_type: "unit_state" }>): string[] {
+  return [
+    ...UNIT_STATE_ALWAYS,
+    ...Object.keys(a.expect ?? {}),
+    ...(a.unchanged_since?.properties ?? []),
+    ...(a.changed_since?.properties ?? []),
+  ];
+}
+
 export async function unitState(
   a: Extract<Assertion, { assertion_type: "unit_state" }>,
   ctx: AssertionContext,
@@ -14,8 +27,8 @@ export async function unitState(
     ...(a.unchanged_since?.properties ?? []),
     ...(a.changed_since?.properties ?? []),
   ]);
-  props.add("LoadState");
-  const now = await ctx.vm.unitProperties(a.unit, [...props].sort());
+  for (const p of UNIT_STATE_ALWAYS) props.add(p);
+  const now = await ctx.facts.unitProperties(a.unit, [...props].sort());
   const expected: string[] = [];
   const observed: string[] = [];
   let ok = true;

@@ -6,7 +6,8 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { evaluateAssertion, notEvaluated } from "../assertions/evaluate.js";
+import { evaluateAssertion, notEvaluated, unitPrefetch } from "../assertions/evaluate.js";
+import { GuestFacts } from "../assertions/guest-facts.js";
 import type { AssertionResult } from "../assertions/types.js";
 import { type Finding, scanText } from "../bundle/checks.js";
 import { collectFailureEvidence } from "../bundle/failure-evidence.js";
@@ -196,15 +197,25 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
         if (r.status === "timed_out") stopped = `stopped after step ${step.step_id} timed out`;
         const units = wanted.get(step.step_id);
         if (units && r.status !== "timed_out") {
+          const facts = new GuestFacts(vm);
+          await facts
+            .prefetchUnits(units)
+            .catch((err) => log.info(`unit snapshot after ${step.step_id} failed: ${errorText(err)}`));
           const snap = new Map<string, Record<string, string>>();
           for (const [unit, props] of [...units].sort(([x], [y]) => x.localeCompare(y))) {
-            snap.set(unit, await vm.unitProperties(unit, [...props].sort()).catch(() => ({})));
+            snap.set(unit, await facts.unitProperties(unit, [...props].sort()).catch(() => ({})));
           }
           snapshots.set(step.step_id, snap);
         }
       }
       assertions = await timeline.phase("assertions", "assertions", async () => {
         const out: AssertionResult[] = [];
+        const facts = new GuestFacts(vm);
+        if (stopped === undefined) {
+          await facts
+            .prefetchUnits(unitPrefetch(scenario.assertions))
+            .catch((err) => log.info(`unit prefetch failed: ${errorText(err)}`));
+        }
         for (const a of scenario.assertions) {
           if (stopped !== undefined) {
             out.push(notEvaluated(a, stopped));
@@ -220,6 +231,7 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
             await evaluateAssertion(a, {
               steps: new Map(steps.map((s) => [s.step_id, s])),
               vm,
+              facts,
               snapshots,
               runPlan: () =>
                 runStep(planStep, {

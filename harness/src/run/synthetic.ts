@@ -160,7 +160,14 @@ export class SyntheticMachine implements Machine {
     if (inner.startsWith(`${bin} `)) return this.agentCommand(inner.slice(bin.length + 1).split(" "), res);
     const word = inner.trim().split(/\s+/)[0] ?? "";
     if (!KNOWN.has(word)) return res(127, "", `sh: 1: ${word}: not found`);
-    if (word === "systemctl" && inner.startsWith("systemctl show")) return this.show(inner, res);
+    if (word === "systemctl" && inner.startsWith("systemctl show")) {
+      // One `systemctl show …; echo <marker>` per unit (GuestFacts.prefetchUnits) or a single show.
+      const parts = inner.split("; ");
+      const out = parts
+        .map((part) => (part.startsWith("echo ") ? `${part.slice(5)}\n` : `${this.show(part, res).stdout}\n`))
+        .join("");
+      return res(0, parts.length === 1 ? out.trimEnd() : out);
+    }
     if (word === "cat" && inner.includes("status.json")) {
       return this.agent.tracked === null
         ? res(1, "", "cat: /var/lib/core-ops/status.json: No such file or directory")
