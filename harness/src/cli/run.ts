@@ -96,7 +96,7 @@ async function runAll(f: RunFlags): Promise<number> {
       artifactsDir: resolve(f.artifactsDir ?? join(repoRoot, "artifacts")),
       agentBinary,
       mode,
-      runId: f.acceptedDir !== undefined ? `${corpusId}-${loaded.scenario.scenario_id}` : undefined,
+
       retain: f.debug === true,
       beforeTeardown: f.pauseBeforeTeardown
         ? async (m) => {

@@ -305,6 +305,12 @@ export function syntheticHypervisor(options: SyntheticOptions = {}): Hypervisor 
       localContainerImages: ["localhost/busybox"],
     },
     async createMachine(spec: MachineSpec): Promise<Machine> {
+      // The libvirt machine layer's rule for run ids (they name the domain); checked here too.
+      if (!/^[a-z0-9][a-z0-9-]{0,47}$/.test(spec.runId)) {
+        throw new Error(
+          `run id ${JSON.stringify(spec.runId)} must match /^[a-z0-9][a-z0-9-]{0,47}$/ (it names the domain)`,
+        );
+      }
       const m = new SyntheticMachine(spec, options);
       options.created?.push(m);
       return m;
