@@ -32,6 +32,18 @@ export default defineConfig({
           hookTimeout: 30 * 60_000,
         },
       },
+      {
+        // The machine layer against real VMs (contract test, SIGINT teardown, ignition-validate): one VM at a
+        // time, never part of `npm test`. Run by `npm run verify:machine`.
+        test: {
+          name: "vm",
+          include: ["harness/src/**/*.vm.ts"],
+          environment: "node",
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+        },
+      },
     ],
   },
 });

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sectionApply } from "./bench-apply.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(ROOT, "agent", "bin", "core-ops.js");
@@ -160,7 +161,10 @@ async function sectionPlan(out) {
 }
 
 /** Sections run in order; each gets its own scratch directory. Add `[name, async (dir) => ({ok})]`. */
-const SECTIONS = [["plan", sectionPlan]];
+const SECTIONS = [
+  ["plan", sectionPlan],
+  ["apply", (dir) => sectionApply(dir, { bin: BIN, generateRepository, runs: RUNS })],
+];
 
 const only = process.argv[2];
 if (only === "--generate") {

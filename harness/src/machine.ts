@@ -96,6 +96,11 @@ export interface Machine {
   deliveredPath(name: string): string;
   readinessEvidence(): ReadinessEvidence;
   accessInfo(): AccessInfo;
+  /**
+   * Hides this run's secrets (readiness token, private keys) in text bound for bundles and logs. Optional so
+   * test doubles need not implement it; the libvirt machine always does.
+   */
+  redact?(text: string): string;
   /** Removes the domain, its volumes and per-run files; with `retain` keeps the VM for debugging. */
   destroy(options?: { retain?: boolean }): Promise<DestroyReport>;
 }

@@ -91,6 +91,7 @@ function obj(partial: Partial<ApplyObject> & Pick<ApplyObject, "id">): ApplyObje
   return {
     kind: "quadlet_resource",
     unit: null,
+    previousUnit: null,
     action: "no_op",
     files: [],
     removePaths: [],
@@ -171,6 +172,59 @@ describe("executor ordering and propagation", () => {
       "verify",
     ]);
     expect(res.events.map((e) => e.sequence)).toEqual(res.events.map((_, i) => i));
+  });
+
+  it("stops a unit under its old name when its generated name changes", async () => {
+    const fs = rootFs();
+    const sd = new RecordingSystemd();
+    await executePlan(
+      [
+        obj({
+          id: "container/web.container",
+          unit: "frontend.service",
+          previousUnit: "web.service",
+          action: "replace",
+          files: [file(`${Q}/web.container`, "[Service]\n")],
+        }),
+      ],
+      { systemd: sd, fs, dryRun: null },
+      opts,
+    );
+    expect(sd.actions()).toEqual(["stop web.service", "daemon-reload", "restart frontend.service"]);
+  });
+
+  it("neither writes nor starts a blocked object, and leaves a no_op object's tolerated bytes alone", async () => {
+    const fs = rootFs();
+    fs.writeAtomic(
+      `${Q}/same.container`,
+      Buffer.from("# a comment the plan tolerates\n[Container]\n"),
+      0o644,
+      0,
+      0,
+    );
+    const sd = new RecordingSystemd();
+    const res = await executePlan(
+      [
+        obj({
+          id: "container/blocked.container",
+          unit: "blocked.service",
+          action: "blocked",
+          files: [file(`${Q}/blocked.container`, "b")],
+        }),
+        obj({
+          id: "container/same.container",
+          unit: "same.service",
+          action: "no_op",
+          files: [file(`${Q}/same.container`, "[Container]\n")],
+        }),
+      ],
+      { systemd: sd, fs, dryRun: null },
+      opts,
+    );
+    expect(fs.stat(`${Q}/blocked.container`)).toBeNull();
+    expect(fs.read(`${Q}/same.container`)?.toString()).toContain("a comment");
+    expect(sd.actions()).toEqual([]);
+    expect(res.objects.map((o) => o.final_state)).toEqual(["blocked", "no_op"]);
   });
 
   it("makes no writes and no state-changing calls when everything is in place", async () => {
@@ -259,6 +313,31 @@ describe("executor ordering and propagation", () => {
       "start s.socket",
     ]);
     expect(fs.stat(`${U}/a.service`)).toBeNull();
+    expect(res.convergence.status).toBe("success");
+  });
+});
+
+describe("enablement on a host", () => {
+  it("enables a native unit only when systemd reports it disabled, and never a Quadlet unit", async () => {
+    const install: InstallInfo = { wantedBy: ["timers.target"], requiredBy: [], alias: [], also: [] };
+    const sd = new RecordingSystemd();
+    sd.states = (u) => ({
+      LoadState: "loaded",
+      ActiveState: "active",
+      SubState: "running",
+      NRestarts: "0",
+      UnitFileState: u === "a.timer" ? "enabled" : u === "b.timer" ? "disabled" : "generated",
+    });
+    const res = await executePlan(
+      [
+        obj({ id: "timer/a.timer", kind: "generated_unit", unit: "a.timer", install }),
+        obj({ id: "timer/b.timer", kind: "generated_unit", unit: "b.timer", install }),
+        obj({ id: "container/q.container", unit: "q.service" }),
+      ],
+      { systemd: sd, fs: rootFs(), dryRun: null },
+      opts,
+    );
+    expect(sd.actions()).toEqual(["enable b.timer"]);
     expect(res.convergence.status).toBe("success");
   });
 });

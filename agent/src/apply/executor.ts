@@ -36,6 +36,9 @@ import type {
 import { type HostFs, type QuadletDryRun, type Systemd, SystemdOperationError } from "./ports.js";
 
 const CHANGING = new Set(["create", "update", "replace", "recover", "restart"]);
+/** Actions whose files the executor (re)writes. A `no_op` object is material-equal on the host: its
+ * tolerated byte-level variance is reported by the plan and left alone, and its files are not re-read. */
+const WRITES = new Set(["create", "update", "replace", "recover"]);
 const VERIFY_PROPERTIES = ["LoadState", "ActiveState", "SubState", "Result", "NRestarts", "Type"] as const;
 const TRANSIENT = new Set(["activating", "deactivating", "reloading"]);
 
@@ -77,6 +80,8 @@ export class Executor {
   private readonly failures = new Map<string, ObjectFailure>();
   private readonly blocked = new Set<string>();
   private attempt = 1;
+  /** `UnitFileState` per unit from the loaded check (enable only what is not enabled yet). */
+  private readonly unitFileState = new Map<string, string>();
   /** Units started or restarted in the current attempt (a unit is activated once per pass). */
   private activated = new Set<string>();
   private phase: ApplyEvent["phase"] = "execution";
@@ -161,10 +166,15 @@ export class Executor {
       });
 
     const deletes = this.objects.filter((o) => o.action === "delete").reverse();
-    const keeps = this.objects.filter((o) => o.action !== "delete");
+    // Blocked objects (a missing prerequisite) and skipped ones are neither written nor activated.
+    const keeps = this.objects.filter(
+      (o) => o.action !== "delete" && o.action !== "blocked" && o.action !== "skipped",
+    );
 
-    // 2. Stop what leaves, dependents first (reverse order), before any file changes.
+    // 2. Stop what leaves, dependents first (reverse order), before any file changes; and a unit whose
+    // generated name changes stops under its old name.
     for (const o of deletes) await this.stopForRemoval(o);
+    if (!this.offline) for (const o of keeps) if (o.previousUnit) await this.stopUnit(o.id, o.previousUnit);
 
     // Debris of writes interrupted by a crash (temp files next to their targets) goes first; the lock
     // guarantees no other run is writing.
@@ -300,6 +310,12 @@ export class Executor {
   private writeObject(o: ApplyObject): { changed: boolean; unitFilesChanged: boolean } {
     let changed = false;
     let unitFilesChanged = false;
+    if (!WRITES.has(o.action)) {
+      for (const path of o.removePaths) {
+        if (this.removeFile(o.id, path)) changed = unitFilesChanged = true;
+      }
+      return { changed, unitFilesChanged };
+    }
     if (o.mount) {
       const facts = this.ports.fs.stat(o.mount.where);
       if (facts && facts.kind !== "directory") {
@@ -386,15 +402,16 @@ export class Executor {
   }
 
   private async checkLoaded(keeps: readonly ApplyObject[]): Promise<void> {
-    const units = keeps.filter((o) => o.unit && o.activation !== "none" && !this.failures.has(o.id));
+    const units = keeps.filter((o) => o.unit && o.kind !== "rendered_artifact" && !this.failures.has(o.id));
     if (units.length === 0) return;
     const props = await this.ports.systemd.show(
       units.map((o) => o.unit as string),
-      ["LoadState", "FragmentPath", "LoadError"],
+      ["LoadState", "FragmentPath", "LoadError", "UnitFileState"],
     );
     for (const [i, o] of units.entries()) {
       const p = props[i] ?? {};
       const unit = o.unit as string;
+      if (p.UnitFileState !== undefined) this.unitFileState.set(unit, p.UnitFileState);
       if (p.LoadState === "loaded") {
         this.record(o.id, "check_loaded", unit, "succeeded", p.FragmentPath || null);
         continue;
@@ -417,6 +434,9 @@ export class Executor {
   }
 
   private async enable(o: ApplyObject): Promise<void> {
+    // On a host, systemctl already knows: enabled (or static/generated/alias) units are left alone.
+    const known = this.unitFileState.get(o.unit as string);
+    if (!this.offline && known !== undefined && known !== "" && known !== "disabled") return;
     const unitPath =
       o.files.find((f) => f.path.endsWith(`/${o.unit}`))?.path ?? `${this.opts.systemdUnitDir}/${o.unit}`;
     try {
@@ -478,7 +498,7 @@ export class Executor {
       this.phase = "convergence_check";
       const failures: ObjectFailure[] = [...this.failures.values()];
       for (const o of keeps) {
-        if (this.failures.has(o.id)) continue;
+        if (this.failures.has(o.id) || !WRITES.has(o.action)) continue;
         for (const f of o.files) {
           const uid = this.ports.fs.uid(f.owner) ?? -1;
           const gid = this.ports.fs.gid(f.group) ?? -1;
@@ -656,7 +676,8 @@ export class Executor {
       else if (this.blocked.has(o.id)) final = "blocked";
       else if (o.action === "blocked") final = "blocked";
       else if (o.action === "skipped") final = "skipped";
-      else if (executed.length > 0) final = "succeeded";
+      else if (executed.some((op) => op !== "check_loaded" && op !== "verify" && op !== "check_mount"))
+        final = "succeeded";
       else final = CHANGING.has(o.action) || o.action === "delete" ? "succeeded" : "no_op";
       return { object: o.id, action: o.action, final_state: final, executed, failure };
     });

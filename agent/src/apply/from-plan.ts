@@ -102,10 +102,14 @@ export function applyObjectsFromPlan(plan: Plan): ApplyObject[] {
       expectation = "active"; // its mount is activated through it; the executor starts a unit once per pass
     }
     if (unitName?.endsWith(".service")) {
-      const socket = unitName.replace(/\.service$/, ".socket");
-      if (units.has(socket)) {
+      const stem = unitName.replace(/\.service$/, "");
+      if (units.has(`${stem}.socket`)) {
         activation = "via_socket";
-        socketUnit = socket;
+        socketUnit = `${stem}.socket`;
+      } else if (units.has(`${stem}.timer`) || units.has(`${stem}.path`)) {
+        // Triggered by its managed timer/path unit: never started directly, inactive between runs.
+        activation = "none";
+        expectation = "none";
       }
     }
     if (unitName && !/\.(service|socket|timer|target|path|mount|automount)$/.test(unitName)) {
@@ -118,6 +122,10 @@ export function applyObjectsFromPlan(plan: Plan): ApplyObject[] {
       id,
       kind,
       unit: unitName,
+      previousUnit:
+        p.entry.action !== "delete" && p.observed?.unit && p.observed.unit !== unitName
+          ? p.observed.unit
+          : null,
       action: p.entry.action as PlannedAction,
       files,
       removePaths: [...p.entry.remove_paths].sort(),

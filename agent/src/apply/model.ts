@@ -50,6 +50,8 @@ export interface ApplyObject {
   kind: ManagedKind;
   /** Runtime systemd unit, null for rendered artifacts. */
   unit: string | null;
+  /** The unit the host runs today when it differs (a Quadlet `ServiceName=` change): stopped first. */
+  previousUnit: string | null;
   action: PlannedAction;
   /** Every desired file of the object (none for `delete`). */
   files: DesiredFile[];

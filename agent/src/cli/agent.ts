@@ -13,7 +13,6 @@ import { resolveHost } from "../desired/host-identity.js";
 import { CoreOpsError } from "../errors.js";
 import { buildInfo } from "../identity.js";
 import { acquireLock, resolveLockPath } from "../state/lock.js";
-import { clearSnapshots, snapshotsPathFor } from "../state/snapshots.js";
 import {
   neverRunReconciliation,
   readStatus,
@@ -156,7 +155,6 @@ export async function agentCommand(
             inventory: status?.inventory ?? [],
           };
           await writeStatusAtomic(stateFile, status);
-          if (changedSource) clearSnapshots(snapshotsPathFor(stateFile));
         }
       }
     }

@@ -51,10 +51,23 @@ describe("crash safety", () => {
       f.moveMain(target);
       const child = f.spawnApply();
       const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-      // Half of the kills anywhere in the run, half in its second half (planning done, writes under way).
-      const from = i % 4 < 2 ? 0 : duration * 0.5;
-      const delay = Math.floor(from + Math.random() * (duration * 1.1 - from));
-      await new Promise((r) => setTimeout(r, delay));
+      // Half of the kills at a random point of the whole run; the other half once the run has recorded
+      // in_progress (side effects under way), a random 0–250 ms later.
+      let delay: number;
+      if (i % 2 === 0) {
+        delay = Math.floor(Math.random() * duration * 1.1);
+        await new Promise((r) => setTimeout(r, delay));
+      } else {
+        const t0 = Date.now();
+        while (child.exitCode === null && Date.now() - t0 < duration * 3) {
+          const st = await readStatus(f.stateFile);
+          if (st.kind === "ok" && st.status.reconciliation.status === "in_progress") break;
+          await new Promise((r) => setTimeout(r, 2));
+        }
+        const extra = Math.floor(Math.random() * 250);
+        await new Promise((r) => setTimeout(r, extra));
+        delay = Date.now() - t0;
+      }
       if (child.exitCode === null && child.kill("SIGKILL")) killedRunning += 1;
       await exited;
       if (existsSync(f.lockPath)) lockLeftBehind += 1;
@@ -81,6 +94,7 @@ describe("crash safety", () => {
       `crash safety: ${kills} SIGKILLs tried (${killedRunning} hit a running apply; ${lockLeftBehind} left a lock, ${sawInProgress} left in_progress); every status.json parsed and every next apply converged\n`,
     );
     expect(killedRunning).toBeGreaterThan(kills / 3);
+    expect(sawInProgress).toBeGreaterThan(0);
   }, 600_000);
 });
 

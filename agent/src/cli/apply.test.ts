@@ -142,6 +142,8 @@ describe("rollback and hold", () => {
     expect(held.reconciliation.last_applied_revision).toBe(v1);
     expect(held.hold).toMatchObject({ held: true, rolled_back_from: v2 });
     expect(f.run(["status", "--state-file", f.stateFile]).stdout).toMatch(/hold: held since/);
+    const heldPlan = f.run(["plan", "--root", f.root, "--state-file", f.stateFile, "--host", "h1"]);
+    expect(heldPlan.stdout.split("\n").filter((l) => l.includes("HELD after rollback from"))).toHaveLength(1);
 
     // The agent does not re-apply the revision that was rolled back from.
     const agent = f.run(["agent", ...f.args()]);
@@ -190,5 +192,17 @@ describe("rollback and hold", () => {
       revision: v1,
     });
     expect(status(f).desired_state?.requested_ref).toBe("v1");
+
+    // The tracked ref differs from the environment: the environment wins, and says so.
+    const v2 = f.commit(demoTree("2"), "v2");
+    const moved = f.run(["agent", ...f.args()], { CORE_OPS_REPO: f.repo, CORE_OPS_REV: "v2" });
+    expect(moved.status, moved.stderr).toBe(0);
+    expect(moved.stderr).toContain("the environment wins");
+    expect(JSON.parse(moved.stdout.trim())).toMatchObject({
+      outcome: "converged",
+      requested_ref: "v2",
+      revision: v2,
+    });
+    expect(readFileSync(join(f.root, "etc/web/app.env"), "utf8")).toBe("VERSION=2\n");
   });
 });

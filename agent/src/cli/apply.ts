@@ -2,6 +2,7 @@
  * `core-ops apply`: execute the plan (issue 4 §1) — or, with `--rollback-to`, the plan towards a retained
  * snapshot (§3). Takes the agent lock for the whole run; records state unless stateless/--force-no-state.
  */
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { ApplyEvent } from "../apply/model.js";
@@ -77,6 +78,11 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
     throw usageError("--activation-timeout must be a number of seconds");
 
   const readOnly = Boolean(opts.rollbackPlanOnly);
+  if (!readOnly && opts.root === undefined && !existsSync("/run/systemd/system"))
+    throw new CoreOpsError("systemd is not running on this machine (/run/systemd/system is missing)", {
+      code: "no_systemd",
+      hint: "apply to an offline root with --root DIR, or run apply on the host itself",
+    });
   const lock = readOnly ? null : acquireLock(resolveLockPath(opts.lockPath, env), "apply");
   try {
     const root = opts.root !== undefined ? resolve(opts.root) : null;
@@ -137,6 +143,17 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
         source.stateMode === "tracked" && !opts.forceNoState ? resolveStateFile(opts.stateFile, env) : null;
       const ports = createApplyPorts(root, source.dirs.unitDir);
       const live = !opts.json && opts.verbose;
+      const tty = !opts.json && !opts.verbose && process.stderr.isTTY === true;
+      const frames = ["◰", "◳", "◲", "◱"];
+      let frame = 0;
+      const progress = tty
+        ? {
+            onPhase: (p: PhaseEvent) =>
+              process.stderr.write(`\r\x1b[K${frames[frame++ % 4]} ${p.phase} ${p.state}`),
+            onEvent: (e: ApplyEvent) =>
+              process.stderr.write(`\r\x1b[K${frames[frame++ % 4]} ${e.operation} ${e.target} ${e.state}`),
+          }
+        : {};
       const result = await runApply({
         systemctlCalls: ports.systemctlCalls,
         desired: source.desired,
@@ -156,8 +173,9 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
               onPhase: (p: PhaseEvent) => process.stderr.write(`phase ${p.phase} ${p.state}\n`),
               onEvent: (e: ApplyEvent) => process.stderr.write(`${renderEvent(e)}\n`),
             }
-          : {}),
+          : progress),
       });
+      if (tty) process.stderr.write("\r\x1b[K");
       if (opts.json) printJson(result.view);
       else printText(renderResult(result.view, { verbose: false }));
       if (result.exitCode !== 0) requestExitCode(result.exitCode);

@@ -133,6 +133,17 @@ describe("core-ops plan (stateless)", () => {
     expect(r.stdout).toMatch(/Summary: 3 creates, 0 unchanged\n$/);
   });
 
+  it("-v shows the semantic diff of each change; --json with -v is a usage error", async () => {
+    const root = freshDir("root");
+    const r = await run(["plan", "--source-repo", repo, "--host", "h1", "--root", root, "-v"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("      --- previous\n      +++ desired\n      @@ -0,0 +1,");
+    expect(r.stdout).toContain("      +Image=docker.io/library/caddy:2");
+    const both = await run(["plan", "--source-repo", repo, "--host", "h1", "--root", root, "-v", "--json"]);
+    expect(both.code).toBe(2);
+    expect(both.stdout).toBe("");
+  });
+
   it("refuses --source-repo with --state-file (usage, exit 2)", async () => {
     const r = await run([
       "plan",

@@ -218,5 +218,43 @@ describe("repos/layered-demo", () => {
       `Plan for host demo-uat @ ${commits.v1?.slice(0, 8)} → ${commits.v2?.slice(0, 8)} (demo-uat-v2)`,
     );
     expect(human.stdout).toContain("Summary: 2 updates, 3 unchanged");
+
+    // explain without a source explains the deployed (last applied) revision, fetched by commit id.
+    const explain = await run([
+      "explain",
+      "Caddyfile",
+      "--host",
+      "demo-uat",
+      "--root",
+      root,
+      "--state-file",
+      stateFile,
+      "--json",
+    ]);
+    expect(explain.stderr).toBe("");
+    const ev = JSON.parse(explain.stdout) as {
+      revision_context: { target_revision: string; source_kind: string };
+      effective_content: string;
+    };
+    expect(ev.revision_context).toMatchObject({ target_revision: commits.v1, source_kind: "state" });
+    expect(ev.effective_content).toBe(
+      readFileSync(join(DEMO, "v1/hosts/demo-uat/overrides/config/etc/frontend/Caddyfile"), "utf8"),
+    );
+    const explainText = await run([
+      "explain",
+      "Caddyfile",
+      "--host",
+      "demo-uat",
+      "--root",
+      root,
+      "--state-file",
+      stateFile,
+    ]);
+    expect(explainText.stdout).toContain(
+      `Host demo-uat @ ${commits.v1?.slice(0, 8)} (deployed target from state; tracking demo-uat-v2)`,
+    );
+    expect(explainText.stdout).toContain(
+      "host  hosts/demo-uat/overrides/config/etc/frontend/Caddyfile → /etc/frontend/Caddyfile (replaces services/frontend/config/etc/frontend/Caddyfile)",
+    );
   });
 });

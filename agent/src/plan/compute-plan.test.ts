@@ -166,6 +166,20 @@ describe("three-way planning", () => {
     expect(d.drift[0]).toMatchObject({ category: "external_drift", attention_required: true });
   });
 
+  it("says when the agent holds after a rollback", async () => {
+    const status = statusFor(demo());
+    status.hold = {
+      held: true,
+      rolled_back_from: REV,
+      reason: "rolled back by operator",
+      since: "2026-11-29T10:00:00Z",
+    };
+    const plan = await planOffline(demo(), root, { status });
+    expect(plan.view.notes.join("\n")).toMatch(
+      /HELD after rollback from 454ac5f1 since 2026-11-29T10:00:00Z \(rolled back by operator\)/,
+    );
+  });
+
   it("treats a mode or owner change of a rendered file as material", async () => {
     applyFiles(await planOffline(demo(), root), root);
     writeHostFile(root, "/etc/web/Caddyfile", ":80 { respond hi }\n", 0o600);
@@ -217,9 +231,20 @@ describe("three-way planning", () => {
 
   it("replaces an unmanaged file at a managed path and takes ownership", async () => {
     writeHostFile(root, "/etc/web/Caddyfile", "hand made\n");
-    const e = entry((await planOffline(demo(), root)).view.entries, "file//etc/web/Caddyfile");
-    expect(e.action).toBe("replace");
-    expect(e.causes[0]?.kind).toBe("replacement_required");
+    writeHostFile(root, "/etc/containers/systemd/web-data.volume", "[Volume]\nLabel=mine\n");
+    const stateless = await planOffline(demo(), root);
+    const vol = entry(stateless.view.entries, "volume/web-data.volume");
+    expect(vol.action).toBe("replace");
+    expect(vol.causes[0]?.kind).toBe("replacement_required");
+    // A rendered /etc file carries no marker: without state its ownership is unknown → update, with a note.
+    const caddy = entry(stateless.view.entries, "file//etc/web/Caddyfile");
+    expect(caddy.action).toBe("update");
+    expect(caddy.notes.join("\n")).toMatch(/cannot tell whether it wrote this file/);
+    // With an inventory that does not list it, it is someone else's file → replace.
+    const status = statusFor(demo());
+    status.inventory = status.inventory.filter((o) => o.id !== "file//etc/web/Caddyfile");
+    const tracked = await planOffline(demo(), root, { status });
+    expect(entry(tracked.view.entries, "file//etc/web/Caddyfile").action).toBe("replace");
   });
 
   it("replaces a mount whose source changes, updates one whose options change", async () => {
@@ -273,6 +298,30 @@ describe("three-way planning", () => {
     expect(e.causes[0]?.kind).toBe("recovery_required");
     expect(e.runtime?.active_state).toBe("failed");
     expect(plan.view.observation.runtime_state).toBe("observed");
+    const volume = entry(plan.view.entries, "volume/web-data.volume");
+    expect(volume.action).toBe("no_op");
+    const inactive = await planOffline(demo(), root, {
+      observer: {
+        ...observer,
+        unitRuntime: async (units: readonly string[]) =>
+          new Map(
+            units.map((u) => [
+              u,
+              {
+                unit: u,
+                loadState: "loaded",
+                activeState: "inactive",
+                subState: "dead",
+                unitFileState: "static",
+              },
+            ]),
+          ),
+      },
+    });
+    const b = entry(inactive.view.entries, "service/backup.service");
+    expect(b.action).toBe("no_op");
+    expect(b.causes[0]).toMatchObject({ kind: "runtime_variance" });
+    expect(b.causes[0]?.summary).toMatch(/runtime state inactive\/dead of backup.service is not material/);
     const offline = await planOffline(demo(), root);
     expect(offline.view.entries.every((x) => x.runtime === null)).toBe(true);
   });

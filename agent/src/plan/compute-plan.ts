@@ -24,7 +24,6 @@
 
 import type { NormalizedObject, ObjectFile } from "../resources/managed-object.js";
 import { hasManagedMarker } from "../resources/marker.js";
-import { formatMode } from "../resources/normalize-artifact.js";
 import { ignoredDifferences } from "../resources/variance.js";
 import type { InventoryObject } from "../state/status.js";
 import {
@@ -236,7 +235,10 @@ function classifyDesired(
     return draft;
   }
   // Material difference.
-  const owned = o.files.some((f) => f.owned);
+  // Rendered /etc files carry no marker: without state their ownership is unknown, not foreign.
+  const ownershipUnknown =
+    !hasState && d.kind === "rendered_artifact" && d.files.every((f) => f.role === "config");
+  const owned = ownershipUnknown || o.files.some((f) => f.owned);
   const observedMatchesApplied = a !== null && a.digest === o.digest;
   if (!owned) {
     draft.action = "replace";
@@ -261,6 +263,10 @@ function classifyDesired(
         "differs from the desired state (no last-applied record to tell a change from drift)",
       ),
     );
+    if (ownershipUnknown)
+      draft.notes.push(
+        "without a last-applied record CoreOps cannot tell whether it wrote this file; apply overwrites it",
+      );
     draft.drift.push({
       category: "expected_change",
       comparison_basis: "two_way",
@@ -405,10 +411,31 @@ export function computePlan(input: ComputePlanInput): Plan {
     const draft = classifyDesired(d, o, applied.get(id) ?? null, hasState, rt?.activeState === "failed");
     for (const n of d.notes) draft.notes.push(n);
     const foreign = observed.foreignDropIns.get(id);
-    if (foreign)
+    if (foreign) {
       draft.notes.push(
         `unmanaged drop-ins also apply to this unit and are left alone: ${foreign.join(", ")}`,
       );
+      draft.drift.push({
+        category: "external_drift",
+        comparison_basis: hasState ? "three_way" : "two_way",
+        auto_action: false,
+        attention_required: true,
+        details: `drop-ins not written by CoreOps change the effective unit: ${foreign.join(", ")}`,
+      });
+    }
+    // Runtime activity other than `failed` is not material to a file-level plan; say so instead of hiding it.
+    if (rt && draft.action === "no_op" && rt.activeState !== "active" && rt.activeState !== "failed") {
+      const reason = `runtime state ${rt.activeState}/${rt.subState} of ${rt.unit} is not material (only failed units are recovered)`;
+      if (draft.causes.length === 1 && draft.causes[0]?.kind === "no_change") draft.causes = [];
+      draft.causes.push(cause("runtime_variance", reason));
+      draft.drift.push({
+        category: "runtime_variance",
+        comparison_basis: "runtime_verification",
+        auto_action: false,
+        attention_required: false,
+        details: reason,
+      });
+    }
     drafts.set(id, draft);
   }
   // Blockers, then propagation in topological order (prerequisites are final before dependents).
@@ -601,5 +628,3 @@ export function summarize(entries: readonly PlanEntry[]): PlanSummary {
     runtime_variance_count: variance,
   };
 }
-
-export { formatMode };

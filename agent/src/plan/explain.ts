@@ -113,7 +113,7 @@ export function explainObject(plan: Plan, query: string): ExplainView {
     diff: e.diff,
     sources,
     effective_content: p.desired?.effective ?? null,
-    normalized_content: obj?.kind === "rendered_artifact" ? (obj?.material ?? null) : (obj?.material ?? null),
+    normalized_content: obj?.material ?? null,
     metadata: {
       kind: e.object.kind,
       resource_type: e.object.resource_type,

@@ -20,6 +20,10 @@ describe("unifiedDiff", () => {
     expect(unifiedDiff("", "x\ny\n")).toBe("--- previous\n+++ desired\n@@ -0,0 +1,2 @@\n+x\n+y\n");
   });
 
+  it("renders deletion to nothing", () => {
+    expect(unifiedDiff("x\ny\n", "")).toBe("--- previous\n+++ desired\n@@ -1,2 +0,0 @@\n-x\n-y\n");
+  });
+
   it("keeps every line of both sides in order", () => {
     const lines = diffLines("a\nb\nc\nd\n", "a\nc\nx\nd\n");
     expect(lines.filter((l) => l.op !== "+").map((l) => l.text)).toEqual(["a", "b", "c", "d"]);

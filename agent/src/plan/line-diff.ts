@@ -74,6 +74,13 @@ export function diffLines(previous: string, desired: string): DiffLine[] {
  */
 export function unifiedDiff(previous: string, desired: string, context = 3): string | null {
   if (previous === desired) return null;
+  if (previous === "" || desired === "") {
+    // Pure creation or deletion: one hunk, no alignment needed.
+    const lines = splitLines(previous === "" ? desired : previous);
+    const sign = previous === "" ? "+" : "-";
+    const range = previous === "" ? `-0,0 +1,${lines.length}` : `-1,${lines.length} +0,0`;
+    return `--- previous\n+++ desired\n@@ ${range} @@\n${lines.map((l) => `${sign}${l}`).join("\n")}\n`;
+  }
   const lines = diffLines(previous, desired);
   const changed = lines.map((l) => l.op !== " ");
   const out: string[] = ["--- previous", "+++ desired"];

@@ -56,6 +56,11 @@ export async function planHost(req: PlanRequest): Promise<Plan> {
     note: req.observer.systemd.note,
   };
   const notes = [...(req.notes ?? [])];
+  const hold = req.stateMode === "tracked" ? req.status?.hold : null;
+  if (hold?.held)
+    notes.push(
+      `HELD after rollback${hold.rolled_back_from ? ` from ${hold.rolled_back_from.slice(0, 8)}` : ""} since ${hold.since} (${hold.reason}): the agent does not re-apply that revision until the tracked ref moves or 'core-ops init <repo> <ref> --force' re-attaches; this plan shows what re-attaching would apply`,
+    );
   if (!hasInventory)
     notes.push(
       req.stateMode === "stateless"

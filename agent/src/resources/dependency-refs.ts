@@ -7,7 +7,7 @@
  *   `ContainersConfModule=` → files (relative paths are relative to the quadlet dir)
  */
 import { posix } from "node:path";
-import { effectiveValues, type UnitFile } from "../units/parse.js";
+import type { UnitFile } from "../units/parse.js";
 
 export type DependencyRef =
   | { type: "unit"; via: string; unit: string }
@@ -34,21 +34,36 @@ function resolveRelative(path: string, baseDir: string | null): string | null {
   return posix.normalize(posix.join(baseDir, path));
 }
 
+/** Effective values of every (section, key) in one pass: repeated keys accumulate, an empty value resets. */
+function valuesBySectionKey(unit: UnitFile): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const e of unit.entries) {
+    const k = `${e.section}\u0000${e.key}`;
+    const list = map.get(k);
+    if (e.value === "") map.set(k, []);
+    else if (list) list.push(e.value);
+    else map.set(k, [e.value]);
+  }
+  return map;
+}
+
 /**
  * @param unit the effective (drop-ins applied) unit
  * @param quadletDir for Quadlet files: the directory relative paths resolve against; null for native units
  */
 export function dependencyRefs(unit: UnitFile, quadletDir: string | null): DependencyRef[] {
   const refs: DependencyRef[] = [];
+  const all = valuesBySectionKey(unit);
+  const values = (section: string, key: string): string[] => all.get(`${section}\u0000${key}`) ?? [];
   for (const key of UNIT_DEPENDENCY_KEYS) {
-    for (const v of effectiveValues(unit, "Unit", key))
+    for (const v of values("Unit", key))
       for (const u of words(v)) refs.push({ type: "unit", via: `${key}=`, unit: u });
   }
   for (const section of unit.sections) {
-    for (const v of effectiveValues(unit, section, "RequiresMountsFor"))
+    for (const v of values(section, "RequiresMountsFor"))
       for (const p of words(v))
         refs.push({ type: "mount_path", via: "RequiresMountsFor=", path: unquote(p) });
-    for (const v of effectiveValues(unit, section, "EnvironmentFile")) {
+    for (const v of values(section, "EnvironmentFile")) {
       const raw = unquote(v).replace(/^-/, "");
       const p = resolveRelative(raw, quadletDir);
       if (p) refs.push({ type: "file", via: "EnvironmentFile=", path: p, prefix: false });
@@ -56,13 +71,14 @@ export function dependencyRefs(unit: UnitFile, quadletDir: string | null): Depen
   }
   if (quadletDir === null) return refs;
   for (const section of QUADLET_SECTIONS) {
-    for (const v of effectiveValues(unit, section, "Volume")) {
+    if (!unit.sections.includes(section)) continue;
+    for (const v of values(section, "Volume")) {
       const source = unquote(v).split(":")[0] ?? "";
       if (source.endsWith(".volume")) refs.push({ type: "quadlet", via: "Volume=", fileName: source });
       else if (source.startsWith("/"))
         refs.push({ type: "file", via: "Volume=", path: posix.normalize(source), prefix: true });
     }
-    for (const v of effectiveValues(unit, section, "Mount")) {
+    for (const v of values(section, "Mount")) {
       const fields = unquote(v).split(",");
       const type = fields.find((f) => f.startsWith("type="))?.slice(5);
       const src = fields.find((f) => f.startsWith("source=") || f.startsWith("src="));
@@ -72,21 +88,21 @@ export function dependencyRefs(unit: UnitFile, quadletDir: string | null): Depen
       else if (source.startsWith("/"))
         refs.push({ type: "file", via: "Mount=", path: posix.normalize(source), prefix: true });
     }
-    for (const v of effectiveValues(unit, section, "Network")) {
+    for (const v of values(section, "Network")) {
       const name = unquote(v).split(":")[0] ?? "";
       if (name.endsWith(".network")) refs.push({ type: "quadlet", via: "Network=", fileName: name });
     }
-    for (const v of effectiveValues(unit, section, "Pod")) {
+    for (const v of values(section, "Pod")) {
       const name = unquote(v);
       if (name.endsWith(".pod")) refs.push({ type: "quadlet", via: "Pod=", fileName: name });
     }
-    for (const v of effectiveValues(unit, section, "Image")) {
+    for (const v of values(section, "Image")) {
       const name = unquote(v);
       if (name.endsWith(".image") || name.endsWith(".build"))
         refs.push({ type: "quadlet", via: "Image=", fileName: name });
     }
     for (const key of ["Yaml", "ContainersConfModule", "ConfigMap"] as const) {
-      for (const v of effectiveValues(unit, section, key)) {
+      for (const v of values(section, key)) {
         const p = resolveRelative(unquote(v), quadletDir);
         if (p) refs.push({ type: "file", via: `${key}=`, path: p, prefix: false });
       }

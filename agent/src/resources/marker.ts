@@ -4,6 +4,7 @@
  * recognises its own files without state. `managedFileBytes` renders the exact bytes to write — the apply
  * step MUST use it, so plan and apply agree byte for byte.
  */
+import { isUtf8 } from "node:buffer";
 import { extname } from "node:path";
 
 export const MANAGED_MARKER = "# Managed by CoreOps";
@@ -42,8 +43,7 @@ export function managedText(bytes: Buffer): string {
 
 /** Whether bytes are UTF-8 text without NUL (binary companions cannot carry a comment line). */
 export function isText(bytes: Buffer): boolean {
-  if (bytes.includes(0)) return false;
-  return Buffer.from(bytes.toString("utf8"), "utf8").equals(bytes);
+  return isUtf8(bytes) && !bytes.includes(0);
 }
 
 /**

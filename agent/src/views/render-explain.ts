@@ -14,7 +14,9 @@ export function renderExplain(view: ExplainView): string {
   const out: string[] = [];
   out.push(`Explain: ${view.object.display_id}`);
   out.push(
-    `Host ${rc.host} @ ${formatRevision(rc.target_revision, rc.requested_ref)}${rc.source_kind === "state" ? " (deployed target from state)" : ""}`,
+    rc.source_kind === "state"
+      ? `Host ${rc.host} @ ${formatRevision(rc.target_revision, null)} (deployed target from state${rc.requested_ref ? `; tracking ${rc.requested_ref}` : ""})`
+      : `Host ${rc.host} @ ${formatRevision(rc.target_revision, rc.requested_ref)}`,
   );
   out.push(`Kind: ${view.object.kind}${view.object.unit ? `, runtime unit ${view.object.unit}` : ""}`);
   if (view.metadata.automount_unit) out.push(`Automount: ${view.metadata.automount_unit}`);

@@ -1,0 +1,111 @@
+/**
+ * `core-ops-verify machine …`: the machine layer by hand — boot one guest from the configured image and
+ * keep it until interrupted (or `--debug` to retain it), and sweep orphans of dead runs.
+ */
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { openHypervisor, sweepOrphansNow } from "../libvirt/hypervisor.js";
+import type { Delivery } from "../machine.js";
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/** Prints an action's error (the entry point only sets the exit code) and fails the command. */
+function reportErrors<A extends unknown[]>(
+  action: (...args: A) => Promise<void>,
+): (...args: A) => Promise<void> {
+  return async (...args) => {
+    try {
+      await action(...args);
+    } catch (error) {
+      log(`core-ops-verify machine: ${(error as Error).message}`);
+      process.exitCode = 1;
+    }
+  };
+}
+
+export function register(program: Command): void {
+  const machine = program.command("machine").description("Boot, inspect and clean up disposable guests");
+
+  machine
+    .command("boot")
+    .description("Boot one guest, wait for readiness and SSH, print how to reach it, tear down on exit")
+    .option("--run-id <id>", "run id (names the domain coreops-verify-<id>)", `manual-${process.pid}`)
+    .option("--run-dir <dir>", "where console log, evidence and rendered Ignition go", "")
+    .option("--vcpus <n>", "virtual CPUs", "2")
+    .option("--memory <MiB>", "memory in MiB", "1024")
+    .option(
+      "--deliver <name=path...>",
+      "attach a host file read-only at /run/core-ops-verify/delivery/<name>",
+    )
+    .option("--exec <command>", "run this command as root after readiness and print its output")
+    .option("--hold <seconds>", "keep the guest this long after readiness (0: until interrupted)", "0")
+    .option("--debug", "retain the VM instead of destroying it")
+    .action(
+      reportErrors(async (options: Record<string, string | string[] | boolean | undefined>) => {
+        const runId = String(options.runId);
+        const runDir = options.runDir ? String(options.runDir) : resolve("artifacts", "machine", runId);
+        const deliveries: Delivery[] = ((options.deliver as string[] | undefined) ?? []).map((pair) => {
+          const at = pair.indexOf("=");
+          if (at <= 0) throw new Error(`--deliver ${pair}: expected <name>=<host path>`);
+          return { name: pair.slice(0, at), hostPath: resolve(pair.slice(at + 1)) };
+        });
+        const hypervisor = await openHypervisor({ log });
+        log(
+          `hypervisor ${hypervisor.uri}, image ${hypervisor.image.name}, domain type ${hypervisor.domainType} (${hypervisor.domainTypeReason})`,
+        );
+        const guest = await hypervisor.createLibvirtMachine({
+          runId,
+          vcpus: Number(options.vcpus),
+          memoryMiB: Number(options.memory),
+          runDir,
+          deliveries,
+        });
+        let failed = false;
+        try {
+          log(`starting ${guest.name}; console ${guest.consolePath()}`);
+          await guest.start();
+          const record = await guest.waitReady();
+          log(
+            `ready: boot ${record.boot_id} in ${guest.timings.readyMs} ms, SSH in ${guest.timings.sshMs} ms`,
+          );
+          log(`access: ${guest.accessInfo().ssh}`);
+          process.stdout.write(
+            `${JSON.stringify({ run_id: runId, name: guest.name, timings: guest.timings })}\n`,
+          );
+          if (typeof options.exec === "string") {
+            const result = await guest.exec(options.exec);
+            process.stdout.write(result.stdout);
+            process.stderr.write(result.stderr);
+            if (result.exitCode !== 0) failed = true;
+          }
+          const hold = Number(options.hold);
+          if (hold > 0) await new Promise((resolveHold) => setTimeout(resolveHold, hold * 1000));
+          else if (options.exec === undefined) {
+            log("holding until interrupted (Ctrl-C tears down)");
+            // The SIGINT/SIGTERM handler of the machine layer destroys the guest and ends the process.
+            await new Promise(() => setInterval(() => undefined, 1 << 30));
+          }
+        } catch (error) {
+          failed = true;
+          log(`error: ${(error as Error).message}`);
+        } finally {
+          const report = await guest.destroy({ retain: options.debug === true });
+          log(`teardown: ${JSON.stringify(report)}`);
+        }
+        if (failed) process.exitCode = 1;
+      }),
+    );
+
+  machine
+    .command("sweep")
+    .description("Remove coreops-verify-* domains, overlays and run dirs whose owner process is gone")
+    .action(
+      reportErrors(async () => {
+        const report = await sweepOrphansNow({ log });
+        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        if (report.errors.length > 0) process.exitCode = 1;
+      }),
+    );
+}

@@ -1,0 +1,313 @@
+/**
+ * `ensureImage`: the locally built guest image for the current recipe — from the content-addressed cache
+ * when present, otherwise built: mmdebstrap (Debian trixie + recipe hooks) → kernel and initrd copied out →
+ * ext4 (`mke2fs -d`, no loop mount) → qcow2 base volume in the storage pool → `descriptor.json`.
+ * Cache layout: `<image cache>/<recipe hash>/{descriptor.json, vmlinuz, initrd.img, build.log}`.
+ */
+import { createWriteStream, existsSync } from "node:fs";
+import { chmod, copyFile, mkdir, readdir, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { probeAndRecordAccel } from "./accel.js";
+import { withBuildLock } from "./build-lock.js";
+import { mustRun, type RunCommand, runCommand, SubstrateError } from "./command.js";
+import type { ImageDescriptor } from "./descriptor.js";
+import { readDescriptor, writeDescriptor } from "./descriptor-file.js";
+import { DPKG_QUERY_FORMAT, parseDpkgQuery } from "./dpkg.js";
+import { type SubstratePaths, substratePaths } from "./paths.js";
+import { overlaysOf } from "./pool-usage.js";
+import type { ProgressLog } from "./progress-log.js";
+import { timedStage } from "./progress-log.js";
+import { loadRecipe, type Recipe, shortHash } from "./recipe.js";
+import { removeTreeSafely } from "./safe-remove.js";
+
+export interface BuiltImage {
+  descriptor: ImageDescriptor;
+  /** Absolute path of descriptor.json. */
+  descriptorPath: string;
+  /** True when it came from the cache (no build ran). */
+  cached: boolean;
+}
+
+/** Debian's Ignition 2.14 accepts spec 3.0.0–3.3.0 (and 3.4.0-experimental), not 3.4.0. */
+export const LOCAL_IMAGE_MAX_IGNITION_SPEC = "3.3.0";
+export const LOCAL_IMAGE_NAME = "coreops-guest-trixie";
+const DISK_SIZE = "4G";
+
+export function volumeNameFor(recipeHash: string): string {
+  return `coreops-guest-${shortHash(recipeHash)}.qcow2`;
+}
+
+export function imageDirFor(paths: SubstratePaths, recipeHash: string): string {
+  return join(paths.imageCacheDir, recipeHash);
+}
+
+/** The current recipe's image when it is built and complete (descriptor, kernel, initrd, base volume). */
+export async function findImage(
+  paths: SubstratePaths = substratePaths(),
+  recipe?: Recipe,
+): Promise<BuiltImage | undefined> {
+  const r = recipe ?? (await loadRecipe());
+  const descriptorPath = join(imageDirFor(paths, r.hash), "descriptor.json");
+  if (!existsSync(descriptorPath)) return undefined;
+  const descriptor = await readDescriptor(descriptorPath);
+  if (descriptor.boot.method === "direct-kernel") {
+    if (!existsSync(descriptor.boot.kernel) || !existsSync(descriptor.boot.initrd)) return undefined;
+  }
+  if (!existsSync(join(paths.poolDir, descriptor.volume))) return undefined;
+  return { descriptor, descriptorPath, cached: true };
+}
+
+/** For `core-ops-verify run` and the scenarios global setup: the image, built only when not cached. */
+export async function ensureImage(log: ProgressLog, options: { force?: boolean } = {}): Promise<BuiltImage> {
+  const paths = substratePaths();
+  const recipe = await loadRecipe();
+  return withBuildLock(join(paths.imageCacheDir, `.build-${recipe.hash}.lock`), log, async () => {
+    if (!options.force) {
+      const found = await findImage(paths, recipe);
+      if (found) {
+        log(`image: ${found.descriptor.name} ${shortHash(recipe.hash)} cached (${found.descriptorPath})`);
+        return found;
+      }
+    }
+    return buildImage(recipe, paths, log);
+  });
+}
+
+export async function buildImage(
+  recipe: Recipe,
+  paths: SubstratePaths,
+  log: ProgressLog,
+  run: RunCommand = runCommand,
+): Promise<BuiltImage> {
+  const started = performance.now();
+  await preflight(paths, run);
+  const short = shortHash(recipe.hash);
+  log(
+    `image: building ${LOCAL_IMAGE_NAME} for recipe ${short} (Debian ${recipe.suite}, ${recipe.packages.length} packages)`,
+  );
+  const work = join(paths.workDir, recipe.hash);
+  const rootfs = join(work, "rootfs");
+  const staging = join(paths.imageCacheDir, `.staging-${recipe.hash}-${process.pid}`);
+  const finalDir = imageDirFor(paths, recipe.hash);
+  const volume = volumeNameFor(recipe.hash);
+  await removeTreeSafely(work, run);
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(work, { recursive: true, mode: 0o700 });
+  await mkdir(staging, { recursive: true, mode: 0o755 });
+  await chmod(paths.imageCacheDir, 0o755);
+  const buildLog = createWriteStream(join(staging, "build.log"));
+  const tee: ProgressLog = (line) => {
+    buildLog.write(`${line}\n`);
+    log(line);
+  };
+  try {
+    const q = shellQuote;
+    const hook = (script: string, ...extra: string[]) =>
+      `${q(join(recipe.dir, "hooks", script))} "$1" ${extra.map(q).join(" ")}`.trim();
+    const debootstrap = await timedStage(tee, "image: [1/5] root file system (mmdebstrap)", () =>
+      mustRun(
+        run,
+        "mmdebstrap",
+        [
+          "--mode=root",
+          "--variant=apt",
+          `--include=${recipe.packages.join(",")}`,
+          '--aptopt=Acquire::Languages "none"',
+          '--aptopt=APT::Install-Recommends "false"',
+          `--setup-hook=${hook("setup.sh", recipe.dir)}`,
+          `--customize-hook=${hook("customize.sh", recipe.dir)}`,
+          `--customize-hook=${hook("container-images.sh")}`,
+          recipe.suite,
+          rootfs,
+          recipe.mirror,
+        ],
+        {
+          log: tee,
+          prefix: "  ",
+          env: { DEBIAN_FRONTEND: "noninteractive" },
+          hint: "check that the Debian archive is reachable and that `core-ops-verify setup` ran",
+        },
+      ),
+    );
+    const containerImages = [...`${debootstrap.stdout}\n${debootstrap.stderr}`.matchAll(/^IMAGE (\S+)$/gm)]
+      .map((m) => m[1] ?? "")
+      .filter((n) => n !== "")
+      .sort();
+    if (containerImages.length === 0) {
+      throw new SubstrateError(
+        "the recipe built no local container image (no `IMAGE <name>` line from container-images.sh)",
+      );
+    }
+
+    const packages = await timedStage(tee, "image: [2/5] package versions (dpkg-query)", async () => {
+      const result = await mustRun(run, "dpkg-query", [
+        `--admindir=${join(rootfs, "var/lib/dpkg")}`,
+        "-W",
+        DPKG_QUERY_FORMAT,
+      ]);
+      return parseDpkgQuery(result.stdout);
+    });
+
+    const { kernel, initrd } = await timedStage(tee, "image: [3/5] kernel and initrd", async () => {
+      const boot = join(rootfs, "boot");
+      const names = (await readdir(boot)).sort();
+      const vmlinuz = names.filter((n) => n.startsWith("vmlinuz-")).pop();
+      const initrdName = names.filter((n) => n.startsWith("initrd.img-")).pop();
+      if (vmlinuz === undefined || initrdName === undefined) {
+        throw new SubstrateError(`${boot}: no vmlinuz-*/initrd.img-* (files: ${names.join(", ") || "none"})`);
+      }
+      const k = join(finalDir, "vmlinuz");
+      const i = join(finalDir, "initrd.img");
+      await copyFile(join(boot, vmlinuz), join(staging, "vmlinuz"));
+      await copyFile(join(boot, initrdName), join(staging, "initrd.img"));
+      await chmod(join(staging, "vmlinuz"), 0o644);
+      await chmod(join(staging, "initrd.img"), 0o644);
+      // Booted directly by QEMU: the copies in the image would only take space.
+      for (const n of names)
+        if (n.startsWith("vmlinuz-") || n.startsWith("initrd.img-")) await unlink(join(boot, n));
+      tee(`  kernel ${vmlinuz}, initrd ${initrdName}`);
+      return { kernel: k, initrd: i };
+    });
+
+    await timedStage(
+      tee,
+      `image: [4/5] disk (ext4 ${DISK_SIZE} → qcow2 volume ${volume} in pool ${paths.poolName})`,
+      async () => {
+        const raw = join(work, "disk.raw");
+        await mustRun(run, "truncate", ["-s", DISK_SIZE, raw]);
+        await mustRun(run, "mke2fs", [
+          "-q",
+          "-t",
+          "ext4",
+          "-L",
+          "root",
+          "-E",
+          "root_owner=0:0",
+          "-d",
+          rootfs,
+          raw,
+        ]);
+        const poolDir = await poolTargetDir(paths, run);
+        const users = await overlaysOf(volume, paths, run);
+        if (users.length > 0) {
+          throw new SubstrateError(
+            `base volume ${volume} is in use by overlay(s) ${users.join(", ")}; replacing it would corrupt them`,
+            "destroy those machines first (or let their runs finish), then rebuild",
+          );
+        }
+        const tmpVolume = join(poolDir, `.${volume}.tmp-${process.pid}`);
+        await mustRun(run, "qemu-img", ["convert", "-f", "raw", "-O", "qcow2", raw, tmpVolume]);
+        await rm(raw, { force: true });
+        await chmod(tmpVolume, 0o644);
+        await rename(tmpVolume, join(poolDir, volume));
+        await mustRun(run, "virsh", ["-c", paths.libvirtUri, "pool-refresh", paths.poolName]);
+      },
+    );
+
+    const descriptor: ImageDescriptor = {
+      schema_version: 1,
+      name: LOCAL_IMAGE_NAME,
+      recipe_hash: recipe.hash,
+      volume,
+      volume_format: "qcow2",
+      boot: { method: "direct-kernel", kernel, initrd, cmdline: recipe.cmdline },
+      network: { mode: "user-restricted" },
+      ignition: {
+        delivery: "fw_cfg",
+        fw_cfg_name: "opt/com.coreos/config",
+        max_spec_version: LOCAL_IMAGE_MAX_IGNITION_SPEC,
+      },
+      ssh_user: "core",
+      admin_group: "sudo",
+      local_container_images: containerImages,
+      packages,
+      created_at: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+    };
+    await timedStage(tee, "image: [5/5] descriptor", async () => {
+      await writeDescriptor(join(staging, "descriptor.json"), descriptor);
+      await rm(finalDir, { recursive: true, force: true });
+      await new Promise<void>((resolve) => buildLog.end(resolve));
+      await rename(staging, finalDir);
+    });
+    await removeTreeSafely(work, run);
+    // A new guest kernel: decide KVM vs TCG with it (SeaBIOS alone is not conclusive under nested KVM).
+    await probeAndRecordAccel(paths, run, log, kernel);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    log(`image: built ${LOCAL_IMAGE_NAME} ${short} in ${seconds} s → ${join(finalDir, "descriptor.json")}`);
+    return { descriptor, descriptorPath: join(finalDir, "descriptor.json"), cached: false };
+  } catch (err) {
+    buildLog.end();
+    // Keep nothing half-built: the staging dir and the scratch rootfs go; the cache stays as it was.
+    await rm(staging, { recursive: true, force: true });
+    if (process.env.CORE_OPS_VERIFY_KEEP_WORK === "1")
+      log(`image: kept the failed build's scratch dir ${work}`);
+    else await removeTreeSafely(work, run).catch((e: Error) => log(`image: ${e.message}`));
+    throw err;
+  }
+}
+
+async function poolTargetDir(paths: SubstratePaths, run: RunCommand): Promise<string> {
+  const xml = await mustRun(run, "virsh", ["-c", paths.libvirtUri, "pool-dumpxml", paths.poolName], {
+    hint: "run `core-ops-verify setup` first",
+  });
+  const match = /<target>[\s\S]*?<path>([^<]+)<\/path>/.exec(xml.stdout);
+  if (!match?.[1])
+    throw new SubstrateError(`storage pool ${paths.poolName} has no target path (not a dir pool?)`);
+  return match[1];
+}
+
+/** What a build needs before it starts, each missing piece named with what to run. */
+async function preflight(paths: SubstratePaths, run: RunCommand): Promise<void> {
+  if (process.getuid?.() !== 0) {
+    throw new SubstrateError(
+      "building the guest image needs root (mmdebstrap --mode=root, chroot, podman import into the image)",
+      "run `sudo core-ops-verify image build`",
+    );
+  }
+  const missing: string[] = [];
+  for (const tool of ["mmdebstrap", "mke2fs", "qemu-img", "virsh", "truncate"]) {
+    const found = await run("sh", ["-c", `command -v ${tool}`]);
+    if (found.exitCode !== 0) missing.push(tool);
+  }
+  if (missing.length > 0) {
+    throw new SubstrateError(
+      `missing tools for the image build: ${missing.join(", ")}`,
+      "run `core-ops-verify setup` first",
+    );
+  }
+  const pool = await run("virsh", ["-c", paths.libvirtUri, "pool-info", paths.poolName]);
+  if (pool.exitCode !== 0 || !/^State:\s+running/m.test(pool.stdout)) {
+    throw new SubstrateError(
+      `storage pool ${paths.poolName} is not running`,
+      "run `core-ops-verify setup` first",
+    );
+  }
+}
+
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
+}
+
+/** Sizes of the image's files in bytes (for `image list` and the bench). */
+export async function imageSizes(
+  descriptor: ImageDescriptor,
+  paths: SubstratePaths = substratePaths(),
+): Promise<{ volume: number; kernel: number; initrd: number }> {
+  const size = async (p: string) => {
+    try {
+      return (await stat(p)).size;
+    } catch {
+      return 0;
+    }
+  };
+  const direct = descriptor.boot.method === "direct-kernel" ? descriptor.boot : undefined;
+  return {
+    volume: await size(join(paths.poolDir, descriptor.volume)),
+    kernel: direct ? await size(direct.kernel) : 0,
+    initrd: direct ? await size(direct.initrd) : 0,
+  };
+}
+
+export async function writeJson(file: string, value: unknown): Promise<void> {
+  await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
+}

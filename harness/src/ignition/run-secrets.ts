@@ -1,0 +1,40 @@
+/**
+ * Per-run secrets: the readiness token, the client SSH key pair (authorized for the admin user) and the SSH
+ * host key pair injected through Ignition and pinned by the client. Never shared between runs or baked into
+ * an image.
+ */
+import { randomBytes } from "node:crypto";
+import ssh2 from "ssh2";
+
+const { utils } = ssh2;
+
+export interface KeyPair {
+  /** OpenSSH private key text. */
+  privateKey: string;
+  /** OpenSSH public key line (`ssh-ed25519 AAAA… comment`). */
+  publicKey: string;
+}
+
+export interface RunSecrets {
+  token: string;
+  clientKey: KeyPair;
+  hostKey: KeyPair;
+}
+
+export function generateKeyPair(comment: string): KeyPair {
+  const pair = utils.generateKeyPairSync("ed25519", { comment });
+  return { privateKey: pair.private, publicKey: pair.public };
+}
+
+export function generateRunSecrets(runId: string): RunSecrets {
+  return {
+    token: randomBytes(24).toString("hex"),
+    clientKey: generateKeyPair(`core-ops-verify-${runId}`),
+    hostKey: generateKeyPair(`core-ops-verify-host-${runId}`),
+  };
+}
+
+/** Values `redact` must hide for this run. */
+export function secretValues(secrets: RunSecrets): string[] {
+  return [secrets.token, secrets.clientKey.privateKey, secrets.hostKey.privateKey];
+}

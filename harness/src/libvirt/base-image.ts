@@ -1,0 +1,84 @@
+/**
+ * The base image a hypervisor boots: its descriptor (DESIGN §4), from `CORE_OPS_VERIFY_BASE_IMAGE` or the
+ * newest locally built image in the image cache. A bad descriptor is an error naming the file and field.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type ImageDescriptor, ImageDescriptorSchema } from "../guest-image/descriptor.js";
+import type { ConnectionSettings } from "./connection.js";
+
+export interface BaseImage {
+  descriptor: ImageDescriptor;
+  descriptorPath: string;
+}
+
+export function readDescriptor(path: string): ImageDescriptor {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new Error(`image descriptor ${path}: cannot read it as JSON (${(error as Error).message})`);
+  }
+  const parsed = ImageDescriptorSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join(".") || "(root)";
+    throw new Error(`image descriptor ${path}: field ${field}: ${issue?.message ?? "invalid"}`);
+  }
+  return parsed.data;
+}
+
+export function resolveBaseImage(
+  settings: Pick<ConnectionSettings, "baseImage" | "imageCacheDir">,
+): BaseImage {
+  if (settings.baseImage !== undefined) {
+    const descriptorPath = settings.baseImage.endsWith(".json")
+      ? settings.baseImage
+      : join(settings.baseImage, "descriptor.json");
+    return { descriptor: readDescriptor(descriptorPath), descriptorPath };
+  }
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(settings.imageCacheDir);
+  } catch {
+    entries = [];
+  }
+  const images: BaseImage[] = [];
+  for (const entry of entries.sort()) {
+    const descriptorPath = join(settings.imageCacheDir, entry, "descriptor.json");
+    try {
+      images.push({ descriptor: readDescriptor(descriptorPath), descriptorPath });
+    } catch {
+      // An unfinished or foreign directory in the cache is not an image.
+    }
+  }
+  images.sort((a, b) => (a.descriptor.created_at < b.descriptor.created_at ? 1 : -1));
+  const newest = images[0];
+  if (newest === undefined) {
+    throw new Error(
+      `no guest image in ${settings.imageCacheDir}: run \`core-ops-verify image build\` (npm run verify does it), ` +
+        "or set CORE_OPS_VERIFY_BASE_IMAGE to an image descriptor",
+    );
+  }
+  return newest;
+}
+
+/** Domain type from the setup's KVM probe (`<state>/host.json`, `accel: kvm|tcg`); `qemu` when unknown. */
+export function probedDomainType(hostFactsFile: string): { domainType: "kvm" | "qemu"; reason: string } {
+  try {
+    const facts = JSON.parse(readFileSync(hostFactsFile, "utf8")) as {
+      accel?: unknown;
+      accel_reason?: unknown;
+    };
+    if (facts.accel === "kvm")
+      return { domainType: "kvm", reason: `${hostFactsFile}: ${String(facts.accel_reason)}` };
+    if (facts.accel === "tcg")
+      return { domainType: "qemu", reason: `${hostFactsFile}: ${String(facts.accel_reason)}` };
+  } catch {
+    // fall through
+  }
+  return {
+    domainType: "qemu",
+    reason: `no KVM probe recorded in ${hostFactsFile} (run core-ops-verify setup); using TCG`,
+  };
+}

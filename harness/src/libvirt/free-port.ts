@@ -1,0 +1,14 @@
+/** A currently free TCP port on 127.0.0.1 (QEMU binds it for the SSH forward; a lost race is retried). */
+import { createServer } from "node:net";
+
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error("no free loopback port"))));
+    });
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * `openHypervisor`: the libvirt `Hypervisor` (DESIGN §4) — connection URI, storage pool, base image and its
+ * descriptor, domain type from the setup's KVM probe — that creates `LibvirtMachine`s. The one entry point
+ * the scenario layer calls; everything else in this folder is behind it.
+ */
+import { join } from "node:path";
+import type { Hypervisor, ImageSummary, Machine, MachineSpec } from "../machine.js";
+import { type BaseImage, probedDomainType, resolveBaseImage } from "./base-image.js";
+import { type ConnectionOverrides, type ConnectionSettings, resolveConnection } from "./connection.js";
+import type { DomainType } from "./domain-xml.js";
+import { LibvirtMachine } from "./libvirt-machine.js";
+import { type SweepReport, sweepOrphans } from "./orphan-sweep.js";
+import { execaVirsh, type Virsh } from "./virsh.js";
+
+export interface OpenHypervisorOptions extends ConnectionOverrides {
+  /** Progress and teardown messages (default: none). */
+  log?: (line: string) => void;
+  /** Environment to read `CORE_OPS_VERIFY_*` from (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  /** Replace the virsh effect (tests of the logic above it). */
+  virsh?: Virsh;
+  /** Appended to the image's kernel command line (direct-kernel images; boot-time experiments). */
+  extraCmdline?: string;
+  /** CPU model under TCG (default `qemu64`). */
+  tcgCpuModel?: string;
+  /** Static guest address instead of DHCP on the user-restricted network. */
+  staticUserAddress?: boolean;
+  /** Remove dead owners' leftovers before the first machine (default true). */
+  sweepOrphans?: boolean;
+}
+
+export class LibvirtHypervisor implements Hypervisor {
+  readonly uri: string;
+  readonly image: ImageSummary;
+  private swept = false;
+
+  constructor(
+    readonly settings: ConnectionSettings,
+    readonly baseImage: BaseImage,
+    readonly domainType: DomainType,
+    readonly domainTypeReason: string,
+    private readonly virsh: Virsh,
+    private readonly options: OpenHypervisorOptions,
+  ) {
+    this.uri = settings.uri;
+    const { descriptor } = baseImage;
+    this.image = {
+      name: descriptor.name,
+      descriptorPath: baseImage.descriptorPath,
+      sshUser: descriptor.ssh_user,
+      adminGroup: descriptor.admin_group,
+      localContainerImages: [...descriptor.local_container_images],
+    };
+  }
+
+  get runsDir(): string {
+    return join(this.settings.stateDir, "runs");
+  }
+
+  /** Removes leftovers of runs whose owner process is gone (never a live sibling's). */
+  sweep(): Promise<SweepReport> {
+    return sweepOrphans(this.virsh, this.settings.pool, this.runsDir);
+  }
+
+  async createMachine(spec: MachineSpec): Promise<Machine> {
+    return this.createLibvirtMachine(spec);
+  }
+
+  /** As `createMachine`, typed with the libvirt extras (`timings`, `redact`). */
+  async createLibvirtMachine(spec: MachineSpec): Promise<LibvirtMachine> {
+    const log = this.options.log ?? (() => undefined);
+    if (!this.swept && this.options.sweepOrphans !== false) {
+      this.swept = true;
+      const report = await this.sweep();
+      const removed = report.domains.length + report.volumes.length + report.runDirs.length;
+      if (removed > 0) {
+        log(
+          `orphan sweep: removed ${report.domains.length} domain(s), ${report.volumes.length} volume(s), ${report.runDirs.length} run dir(s)`,
+        );
+      }
+      for (const error of report.errors) log(`orphan sweep: ${error}`);
+    }
+    return LibvirtMachine.create(
+      {
+        virsh: this.virsh,
+        pool: this.settings.pool,
+        stateDir: this.settings.stateDir,
+        descriptor: this.baseImage.descriptor,
+        domainType: this.domainType,
+        allowArpFallback: this.settings.allowArpFallback,
+        log,
+        extraCmdline: this.options.extraCmdline,
+        tcgCpuModel: this.options.tcgCpuModel,
+        staticUserAddress: this.options.staticUserAddress,
+      },
+      spec,
+    );
+  }
+}
+
+export async function openHypervisor(options: OpenHypervisorOptions = {}): Promise<LibvirtHypervisor> {
+  const settings = resolveConnection(options, options.env ?? process.env);
+  const baseImage = resolveBaseImage(settings);
+  const probed = probedDomainType(join(settings.stateDir, "host.json"));
+  const domainType = settings.domainType ?? probed.domainType;
+  const reason =
+    settings.domainType !== undefined ? "forced by CORE_OPS_VERIFY_DOMAIN_TYPE / options" : probed.reason;
+  const virsh = options.virsh ?? execaVirsh(settings.uri);
+  const pool = await virsh.run(["pool-info", settings.pool], { allowFailure: true });
+  if (pool.exitCode !== 0) {
+    throw new Error(
+      `storage pool ${settings.pool} is not available on ${settings.uri}: ${pool.stderr.trim()} — run \`core-ops-verify setup\``,
+    );
+  }
+  if (settings.remote) {
+    options.log?.(
+      `remote hypervisor ${settings.uri}: run files under ${settings.stateDir} must be visible at the same path on the hypervisor host`,
+    );
+  }
+  return new LibvirtHypervisor(settings, baseImage, domainType, reason, virsh, options);
+}
+
+/** The orphan sweep alone (no base image needed): `core-ops-verify machine sweep`. */
+export async function sweepOrphansNow(options: OpenHypervisorOptions = {}): Promise<SweepReport> {
+  const settings = resolveConnection(options, options.env ?? process.env);
+  const virsh = options.virsh ?? execaVirsh(settings.uri);
+  return sweepOrphans(virsh, settings.pool, join(settings.stateDir, "runs"));
+}

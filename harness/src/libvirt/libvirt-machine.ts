@@ -1,0 +1,419 @@
+/**
+ * `Machine` on libvirt (DESIGN §4): a qcow2 overlay on the base image, a domain built from the image
+ * descriptor, Ignition through fw_cfg, readiness from the serial console, SSH with the pinned per-run host
+ * key. `destroy()` never throws. Lifecycle: `create` (overlay + defined domain) → `start` → `waitReady` →
+ * `exec`/`upload`/`fetch`/`reboot`/`journal` → `destroy`. `consolePath()` stays valid after `destroy`
+ * (the console log is copied into the caller's run directory first).
+ */
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { GuestSession } from "../guest/ssh-session.js";
+import type { ImageDescriptor } from "../guest-image/descriptor.js";
+import { buildIgnitionConfig, renderIgnitionConfig } from "../ignition/config.js";
+import { RUN_ID_PATTERN, readinessScript } from "../ignition/readiness-unit.js";
+import { redact } from "../ignition/redact.js";
+import { generateRunSecrets, type RunSecrets, secretValues } from "../ignition/run-secrets.js";
+import {
+  type AccessInfo,
+  type DestroyReport,
+  type ExecOptions,
+  type ExecResult,
+  GUEST_DELIVERY_DIR,
+  type Machine,
+  type MachineSpec,
+  type ReadinessEvidence,
+  type ReadinessRecord,
+} from "../machine.js";
+import { ConsoleFollower } from "../readiness/console-follower.js";
+import { IgnitionFailedError } from "../readiness/errors.js";
+import { buildEvidence, writeEvidence } from "../readiness/evidence.js";
+import { ReadinessTracker } from "../readiness/tracker.js";
+import { waitForReadiness } from "../readiness/wait.js";
+import { ensureDeliveryDisk } from "./delivery-disk.js";
+import { removeDomain, removeVolume, volumeCapacityBytes } from "./domain-ops.js";
+import { buildDomainXml, type DomainType } from "./domain-xml.js";
+import { freeLoopbackPort } from "./free-port.js";
+import { domainName, overlayVolumeName } from "./naming.js";
+import { currentOwner } from "./owner.js";
+import { createRunDir, type RunFiles, runFiles, writeQemuReadable } from "./run-files.js";
+import { trackForTeardown, untrackForTeardown } from "./teardown-on-signal.js";
+import type { Virsh } from "./virsh.js";
+
+export interface MachineContext {
+  virsh: Virsh;
+  pool: string;
+  stateDir: string;
+  descriptor: ImageDescriptor;
+  domainType: DomainType;
+  allowArpFallback: boolean;
+  log: (line: string) => void;
+  /** Appended to the descriptor's kernel command line (direct-kernel images). */
+  extraCmdline?: string;
+  /** CPU model under TCG (default qemu64). */
+  tcgCpuModel?: string;
+  /** Static 10.0.2.15/24 instead of DHCP on the user-restricted network (see `staticUserAddress`). */
+  staticUserAddress?: boolean;
+}
+
+/** When things happened, in ms since `start()` was called (for the boot figures). */
+export interface MachineTimings {
+  startMs?: number;
+  readyMs?: number;
+  sshMs?: number;
+}
+
+export const DEFAULT_READY_TIMEOUT_MS = 180_000;
+
+export class LibvirtMachine implements Machine {
+  readonly name: string;
+  readonly timings: MachineTimings = {};
+  private readonly files: RunFiles;
+  private readonly volume: string;
+  private readonly tracker: ReadinessTracker;
+  private readonly follower: ConsoleFollower;
+  private sshPort: number | undefined;
+  private session: GuestSession | undefined;
+  private lastRecord: ReadinessRecord | undefined;
+  private evidence: ReadinessEvidence;
+  private startedAt = 0;
+  private destroyed: DestroyReport | undefined;
+  private consoleCopy: string | undefined;
+  private defined = false;
+  private volumeCreated = false;
+  private deliveryDisk: string | undefined;
+
+  private constructor(
+    private readonly ctx: MachineContext,
+    private readonly spec: MachineSpec,
+    private readonly secrets: RunSecrets,
+  ) {
+    this.name = domainName(spec.runId);
+    this.volume = overlayVolumeName(spec.runId);
+    this.files = runFiles(join(ctx.stateDir, "runs"), spec.runId);
+    this.tracker = new ReadinessTracker(spec.runId, secrets.token);
+    this.follower = new ConsoleFollower(this.files.console);
+    this.evidence = buildEvidence(this.tracker, "pending", 0, this.files.console);
+  }
+
+  get runId(): string {
+    return this.spec.runId;
+  }
+
+  /** Prepares everything up to a defined (not started) domain; on failure removes what it made. */
+  static async create(ctx: MachineContext, spec: MachineSpec): Promise<LibvirtMachine> {
+    if (!RUN_ID_PATTERN.test(spec.runId)) {
+      throw new Error(
+        `run id ${JSON.stringify(spec.runId)} must match ${RUN_ID_PATTERN} (it names the domain)`,
+      );
+    }
+    if (!(spec.vcpus >= 1) || !(spec.memoryMiB >= 256)) {
+      throw new Error(
+        `machine ${spec.runId}: vcpus must be ≥ 1 and memoryMiB ≥ 256 (got ${spec.vcpus}, ${spec.memoryMiB})`,
+      );
+    }
+    const machine = new LibvirtMachine(ctx, spec, generateRunSecrets(spec.runId));
+    createRunDir(machine.files, currentOwner(spec.runId));
+    trackForTeardown(machine);
+    try {
+      await machine.prepare();
+    } catch (error) {
+      await machine.destroy();
+      throw error;
+    }
+    return machine;
+  }
+
+  private async prepare(): Promise<void> {
+    const { ctx, spec, secrets } = this;
+    mkdirSync(spec.runDir, { recursive: true });
+    writeFileSync(this.files.clientKey, secrets.clientKey.privateKey, { mode: 0o600 });
+    if (spec.deliveries.length > 0) {
+      const disk = await ensureDeliveryDisk(spec.deliveries, join(ctx.stateDir, "delivery"), ctx.log);
+      this.deliveryDisk = disk.path;
+    }
+    const config = renderIgnitionConfig(
+      buildIgnitionConfig({
+        runId: spec.runId,
+        token: secrets.token,
+        sshUser: ctx.descriptor.ssh_user,
+        adminGroup: ctx.descriptor.admin_group,
+        authorizedKey: secrets.clientKey.publicKey,
+        hostKey: secrets.hostKey,
+        deliveryMount: this.deliveryDisk !== undefined,
+        staticUserAddress:
+          ctx.staticUserAddress === true && ctx.descriptor.network.mode === "user-restricted",
+      }),
+    );
+    writeQemuReadable(this.files.ignition, config);
+    writeFileSync(join(spec.runDir, "rendered-ignition.ign"), this.redact(config));
+    const capacity = await volumeCapacityBytes(ctx.virsh, ctx.pool, ctx.descriptor.volume);
+    await ctx.virsh.run([
+      "vol-create-as",
+      ctx.pool,
+      this.volume,
+      `${capacity}b`,
+      "--format",
+      "qcow2",
+      "--backing-vol",
+      ctx.descriptor.volume,
+      "--backing-vol-format",
+      ctx.descriptor.volume_format,
+    ]);
+    this.volumeCreated = true;
+    await this.define();
+  }
+
+  private async define(): Promise<void> {
+    const { ctx, spec } = this;
+    if (ctx.descriptor.network.mode === "user-restricted") {
+      this.sshPort = await freeLoopbackPort();
+      writeFileSync(this.files.knownHosts, `[127.0.0.1]:${this.sshPort} ${this.secrets.hostKey.publicKey}\n`);
+    }
+    const xml = buildDomainXml({
+      name: this.name,
+      domainType: ctx.domainType,
+      vcpus: spec.vcpus,
+      memoryMiB: spec.memoryMiB,
+      descriptor: ctx.descriptor,
+      pool: ctx.pool,
+      volume: this.volume,
+      consolePath: this.files.console,
+      ignitionPath: this.files.ignition,
+      sshPort: this.sshPort,
+      deliveryDiskPath: this.deliveryDisk,
+      owner: currentOwner(spec.runId),
+      extraCmdline: ctx.extraCmdline,
+      tcgCpuModel: ctx.tcgCpuModel,
+    });
+    writeFileSync(this.files.domainXml, xml);
+    await ctx.virsh.run(["define", this.files.domainXml]);
+    this.defined = true;
+  }
+
+  async start(): Promise<void> {
+    this.startedAt = performance.now();
+    const first = await this.ctx.virsh.run(["start", this.name], { allowFailure: true });
+    if (first.exitCode !== 0) {
+      if (!/hostfwd|host forwarding|Address already in use/i.test(first.stderr)) {
+        throw new Error(`virsh start ${this.name} failed: ${first.stderr.trim()}`);
+      }
+      // Lost the race for the forwarded port: pick another and define again.
+      this.ctx.log(`${this.name}: SSH port ${this.sshPort} was taken; retrying with another`);
+      await this.define();
+      this.startedAt = performance.now();
+      await this.ctx.virsh.run(["start", this.name]);
+    }
+    this.timings.startMs = Math.round(performance.now() - this.startedAt);
+  }
+
+  async waitReady(options: { timeoutMs?: number } = {}): Promise<ReadinessRecord> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+    const began = performance.now();
+    let outcome: Awaited<ReturnType<typeof waitForReadiness>>;
+    try {
+      outcome = await waitForReadiness(this.follower, this.tracker, {
+        timeoutMs,
+        fallback: this.ctx.allowArpFallback ? () => this.arpFallback() : undefined,
+      });
+    } catch (error) {
+      const status = error instanceof IgnitionFailedError ? "ignition_failed" : "timed_out";
+      this.recordEvidence(status, performance.now() - began);
+      throw error;
+    }
+    this.recordEvidence(outcome.viaFallback ? "fallback_used" : "accepted", outcome.waitedMs);
+    this.lastRecord = outcome.record;
+    this.timings.readyMs ??= Math.round(performance.now() - this.startedAt);
+    this.session?.close();
+    this.session = await GuestSession.connectWithRetry(this.sshTarget(outcome.record), 20_000);
+    this.timings.sshMs ??= Math.round(performance.now() - this.startedAt);
+    return outcome.record;
+  }
+
+  private recordEvidence(status: ReadinessEvidence["final_status"], waitedMs: number): void {
+    this.evidence = buildEvidence(this.tracker, status, waitedMs, this.files.console);
+    try {
+      writeEvidence(join(this.spec.runDir, "readiness-evidence.json"), {
+        ...this.evidence,
+        rejected: this.evidence.rejected.map((r) => ({ ...r, line: this.redact(r.line) })),
+        accepted: this.evidence.accepted.map((r) => ({ ...r, token: this.redact(r.token) })),
+      });
+    } catch (error) {
+      this.ctx.log(`${this.name}: cannot write readiness-evidence.json: ${(error as Error).message}`);
+    }
+  }
+
+  private async arpFallback(): Promise<ReadinessRecord | undefined> {
+    const result = await this.ctx.virsh.run(["domifaddr", this.name, "--source", "arp"], {
+      allowFailure: true,
+    });
+    const ip = /ipv4\s+([0-9.]+)\//.exec(result.stdout)?.[1];
+    if (ip === undefined) return undefined;
+    return {
+      run_id: this.spec.runId,
+      token: "",
+      ip,
+      boot_id: "",
+      hostname: "",
+      ts: new Date().toISOString(),
+    };
+  }
+
+  private sshTarget(record: ReadinessRecord) {
+    const userNet = this.ctx.descriptor.network.mode === "user-restricted";
+    return {
+      host: userNet ? "127.0.0.1" : record.ip,
+      port: userNet ? (this.sshPort ?? 22) : 22,
+      username: this.ctx.descriptor.ssh_user,
+      privateKey: this.secrets.clientKey.privateKey,
+      hostPublicKey: this.secrets.hostKey.publicKey,
+    };
+  }
+
+  private async guest(): Promise<GuestSession> {
+    if (this.destroyed !== undefined) throw new Error(`${this.name} has been destroyed`);
+    if (this.session !== undefined) return this.session;
+    if (this.lastRecord === undefined)
+      throw new Error(`${this.name}: call waitReady() before talking to the guest`);
+    this.session = await GuestSession.connectWithRetry(this.sshTarget(this.lastRecord), 20_000);
+    return this.session;
+  }
+
+  async exec(command: string, options?: ExecOptions): Promise<ExecResult> {
+    return (await this.guest()).exec(command, options);
+  }
+
+  async upload(localPath: string, guestPath: string, mode?: number): Promise<void> {
+    await (await this.guest()).upload(localPath, guestPath, mode);
+  }
+
+  async fetch(guestPath: string, localPath: string): Promise<void> {
+    await (await this.guest()).fetch(guestPath, localPath);
+  }
+
+  async reboot(options: { timeoutMs?: number } = {}): Promise<ReadinessRecord> {
+    const previous = this.lastRecord?.boot_id;
+    const session = await this.guest();
+    const result = await session.exec("systemd-run --no-block --on-active=1 /usr/bin/systemctl reboot", {
+      timeoutMs: 30_000,
+    });
+    if (result.exitCode !== 0) throw new Error(`reboot of ${this.name} failed: ${result.stderr.trim()}`);
+    session.close();
+    this.session = undefined;
+    const record = await this.waitReady(options);
+    if (record.boot_id === previous)
+      throw new Error(`${this.name}: readiness after reboot has the old boot id`);
+    return record;
+  }
+
+  consolePath(): string {
+    return this.consoleCopy ?? this.files.console;
+  }
+
+  async journal(options: { unit?: string; lines?: number } = {}): Promise<string> {
+    const unit = options.unit !== undefined ? ` -u '${options.unit.replace(/'/g, "")}'` : "";
+    const lines = options.lines !== undefined ? ` -n ${Math.max(1, Math.floor(options.lines))}` : "";
+    const result = await this.exec(`journalctl -b --no-pager -o short-iso${unit}${lines}`, {
+      timeoutMs: 60_000,
+    });
+    return result.stdout;
+  }
+
+  deliveredPath(name: string): string {
+    return `${GUEST_DELIVERY_DIR}/${name}`;
+  }
+
+  readinessEvidence(): ReadinessEvidence {
+    return this.evidence;
+  }
+
+  accessInfo(): AccessInfo {
+    const user = this.ctx.descriptor.ssh_user;
+    const host =
+      this.ctx.descriptor.network.mode === "user-restricted"
+        ? "127.0.0.1"
+        : (this.lastRecord?.ip ?? "<guest ip>");
+    const port = this.sshPort ?? 22;
+    return {
+      ssh: `ssh -i ${this.files.clientKey} -p ${port} -o UserKnownHostsFile=${this.files.knownHosts} -o StrictHostKeyChecking=yes ${user}@${host}`,
+      consolePath: this.consolePath(),
+      virshConsole: `virsh -c ${this.ctx.virsh.uri} console ${this.name}`,
+    };
+  }
+
+  /** Hides this run's secrets (token, private keys, readiness script) in text bound for bundles or logs. */
+  redact(text: string): string {
+    return redact(text, [
+      ...secretValues(this.secrets),
+      readinessScript(this.spec.runId, this.secrets.token),
+    ]);
+  }
+
+  async destroy(options: { retain?: boolean } = {}): Promise<DestroyReport> {
+    if (this.destroyed !== undefined) return this.destroyed;
+    const began = performance.now();
+    const report: DestroyReport = {
+      domainRemoved: false,
+      volumesRemoved: [],
+      filesRemoved: false,
+      retained: options.retain === true,
+      errors: [],
+      durationMs: 0,
+    };
+    untrackForTeardown(this);
+    try {
+      this.session?.close();
+    } catch {
+      // already closed
+    }
+    this.session = undefined;
+    if (options.retain === true) {
+      try {
+        const access = this.accessInfo();
+        writeFileSync(
+          join(this.spec.runDir, "access.txt"),
+          `${access.ssh}\n${access.virshConsole}\n${access.consolePath}\n`,
+        );
+        this.ctx.log(`${this.name} retained for debugging: ${access.ssh}`);
+      } catch (error) {
+        report.errors.push((error as Error).message);
+      }
+      report.durationMs = Math.round(performance.now() - began);
+      this.destroyed = report;
+      return report;
+    }
+    const attempt = async (what: string, work: () => Promise<void> | void) => {
+      try {
+        await work();
+      } catch (error) {
+        report.errors.push(`${what}: ${(error as Error).message}`);
+      }
+    };
+    if (this.defined || this.startedAt > 0) {
+      await attempt("domain", async () => {
+        report.domainRemoved = await removeDomain(this.ctx.virsh, this.name);
+      });
+    }
+    if (this.volumeCreated) {
+      await attempt("overlay volume", async () => {
+        if (await removeVolume(this.ctx.virsh, this.ctx.pool, this.volume))
+          report.volumesRemoved.push(this.volume);
+      });
+    }
+    await attempt("console copy", () => {
+      if (existsSync(this.files.console)) {
+        mkdirSync(this.spec.runDir, { recursive: true });
+        const copy = join(this.spec.runDir, "console.log");
+        if (copy !== this.files.console) copyFileSync(this.files.console, copy);
+        this.consoleCopy = copy;
+      }
+    });
+    await attempt("run files", () => {
+      rmSync(this.files.dir, { recursive: true, force: true });
+      report.filesRemoved = true;
+    });
+    report.durationMs = Math.round(performance.now() - began);
+    for (const error of report.errors) this.ctx.log(`${this.name}: teardown: ${error}`);
+    this.destroyed = report;
+    return report;
+  }
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import type { Owner } from "./owner.js";
+import { planSweep } from "./sweep-plan.js";
+
+const owner = (pid: number): Owner => ({ run_id: "x", host: "h", pid, pid_start: "1", started_at: "t" });
+const alive = (o: Owner) => o.pid === 1;
+
+describe("planSweep", () => {
+  it("removes a dead owner's domain, overlay and run directory", () => {
+    const plan = planSweep(
+      {
+        domains: [{ name: "coreops-verify-a", owner: owner(2) }],
+        volumes: ["coreops-verify-a.qcow2", "base.qcow2"],
+        runDirs: [{ runId: "a", owner: owner(2) }],
+      },
+      alive,
+    );
+    expect(plan).toEqual({
+      domains: ["coreops-verify-a"],
+      volumes: ["coreops-verify-a.qcow2"],
+      runDirs: ["a"],
+      kept: [],
+    });
+  });
+
+  it("never touches a live sibling's machine", () => {
+    const plan = planSweep(
+      {
+        domains: [{ name: "coreops-verify-b", owner: owner(1) }],
+        volumes: ["coreops-verify-b.qcow2"],
+        runDirs: [{ runId: "b", owner: owner(1) }],
+      },
+      alive,
+    );
+    expect(plan.domains).toEqual([]);
+    expect(plan.volumes).toEqual([]);
+    expect(plan.runDirs).toEqual([]);
+    expect(plan.kept).toEqual([{ item: "domain coreops-verify-b", reason: "owner pid 1 on h is alive" }]);
+  });
+
+  it("keeps domains and volumes without an owner record, and ignores foreign names", () => {
+    const plan = planSweep(
+      {
+        domains: [
+          { name: "coreops-verify-c", owner: undefined },
+          { name: "someone-else", owner: owner(2) },
+        ],
+        volumes: ["coreops-verify-d.qcow2"],
+        runDirs: [],
+      },
+      alive,
+    );
+    expect(plan.domains).toEqual([]);
+    expect(plan.volumes).toEqual([]);
+    expect(plan.kept.map((k) => k.item)).toEqual([
+      "domain coreops-verify-c",
+      "volume coreops-verify-d.qcow2",
+    ]);
+  });
+
+  it("removes a leaked overlay whose run directory names a dead owner, and stray dead run directories", () => {
+    const plan = planSweep(
+      {
+        domains: [],
+        volumes: ["coreops-verify-e.qcow2"],
+        runDirs: [
+          { runId: "e", owner: owner(2) },
+          { runId: "f", owner: owner(3) },
+          { runId: "g", owner: owner(1) },
+        ],
+      },
+      alive,
+    );
+    expect(plan.volumes).toEqual(["coreops-verify-e.qcow2"]);
+    expect(plan.runDirs).toEqual(["e", "f"]);
+  });
+});
