@@ -1,7 +1,11 @@
 import { defineConfig } from "vitest/config";
+import { verifyJobs } from "./harness/src/vitest/jobs.js";
+import { scenarioPlugin } from "./harness/src/vitest/plugin.js";
 
 // Two projects (DESIGN §1): "unit" is `npm test` — fast, no VM, no apt; "scenarios" turns each
-// scenarios/**/*.yaml into one Vitest test that boots a real VM (added by the harness's scenario layer).
+// scenarios/**/*.yaml into one Vitest test that boots a real VM (harness/src/vitest/).
+const jobs = verifyJobs();
+
 export default defineConfig({
   test: {
     projects: [
@@ -12,6 +16,20 @@ export default defineConfig({
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        plugins: [scenarioPlugin()],
+        test: {
+          name: "scenarios",
+          include: ["scenarios/**/*.yaml"],
+          environment: "node",
+          globalSetup: ["harness/src/vitest/global-setup.ts"],
+          // VMs are queued: one test file (= one scenario = one VM) per worker.
+          maxWorkers: jobs,
+          fileParallelism: jobs > 1,
+          testTimeout: 30 * 60_000,
+          hookTimeout: 30 * 60_000,
         },
       },
       {

@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { register as registerImage } from "./image.js";
 import { register as registerMachine } from "./machine.js";
+import { register as registerRun } from "./run.js";
 import { register as registerSetup } from "./setup.js";
 
 const program = new Command("core-ops-verify")
@@ -10,6 +11,8 @@ const program = new Command("core-ops-verify")
 registerSetup(program);
 registerImage(program);
 registerMachine(program);
+
+registerRun(program);
 
 try {
   await program.parseAsync(process.argv);

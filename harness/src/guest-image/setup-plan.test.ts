@@ -13,6 +13,7 @@ const ready: SetupFacts = {
   pool: "active",
   poolAutostart: true,
   accelRecorded: true,
+  kvmDeviceNeedsGroup: false,
 };
 const kinds = (f: SetupFacts) => planSetup(f, names).actions.map((a) => a.kind);
 
@@ -69,6 +70,18 @@ describe("planSetup", () => {
     ]);
     expect(kinds({ ...ready, pool: "inactive" })).toEqual(["start-pool"]);
     expect(kinds({ ...ready, poolAutostart: false })).toEqual(["autostart-pool"]);
+  });
+
+  it("gives /dev/kvm to group kvm when it is root-only, or names the command when not root", () => {
+    expect(kinds({ ...ready, kvmDeviceNeedsGroup: true })).toEqual(["grant-kvm-group"]);
+    const d = planSetup({ ...ready, isRoot: false, kvmDeviceNeedsGroup: true }, names);
+    expect(d.actions).toEqual([]);
+    expect(d.blocked).toEqual([
+      {
+        what: "/dev/kvm is not accessible to group kvm (libvirt re-probes QEMU on every call)",
+        command: "sudo chgrp kvm /dev/kvm && sudo chmod 0660 /dev/kvm",
+      },
+    ]);
   });
 
   it("probes KVM when no probe result is recorded", () => {

@@ -35,6 +35,13 @@ export interface SetupFacts {
   libvirtError?: string;
   /** The recorded KVM/TCG decision is present and was probed with the installed QEMU. */
   accelRecorded: boolean;
+  /**
+   * `/dev/kvm` exists but the `kvm` group (QEMU's user libvirt-qemu is in it) cannot open it — on a host
+   * without udev, where Debian's rule (`GROUP="kvm", MODE="0660"`) never ran. libvirt then finds KVM
+   * "not available now" on every capability lookup, calls its cache outdated and re-probes QEMU for
+   * ≈ 4 s each time: one `virsh define` took 47 s here (0.03 s once fixed).
+   */
+  kvmDeviceNeedsGroup: boolean;
 }
 
 export type SetupAction =
@@ -45,7 +52,8 @@ export type SetupAction =
   | { kind: "define-pool" }
   | { kind: "start-pool" }
   | { kind: "autostart-pool" }
-  | { kind: "probe-kvm" };
+  | { kind: "probe-kvm" }
+  | { kind: "grant-kvm-group" };
 
 export interface SetupDecision {
   /** Actions to run now, in order. Empty with no `blocked` entries: the host is ready. */
@@ -95,6 +103,15 @@ export function planSetup(f: SetupFacts, names: { poolName: string; poolDir: str
       if (!f.libvirtdRunning) blocked.push({ what: "libvirtd not running", command: "sudo libvirtd -d" });
     }
     if (actions.length > 0 || blocked.length > 0) return { actions, blocked };
+  }
+
+  if (f.kvmDeviceNeedsGroup) {
+    if (f.isRoot) actions.push({ kind: "grant-kvm-group" });
+    else
+      blocked.push({
+        what: "/dev/kvm is not accessible to group kvm (libvirt re-probes QEMU on every call)",
+        command: "sudo chgrp kvm /dev/kvm && sudo chmod 0660 /dev/kvm",
+      });
   }
 
   const virsh = `${sudo}virsh -c qemu:///system`;
@@ -155,5 +172,7 @@ export function describeAction(a: SetupAction, poolName: string): string {
       return `mark storage pool ${poolName} autostart`;
     case "probe-kvm":
       return "probe KVM (time-limited) and record kvm|tcg";
+    case "grant-kvm-group":
+      return "give /dev/kvm to group kvm, mode 0660, as Debian's udev rule does (libvirt re-probed QEMU on every call)";
   }
 }

@@ -5,7 +5,7 @@
  * Never touches domains, and never starts libvirt's `default` network.
  */
 import { existsSync } from "node:fs";
-import { lstat, mkdir, readFile, rm } from "node:fs/promises";
+import { chmod, chown, lstat, mkdir, readFile, rm, stat } from "node:fs/promises";
 import { availableProbeKernel, probeAndRecordAccel, qemuVersion } from "./accel.js";
 import { mustRun, type RunCommand, runCommand, SubstrateError } from "./command.js";
 import { DPKG_QUERY_FORMAT, parseDpkgQuery } from "./dpkg.js";
@@ -31,6 +31,7 @@ export interface SetupReport {
 }
 
 const DEFAULT_NETWORK_AUTOSTART = "/etc/libvirt/qemu/networks/autostart/default.xml";
+const KVM_DEVICE = "/dev/kvm";
 const LOCAL_URI = "qemu:///system";
 
 /** Probes the host and returns what is true now. */
@@ -85,7 +86,28 @@ export async function probeSetupFacts(
     poolAutostart,
     ...(libvirtError === undefined ? {} : { libvirtError }),
     accelRecorded,
+    kvmDeviceNeedsGroup: missingPackages.length === 0 && (await kvmDeviceNeedsGroup()),
   };
+}
+
+/** `/dev/kvm` exists, a `kvm` group exists, and that group cannot read and write the device. */
+async function kvmDeviceNeedsGroup(): Promise<boolean> {
+  let st: Awaited<ReturnType<typeof stat>>;
+  try {
+    st = await stat(KVM_DEVICE);
+  } catch {
+    return false;
+  }
+  const gid = await kvmGroupId();
+  if (gid === undefined) return false;
+  return st.gid !== gid || (st.mode & 0o060) !== 0o060;
+}
+
+async function kvmGroupId(): Promise<number | undefined> {
+  const group = await readFile("/etc/group", "utf8").catch(() => "");
+  const line = group.split("\n").find((l) => l.startsWith("kvm:"));
+  const gid = line === undefined ? Number.NaN : Number(line.split(":")[2]);
+  return Number.isInteger(gid) ? gid : undefined;
 }
 
 /** Makes the host ready (or reports exactly what is missing). Throws only on a failed action. */
@@ -191,6 +213,13 @@ async function perform(
     case "probe-kvm":
       await probeAndRecordAccel(paths, run, log, await availableProbeKernel(paths));
       return;
+    case "grant-kvm-group": {
+      const gid = await kvmGroupId();
+      if (gid === undefined) throw new SubstrateError("group kvm vanished", "create it: groupadd -r kvm");
+      await chown(KVM_DEVICE, 0, gid);
+      await chmod(KVM_DEVICE, 0o660);
+      return;
+    }
   }
 }
 

@@ -1,0 +1,65 @@
+/** What an assertion evaluator sees and returns. */
+import type { StepResult } from "../steps/result.js";
+import type { ScenarioMachine } from "../steps/verbs.js";
+import type { GuestFacts } from "./guest-facts.js";
+
+export type AssertionStatus = "passed" | "failed" | "timed_out" | "not_evaluated";
+
+export interface AssertionResult {
+  assertion_id: string;
+  assertion_type: string;
+  status: AssertionStatus;
+  /** What was expected, in words. */
+  expected: string;
+  /** What was observed (ANSI stripped, shortened). */
+  observed_value: string;
+  message: string;
+  evidence_refs: string[];
+}
+
+export interface AssertionContext {
+  steps: ReadonlyMap<string, StepResult>;
+  /** The guest, while it is still up. */
+  vm: ScenarioMachine;
+  /** Shared, cached reads from the guest (unit properties, files). */
+  facts: GuestFacts;
+  /** `systemctl show` snapshots taken right after a step: step id → unit → property → value. */
+  snapshots: ReadonlyMap<string, ReadonlyMap<string, Record<string, string>>>;
+  /** Runs `core-ops plan --json` for the scenario's host in the guest (for `no_pending_changes`). */
+  runPlan: () => Promise<StepResult>;
+}
+
+export type Verdict = Pick<AssertionResult, "status" | "expected" | "observed_value" | "evidence_refs"> & {
+  message?: string;
+};
+
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, "g");
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, "");
+}
+
+export function shorten(text: string, max = 400): string {
+  const t = stripAnsi(text).trim();
+  return t.length <= max ? t : `${t.slice(0, max)}… (${t.length - max} more characters)`;
+}
+
+export function stepOf(ctx: AssertionContext, id: string): StepResult {
+  const s = ctx.steps.get(id);
+  if (s === undefined) throw new Error(`step ${id} has no result (it did not run)`);
+  return s;
+}
+
+export const pass = (expected: string, observed: string, refs: string[] = []): Verdict => ({
+  status: "passed",
+  expected,
+  observed_value: observed,
+  evidence_refs: refs,
+});
+export const failed = (expected: string, observed: string, refs: string[] = []): Verdict => ({
+  status: "failed",
+  expected,
+  observed_value: observed,
+  evidence_refs: refs,
+});
+export const verdict = (ok: boolean, expected: string, observed: string, refs: string[] = []): Verdict =>
+  ok ? pass(expected, observed, refs) : failed(expected, observed, refs);

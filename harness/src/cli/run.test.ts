@@ -1,0 +1,82 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { afterAll, describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "..", "..", "..");
+const BIN = join(ROOT, "harness", "bin", "core-ops-verify.js");
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+async function verify(args: string[]) {
+  const d = await mkdtemp(join(tmpdir(), "coreops-cli-"));
+  dirs.push(d);
+  return execa(
+    "node",
+    [BIN, "run", ...args, "--artifacts-dir", join(d, "a"), "--workspace-root", join(d, "w")],
+    {
+      cwd: ROOT,
+      reject: false,
+    },
+  );
+}
+
+describe("core-ops-verify run", () => {
+  it("keeps --synthetic out of the help", async () => {
+    const r = await execa("node", [BIN, "run", "--help"], { reject: false });
+    expect(r.stdout).toContain("--accepted-dir");
+    expect(r.stdout).not.toContain("synthetic");
+  });
+
+  it("refuses --synthetic with --ci and wrong flag combinations (exit 2)", async () => {
+    const ci = await verify(["--scenario", "scenarios/minimal-accepted.yaml", "--synthetic", "--ci"]);
+    expect(ci.exitCode).toBe(2);
+    expect(ci.stderr).toContain("--synthetic is internal test support and is refused with --ci");
+    expect((await verify(["--synthetic"])).stderr).toContain("exactly one of --scenario");
+    expect((await verify(["--scenario", "x.yaml", "--pause-before-teardown"])).stderr).toContain(
+      "needs --debug",
+    );
+  });
+
+  it("--json prints exactly one verification_run document and exits 0 only for passed", async () => {
+    const r = await verify(["--scenario", "scenarios/minimal-accepted.yaml", "--synthetic", "--json"]);
+    expect(r.exitCode).toBe(0);
+    const doc = JSON.parse(r.stdout) as {
+      view_kind: string;
+      overall_outcome: string;
+      readiness_evidence: unknown;
+    };
+    expect(doc).toMatchObject({ view_kind: "verification_run", overall_outcome: "passed" });
+    expect(r.stdout).not.toContain("synthetic-token");
+    expect(r.stderr).toContain("--synthetic");
+  });
+
+  it("runs a corpus narrowed by --scenario-id and names an unknown id", async () => {
+    const r = await verify([
+      "--accepted-dir",
+      "scenarios",
+      "--scenario-id",
+      "verify-timeout-classification",
+      "--synthetic",
+      "--json",
+    ]);
+    const doc = JSON.parse(r.stdout) as {
+      revision_selection_basis: string;
+      scenario_outcomes: { scenario_id: string }[];
+    };
+    expect(doc.revision_selection_basis).toBe("accepted_corpus");
+    expect(doc.scenario_outcomes.map((s) => s.scenario_id)).toEqual(["verify-timeout-classification"]);
+    const bad = await verify(["--accepted-dir", "scenarios", "--scenario-id", "nope", "--synthetic"]);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toMatch(/unknown --scenario-id nope .* known: verify-/);
+  });
+
+  it("an invalid scenario is a usage error naming file and line", async () => {
+    const r = await verify(["--scenario", "harness/test-fixtures/scenarios/invalid.yaml", "--synthetic"]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/invalid\.yaml:\d+:\d+ steps\[0\]\.step_type: must be one of/);
+  });
+});

@@ -1,0 +1,171 @@
+/**
+ * `core-ops-verify run`: runs one scenario (`--scenario`) or the accepted corpus (`--accepted-dir`) against
+ * real disposable VMs, preparing the substrate when it is missing. Progress goes to stderr; stdout carries
+ * the human summary or, with `--json`, exactly one `verification_run` document. Exit 0 only for `passed`.
+ */
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { type Command, Option } from "commander";
+import { redact } from "../bundle/redact.js";
+import type { Hypervisor } from "../machine.js";
+import { loadCorpus } from "../run/corpus.js";
+import { errorText } from "../run/errors.js";
+import { executeScenario } from "../run/execute.js";
+import { corpusOutcome } from "../run/outcome.js";
+import { renderRun } from "../run/render-human.js";
+import { findRepoRoot } from "../run/repo-root.js";
+import { corpusRunDocument, singleRunDocument } from "../run/report.js";
+import { newRunId } from "../run/run-id.js";
+import { prepareSubstrate } from "../run/substrate.js";
+import { syntheticHypervisor } from "../run/synthetic.js";
+import type { RunMode, ScenarioRun } from "../run/types.js";
+import { ScenarioLoadError } from "../scenario/errors.js";
+import { type LoadedScenario, loadScenarioFile } from "../scenario/loader.js";
+
+interface RunFlags {
+  scenario?: string;
+  acceptedDir?: string;
+  scenarioId: string[];
+  ci?: boolean;
+  debug?: boolean;
+  pauseBeforeTeardown?: boolean;
+  json?: boolean;
+  workspaceRoot?: string;
+  artifactsDir?: string;
+  verbose?: boolean;
+  synthetic?: boolean;
+}
+
+class UsageError extends Error {}
+
+function validate(f: RunFlags): void {
+  if ((f.scenario === undefined) === (f.acceptedDir === undefined)) {
+    throw new UsageError("give exactly one of --scenario <file> or --accepted-dir <dir>");
+  }
+  if (f.scenarioId.length > 0 && f.acceptedDir === undefined)
+    throw new UsageError("--scenario-id needs --accepted-dir");
+  if (f.pauseBeforeTeardown && !f.debug) throw new UsageError("--pause-before-teardown needs --debug");
+  if (f.pauseBeforeTeardown && (f.ci || f.acceptedDir !== undefined)) {
+    throw new UsageError(
+      "--pause-before-teardown is for single-scenario debug runs, not --ci or corpus runs",
+    );
+  }
+  if (f.debug && f.ci) throw new UsageError("--debug keeps VMs and cannot be combined with --ci");
+  if (f.synthetic && f.ci)
+    throw new UsageError("--synthetic is internal test support and is refused with --ci");
+}
+
+function waitForEnter(prompt: string): Promise<void> {
+  return new Promise((done) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    rl.question(prompt, () => {
+      rl.close();
+      done();
+    });
+  });
+}
+
+async function runAll(f: RunFlags): Promise<number> {
+  const progress = (line: string) => process.stderr.write(`${line}\n`);
+  const quiet = () => undefined;
+  const repoRoot = findRepoRoot();
+  const mode: RunMode = f.ci ? "ci" : f.debug ? "debug" : "local";
+  const scenarios: LoadedScenario[] =
+    f.scenario !== undefined
+      ? [await loadScenarioFile(resolve(f.scenario))]
+      : await loadCorpus(resolve(f.acceptedDir ?? ""), f.scenarioId);
+  let hypervisor: Hypervisor;
+  let agentBinary: string;
+  if (f.synthetic) {
+    progress("core-ops-verify: --synthetic: no VM, a simulated guest (internal test support only)");
+    hypervisor = syntheticHypervisor();
+    // The synthetic machine never reads deliveries; any existing file stands in for the binary.
+    agentBinary = process.execPath;
+  } else {
+    ({ hypervisor, agentBinary } = await prepareSubstrate(repoRoot, f.verbose ? progress : progress));
+  }
+  const corpusId = newRunId("accepted-corpus");
+  const startedAt = new Date();
+  const runs: ScenarioRun[] = [];
+  for (const loaded of scenarios) {
+    const run = await executeScenario({
+      loaded,
+      hypervisor,
+      repoRoot,
+      workspaceRoot: resolve(f.workspaceRoot ?? join(repoRoot, ".core-ops-verify", "workspace")),
+      artifactsDir: resolve(f.artifactsDir ?? join(repoRoot, "artifacts")),
+      agentBinary,
+      mode,
+
+      retain: f.debug === true,
+      beforeTeardown: f.pauseBeforeTeardown
+        ? async (m) => {
+            const a = m.accessInfo();
+            progress(
+              `guest ${m.name} is up:\n  ssh: ${a.ssh}\n  console: ${a.consolePath}\n  ${a.virshConsole}`,
+            );
+            await waitForEnter("press Enter to tear down … ");
+          }
+        : undefined,
+      logSink: f.verbose || !f.json ? progress : quiet,
+    });
+    runs.push(run);
+    if (!f.json) process.stdout.write(renderRun(run));
+  }
+  const outcome = corpusOutcome(runs.map((r) => r.classification.outcome));
+  if (f.json) {
+    const doc =
+      f.scenario !== undefined && runs[0] !== undefined
+        ? singleRunDocument(runs[0])
+        : corpusRunDocument(corpusId, mode, runs, startedAt);
+    const secrets = runs.flatMap((r) => r.readiness?.accepted.map((a) => a.token) ?? []);
+    process.stdout.write(redact(`${JSON.stringify(doc, null, 2)}\n`, secrets));
+  } else if (runs.length > 1) {
+    process.stdout.write(
+      `corpus: ${outcome} (${runs.filter((r) => r.classification.outcome === "passed").length}/${runs.length} passed)\n`,
+    );
+  }
+  return outcome === "passed" ? 0 : 1;
+}
+
+export function register(program: Command): void {
+  program
+    .command("run")
+    .description("Run a scenario (or the accepted corpus) against disposable VMs and write artifact bundles")
+    .option("--scenario <file>", "one scenario YAML file")
+    .option("--accepted-dir <dir>", "run every scenario of this directory (the accepted corpus)")
+    .option(
+      "--scenario-id <id>",
+      "with --accepted-dir: only this scenario (repeatable)",
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
+    .option("--ci", "CI mode: no retained VMs, no prompts")
+    .option("--debug", "keep the VM after the run and print how to reach it")
+    .option("--pause-before-teardown", "with --debug on a single scenario: wait for Enter before teardown")
+    .option("--json", "print only the verification_run JSON document on stdout")
+    .option(
+      "--workspace-root <dir>",
+      "per-run working files (default: <checkout>/.core-ops-verify/workspace)",
+    )
+    .option("--artifacts-dir <dir>", "where bundles are written (default: <checkout>/artifacts)")
+    .option("-v, --verbose", "more progress on stderr")
+    .addOption(new Option("--synthetic").hideHelp())
+    .action(async (flags: RunFlags) => {
+      try {
+        validate(flags);
+        process.exitCode = await runAll(flags);
+      } catch (err) {
+        if (err instanceof UsageError) {
+          process.stderr.write(`core-ops-verify run: ${err.message}\n`);
+          process.exitCode = 2;
+        } else if (err instanceof ScenarioLoadError) {
+          process.stderr.write(`core-ops-verify run: ${err.message}\n`);
+          process.exitCode = 2;
+        } else {
+          process.stderr.write(`core-ops-verify run: ${errorText(err)}\n`);
+          process.exitCode = 1;
+        }
+      }
+    });
+}

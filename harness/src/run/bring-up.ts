@@ -1,0 +1,65 @@
+/**
+ * Bring-up: provision a machine, boot it, wait for its readiness record. An infrastructure failure here
+ * (not a readiness timeout) is retried once on a fresh machine, and the retry is reported as a warning.
+ */
+import type { Hypervisor, Machine, MachineSpec, ReadinessRecord } from "../machine.js";
+import { errorText } from "./errors.js";
+import type { HarnessLog } from "./log.js";
+import type { Timeline } from "./timeline.js";
+
+export type BringUp =
+  | { ok: true; machine: Machine; record: ReadinessRecord; warnings: string[]; runDir: string }
+  | { ok: false; timedOut: boolean; message: string; warnings: string[]; machine?: Machine; runDir?: string };
+
+export async function bringUp(options: {
+  hypervisor: Hypervisor;
+  spec: MachineSpec;
+  readinessMs: number;
+  log: HarnessLog;
+  timeline: Timeline;
+  onMachine?: (m: Machine) => void;
+  maxAttempts?: number;
+}): Promise<BringUp> {
+  const { log, timeline } = options;
+  const warnings: string[] = [];
+  const attempts = options.maxAttempts ?? 2;
+  for (let attempt = 1; ; attempt++) {
+    const suffix = attempt === 1 ? "" : ` (attempt ${attempt})`;
+    let machine: Machine | undefined;
+    let runDir = options.spec.runDir;
+    try {
+      // A retry gets its own run id (and so domain name and run dir): leftovers of the failed attempt
+      // must not collide with it.
+      const spec =
+        attempt === 1
+          ? options.spec
+          : {
+              ...options.spec,
+              runId: `${options.spec.runId}-r${attempt}`,
+              runDir: `${options.spec.runDir}-r${attempt}`,
+            };
+      runDir = spec.runDir;
+      machine = await timeline.phase("provision", `provision${suffix}`, () =>
+        log.span("provisioning the guest", () => options.hypervisor.createMachine(spec)),
+      );
+      options.onMachine?.(machine);
+      const m = machine;
+      await timeline.phase("boot", `boot${suffix}`, () => log.span(`booting ${m.name}`, () => m.start()));
+      const record = await timeline.phase("readiness", `readiness${suffix}`, () =>
+        log.span("waiting for the readiness record", () => m.waitReady({ timeoutMs: options.readinessMs })),
+      );
+      log.info(`guest ready: ip ${record.ip}, boot id ${record.boot_id}`);
+      return { ok: true, machine: m, record, warnings, runDir: spec.runDir };
+    } catch (err) {
+      const timedOut = machine?.readinessEvidence().final_status === "timed_out";
+      const message = `bring-up failed${suffix}: ${errorText(err)}`;
+      log.info(message);
+      if (machine !== undefined && attempt < attempts && !timedOut) {
+        const report = await machine.destroy();
+        log.info(`destroyed the failed guest (${report.errors.length} errors)`);
+      }
+      if (timedOut || attempt >= attempts) return { ok: false, timedOut, message, warnings, machine, runDir };
+      warnings.push(`bring-up retried once after an infrastructure failure: ${errorText(err)}`);
+    }
+  }
+}

@@ -1,0 +1,320 @@
+/**
+ * The scenario YAML format (DESIGN §4), as zod schemas: the single source of truth. Types are inferred from
+ * it and `harness/scenario.schema.json` is generated from it (`npm run schema`). Cross-field rules that need
+ * the whole document (step references, unique ids) live in `validate.ts`, so this file stays declarative.
+ */
+import { z } from "zod";
+
+export const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const Identifier = z.string().regex(IDENTIFIER, "must match ^[A-Za-z0-9][A-Za-z0-9._-]*$");
+
+/** A duration: integer seconds, or a string `<n>ms|s|m` (`"1s"`, `"500ms"`, `"3m"`, `"90"`). */
+export const DurationSchema = z.union([
+  z.number().int().positive(),
+  z.string().regex(/^[0-9]+(ms|s|m)?$/, 'write a duration as seconds (90) or "<n>ms", "<n>s", "<n>m"'),
+]);
+export type Duration = z.infer<typeof DurationSchema>;
+
+export const SCENARIO_CLASSES = [
+  "convergence",
+  "drift_correction",
+  "idempotency",
+  "upgrade_transition",
+  "reboot_resilience",
+  "explain_apply_consistency",
+  "regression_detection",
+  "release_gate_success",
+  "release_gate_failure",
+  "verification_environment_identity",
+  "version_identity_visibility",
+  "installation_path_validation",
+  "operator_verification_flow",
+  "operator_verification_reproducibility",
+  "cold_start_distribution_validation",
+  "distribution_artifact_validation",
+] as const;
+export const ScenarioClassSchema = z.enum(SCENARIO_CLASSES);
+export type ScenarioClass = z.infer<typeof ScenarioClassSchema>;
+
+export const STEP_TYPES = [
+  "boot",
+  "wait_ready",
+  "coreops_action",
+  "guest_command",
+  "mutate_state",
+  "reboot",
+] as const;
+export const StepTypeSchema = z.enum(STEP_TYPES);
+export type StepType = z.infer<typeof StepTypeSchema>;
+
+export const OUTCOMES = [
+  "passed",
+  "assertion_failure",
+  "infrastructure_failure",
+  "timeout",
+  "harness_error",
+] as const;
+export const OutcomeSchema = z.enum(OUTCOMES);
+export type Outcome = z.infer<typeof OutcomeSchema>;
+
+export const CoreOpsActionSchema = z
+  .object({
+    action: z.enum(["init", "plan", "apply", "explain", "status", "agent"]),
+    /** Fixture tag or commit for `init`; documentation for the others (they act on the tracked ref). */
+    revision: z.string().min(1).optional(),
+    /** Legacy field of the original; only `fixture` (the materialized fixture repository) exists. */
+    repository_source: z.literal("fixture").optional(),
+    host: Identifier.optional(),
+    /** The object `explain` explains (a unit or artifact name). */
+    object: z.string().min(1).optional(),
+    mode: z.enum(["json", "verbose", "human"]).optional(),
+    /** `machine-readable` adds `--json` like `mode: json`. */
+    output_contract: z.enum(["machine-readable", "human"]).optional(),
+    force: z.boolean().optional(),
+    /** `apply --rollback-to`: a fixture tag or commit id, resolved by the harness to the full commit id. */
+    rollback_to: z.string().min(1).optional(),
+    /** Further arguments appended verbatim (e.g. `--detailed-exitcode`). */
+    extra_args: z.array(z.string()).optional(),
+  })
+  .strict();
+export type CoreOpsAction = z.infer<typeof CoreOpsActionSchema>;
+
+export const ExitBehaviorSchema = z.union([z.enum(["zero", "nonzero"]), z.number().int().min(0).max(255)]);
+export type ExitBehavior = z.infer<typeof ExitBehaviorSchema>;
+
+export const StepSchema = z
+  .object({
+    step_id: Identifier,
+    step_type: StepTypeSchema,
+    target: z.enum(["guest", "harness"]).default("guest"),
+    description: z.string().optional(),
+    action: CoreOpsActionSchema.optional(),
+    command: z.string().min(1).optional(),
+    expected_exit_behavior: ExitBehaviorSchema.optional(),
+    timeout_override: DurationSchema.optional(),
+    /** Re-run the step until it meets its exit expectation, for at most this long (one retry primitive). */
+    retry_until: DurationSchema.optional(),
+  })
+  .strict();
+export type Step = z.infer<typeof StepSchema>;
+
+const AssertionBase = {
+  assertion_id: Identifier,
+  description: z.string().optional(),
+  failure_message: z.string().optional(),
+  artifact_hints: z.array(z.string()).optional(),
+};
+
+/** A value match used by `json_path` and `state_file`: exactly one of equals / contains / matches. */
+const ValueMatch = {
+  equals: z.unknown().optional(),
+  contains: z.string().optional(),
+  matches: z.string().optional(),
+};
+
+const StepTextAssertion = <T extends string>(type: T) =>
+  z
+    .object({
+      ...AssertionBase,
+      assertion_type: z.literal(type),
+      target: Identifier,
+      expected_state: z.string(),
+    })
+    .strict();
+
+const SystemdProperty = z.string().regex(/^[A-Z][A-Za-z]*$/, "a systemd property name such as ActiveState");
+
+export const AssertionSchema = z.discriminatedUnion("assertion_type", [
+  z
+    .object({
+      ...AssertionBase,
+      assertion_type: z.literal("no_pending_changes"),
+      /** A step whose output is a `plan --json`; otherwise the harness runs that plan itself. */
+      target: z.string().optional(),
+      expected_state: z.string().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...AssertionBase,
+      assertion_type: z.literal("output_contains"),
+      /** A step id; without it any step's stdout may contain the text. */
+      target: z.string().optional(),
+      expected_state: z.string(),
+    })
+    .strict(),
+  StepTextAssertion("step_command_contains"),
+  StepTextAssertion("step_command_not_contains"),
+  StepTextAssertion("step_stdout_contains"),
+  z
+    .object({
+      ...AssertionBase,
+      assertion_type: z.literal("step_exit_code_is"),
+      target: Identifier,
+      expected_state: z.union([z.number().int(), z.string().regex(/^-?[0-9]+$/)]),
+    })
+    .strict(),
+  z
+    .object({
+      ...AssertionBase,
+      assertion_type: z.literal("step_duration_within_ms"),
+      target: Identifier,
+      expected_state: z.union([z.number().int().positive(), z.string().regex(/^[0-9]+$/)]),
+    })
+    .strict(),
+  z
+    .object({
+      ...AssertionBase,
+      assertion_type: z.literal("json_path"),
+      /** The step whose stdout is the JSON document (a `mode: json` action). */
+      target: Identifier,
+      /** Dotted path with optional indexes: `summary.changed_count`, `$.actions[0].kind`. */
+      path: z.string().min(1),
+      ...ValueMatch,
+    })
+    .strict(),
+  z
+    .object({
+      ...AssertionBase,
+      assertion_type: z.literal("unit_state"),
+      unit: z.string().min(1),
+      /** systemd properties (as `systemctl show` names them) and their expected values. */
+      expect: z.record(SystemdProperty, z.union([z.string(), z.number().int()])).optional(),
+      /** These properties must equal their values right after the named step. */
+      unchanged_since: z
+        .object({ step: Identifier, properties: z.array(SystemdProperty).min(1) })
+        .strict()
+        .optional(),
+      /** These properties must differ from their values right after the named step. */
+      changed_since: z
+        .object({ step: Identifier, properties: z.array(SystemdProperty).min(1) })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...AssertionBase,
+      assertion_type: z.literal("file"),
+      path: z.string().regex(/^\//, "an absolute guest path"),
+      exists: z.boolean().default(true),
+      content_contains: z.string().optional(),
+      /** Octal permission bits, e.g. "0644". */
+      mode: z
+        .string()
+        .regex(/^0?[0-7]{3,4}$/)
+        .optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...AssertionBase,
+      assertion_type: z.literal("state_file"),
+      /** Path into the agent's status.json, as for `json_path`. */
+      path: z.string().min(1),
+      state_file: z.string().regex(/^\//).default("/var/lib/core-ops/status.json"),
+      ...ValueMatch,
+    })
+    .strict(),
+]);
+export type Assertion = z.infer<typeof AssertionSchema>;
+export type AssertionType = Assertion["assertion_type"];
+
+export const EnvironmentSchema = z
+  .object({
+    profile: z.literal("single-blessed-vm"),
+    overrides: z
+      .object({
+        vcpus: z.number().int().min(1).max(8).optional(),
+        memory_mib: z.number().int().min(256).max(8192).optional(),
+        image_version: z.string().optional(),
+        readiness_checks: z.array(z.enum(["serial-console", "ssh-ready"])).optional(),
+        connection_profile: z.literal("default-ssh").optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const RepositoryEvolutionSchema = z
+  .object({
+    /** Relative to `repos/`: `repos/<history_fixture>/<revision>/` holds each revision's full tree. */
+    history_fixture: z.string().min(1),
+    revisions: z.array(Identifier).min(1),
+    states: z.array(z.string()).default([]),
+    transition_expectations: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export const FixturesSchema = z
+  .object({
+    /** Relative to `repos/`. */
+    repo_fixture: z.string().min(1),
+    repository_evolution: RepositoryEvolutionSchema.optional(),
+    config_inputs: z.array(z.string()).default([]),
+    test_data: z.array(z.string()).default([]),
+    revision_under_test: z.string().min(1),
+  })
+  .strict();
+
+export const TimeoutsSchema = z
+  .object({
+    per_step_defaults: z.partialRecord(StepTypeSchema, DurationSchema).optional(),
+    scenario_timeout: DurationSchema.optional(),
+    readiness_timeout: DurationSchema.optional(),
+  })
+  .strict();
+
+export const ARTIFACT_NAMES = [
+  "scenario-definition",
+  "harness-log",
+  "console-log",
+  "coreops-output",
+  "assertion-results",
+  "readiness-evidence",
+  "timeline",
+  "journal-excerpts",
+  "explain-output",
+  "relevant-files",
+] as const;
+
+export const ArtifactPolicySchema = z
+  .object({
+    always_collect: z.array(z.enum(ARTIFACT_NAMES)).optional(),
+    collect_on_failure: z.array(z.enum(ARTIFACT_NAMES)).optional(),
+    retain_environment_in_debug: z.boolean().optional(),
+    export_format: z.literal("directory").optional(),
+  })
+  .strict();
+
+export const PolicyOverridesSchema = z
+  .object({
+    timeout_profile: z.literal("standard").optional(),
+    timeouts: TimeoutsSchema.optional(),
+    artifact_profile: z.literal("standard").optional(),
+    artifact_policy: ArtifactPolicySchema.optional(),
+  })
+  .strict();
+export type PolicyOverrides = z.infer<typeof PolicyOverridesSchema>;
+
+export const ScenarioSchema = z
+  .object({
+    scenario_id: Identifier,
+    title: z.string().min(1),
+    description: z.string().min(1),
+    scenario_classes: z.array(ScenarioClassSchema).min(1),
+    source: z.enum(["accepted", "candidate"]),
+    behavioral_claim: z.string().min(1),
+    rationale: z.string().min(1),
+    /** The host (`hosts/<host>/` of the fixture) the guest plays; rendered as `--host` on actions. */
+    host: Identifier.optional(),
+    environment: EnvironmentSchema,
+    fixtures: FixturesSchema,
+    steps: z.array(StepSchema).min(1),
+    assertions: z.array(AssertionSchema).min(1),
+    /** A designed failure: when the run ends with this outcome it counts as passed, with a warning. */
+    expected_outcome: OutcomeSchema.exclude(["passed"]).optional(),
+    policy_overrides: PolicyOverridesSchema.optional(),
+  })
+  .strict();
+export type Scenario = z.infer<typeof ScenarioSchema>;

@@ -1,0 +1,100 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { afterAll, describe, expect, it } from "vitest";
+import { verifyJobs } from "./jobs.js";
+import { peekScenarioId, scenarioModule, scenarioPlugin } from "./plugin.js";
+
+const ROOT = join(import.meta.dirname, "..", "..", "..");
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+describe("scenario plugin", () => {
+  it("turns a YAML file into one defineScenarioTest call named by scenario_id", () => {
+    const code = scenarioModule("/s/x.yaml", "scenario_id: verify-x\n", "/rt");
+    expect(code).toBe(
+      'import { defineScenarioTest } from "/rt";\ndefineScenarioTest("/s/x.yaml", "verify-x");\n',
+    );
+    expect(peekScenarioId("scenario_id: [broken")).toBeUndefined();
+  });
+
+  it("leaves other modules alone", () => {
+    const plugin = scenarioPlugin();
+    expect(plugin.transform("export {}", "/a/b.ts")).toBeNull();
+    expect(plugin.transform("scenario_id: a\n", "/a/b.yaml?import")?.code).toContain('"/a/b.yaml"');
+  });
+
+  it("queues one VM per two cores unless CORE_OPS_VERIFY_JOBS says otherwise", () => {
+    expect(verifyJobs({}, 2)).toBe(1);
+    expect(verifyJobs({}, 8)).toBe(4);
+    expect(verifyJobs({ CORE_OPS_VERIFY_JOBS: "3" }, 2)).toBe(3);
+    expect(() => verifyJobs({ CORE_OPS_VERIFY_JOBS: "0" }, 2)).toThrow(/positive integer/);
+  });
+
+  it("runs under Vitest: one test per YAML, -t by scenario id, a bad scenario fails with file:line", async () => {
+    const d = await mkdtemp(join(tmpdir(), "coreops-plugin-"));
+    dirs.push(d);
+    const good = await readFile(join(ROOT, "scenarios", "designed-timeout.yaml"), "utf8");
+    await writeFile(join(d, "good.yaml"), good);
+    await writeFile(join(d, "other.yaml"), good.replace("verify-timeout-classification", "verify-other"));
+    await writeFile(
+      join(d, "bad.yaml"),
+      good
+        .replace("verify-timeout-classification", "verify-bad")
+        .replace("target: sleep-too-long", "target: nope"),
+    );
+    await writeFile(
+      join(d, "vitest.config.mjs"),
+      `import { scenarioPlugin } from ${JSON.stringify(join(ROOT, "harness", "src", "vitest", "plugin.ts"))};
+export default { plugins: [scenarioPlugin()], test: { root: ${JSON.stringify(d)}, include: ["*.yaml"], globalSetup: [${JSON.stringify(join(ROOT, "harness", "src", "vitest", "global-setup.ts"))}] } };\n`,
+    );
+    const r = await execa(
+      "npx",
+      [
+        "vitest",
+        "run",
+        "--config",
+        join(d, "vitest.config.mjs"),
+        "-t",
+        "verify-(timeout|bad)",
+        "--reporter=json",
+        "--outputFile",
+        join(d, "out.json"),
+      ],
+      {
+        cwd: ROOT,
+        reject: false,
+        env: {
+          CORE_OPS_VERIFY_SYNTHETIC: "1",
+          CORE_OPS_VERIFY_ARTIFACTS_DIR: join(d, "artifacts"),
+          CORE_OPS_VERIFY_WORKSPACE: join(d, "ws"),
+        },
+      },
+    );
+    expect(r.exitCode).toBe(1);
+    const report = JSON.parse(await readFile(join(d, "out.json"), "utf8")) as {
+      testResults: {
+        name: string;
+        assertionResults: {
+          title: string;
+          status: string;
+          failureMessages: string[];
+          meta?: { coreops?: { outcome: string } };
+        }[];
+      }[];
+    };
+    const byTitle = new Map(
+      report.testResults.flatMap((f) => f.assertionResults.map((a) => [a.title, a] as const)),
+    );
+    expect(byTitle.get("verify-timeout-classification")?.status).toBe("passed");
+    expect(byTitle.get("verify-timeout-classification")?.meta?.coreops?.outcome).toBe("passed");
+    expect(byTitle.get("verify-other")?.status).toBe("skipped");
+    expect(byTitle.get("verify-bad")?.status).toBe("failed");
+    expect(byTitle.get("verify-bad")?.failureMessages[0]).toMatch(
+      /bad\.yaml:\d+:\d+ assertions\[0\]\.target: names step "nope"/,
+    );
+  }, 120_000);
+});

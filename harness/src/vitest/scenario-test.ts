@@ -1,0 +1,113 @@
+/**
+ * The runtime behind each scenario test: the VM comes from a `test.extend` fixture whose teardown destroys
+ * every machine the scenario created (guaranteed, also on timeout or failure), each step is reported with
+ * `annotate`, structured results go to `task.meta.coreops`, and the test fails unless the outcome is passed.
+ */
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { test as base, inject } from "vitest";
+import "./meta.js";
+import type { Machine } from "../machine.js";
+import { agentBinaryPath } from "../run/agent-binary.js";
+import { executeScenario } from "../run/execute.js";
+import { renderRun } from "../run/render-human.js";
+import { findRepoRoot } from "../run/repo-root.js";
+import { openSubstrateHypervisor } from "../run/substrate.js";
+import { syntheticHypervisor } from "../run/synthetic.js";
+import { loadScenarioFile, parseScenario } from "../scenario/loader.js";
+import { resolvePolicy } from "../scenario/profiles.js";
+
+/** Machines created during one test; the fixture's teardown destroys whatever is still alive. */
+export class MachineRegistry {
+  readonly machines: Machine[] = [];
+  add(m: Machine): void {
+    this.machines.push(m);
+  }
+  async destroyAll(): Promise<void> {
+    await Promise.allSettled(this.machines.map((m) => m.destroy()));
+  }
+}
+
+const scenarioTest = base.extend<{ machines: MachineRegistry }>({
+  // biome-ignore lint/correctness/noEmptyPattern: Vitest fixtures take their dependencies by destructuring.
+  machines: async ({}, use) => {
+    const registry = new MachineRegistry();
+    await use(registry);
+    await registry.destroyAll();
+  },
+});
+
+function timeoutFor(file: string): number {
+  try {
+    const { timeouts } = resolvePolicy(parseScenario(readFileSync(file, "utf8"), file).scenario);
+    return timeouts.scenarioMs + 2 * timeouts.readinessMs + 120_000;
+  } catch {
+    return 60_000;
+  }
+}
+
+export function defineScenarioTest(file: string, scenarioId: string | null): void {
+  scenarioTest(
+    scenarioId ?? basename(file),
+    { timeout: timeoutFor(file) },
+    async ({ machines, annotate, task, signal }) => {
+      const loaded = await loadScenarioFile(file);
+      const synthetic = process.env.CORE_OPS_VERIFY_SYNTHETIC === "1";
+      const substrateError = inject("coreopsSubstrateError");
+      if (!synthetic && substrateError) {
+        throw new Error(
+          `scenario ${loaded.scenario.scenario_id} cannot run: the VM substrate is not ready.\n${substrateError}`,
+        );
+      }
+      const repoRoot = findRepoRoot();
+      const hypervisor = synthetic ? syntheticHypervisor() : await openSubstrateHypervisor();
+      const pending: Promise<unknown>[] = [];
+      const artifactsDir = process.env.CORE_OPS_VERIFY_ARTIFACTS_DIR ?? join(repoRoot, "artifacts");
+      const run = await executeScenario({
+        loaded,
+        hypervisor,
+        repoRoot,
+        workspaceRoot:
+          process.env.CORE_OPS_VERIFY_WORKSPACE ?? join(repoRoot, ".core-ops-verify", "workspace"),
+        artifactsDir,
+        // The synthetic machine never reads deliveries; any existing file stands in for the binary.
+        agentBinary: synthetic
+          ? process.execPath
+          : (inject("coreopsAgentBinary") ?? agentBinaryPath(repoRoot)),
+        mode: process.env.CI ? "ci" : "local",
+        signal,
+        onMachine: (m) => machines.add(m),
+        onStep: (r) => {
+          pending.push(
+            annotate(
+              `step ${r.step_id}: ${r.status} in ${r.duration_ms} ms${r.status === "passed" ? "" : ` — ${r.details}`}`,
+              r.status === "passed" ? "notice" : "error",
+            ),
+          );
+        },
+      });
+      await Promise.all(pending);
+      const timeline = run.timeline.toJSON(run.completedAt);
+      task.meta.coreops = {
+        scenario_id: loaded.scenario.scenario_id,
+        run_id: run.runId,
+        outcome: run.classification.outcome,
+        observed_outcome: run.classification.observed,
+        bundle_path: run.bundle.bundle_path,
+        collection_status: run.bundle.collection_status,
+        steps: run.steps.map((s) => ({ step_id: s.step_id, status: s.status, duration_ms: s.duration_ms })),
+        assertions: run.assertions.map((a) => ({ assertion_id: a.assertion_id, status: a.status })),
+        timeline: timeline.phases.map((p) => ({
+          kind: p.kind,
+          name: p.name,
+          duration_ms: p.duration_ms,
+          guest_ms: p.guest_ms,
+        })),
+        wall_ms: timeline.wall_ms,
+      };
+      await annotate(`bundle ${run.bundle.bundle_path} (${run.bundle.collection_status})`, "notice");
+      for (const w of run.warnings) await annotate(w, "warning");
+      if (run.classification.outcome !== "passed") throw new Error(renderRun(run));
+    },
+  );
+}
