@@ -38,6 +38,7 @@ export default defineConfig({
         test: {
           name: "vm",
           include: ["harness/src/**/*.vm.ts"],
+          globalSetup: ["harness/src/machine.vm-setup.ts"],
           environment: "node",
           fileParallelism: false,
           testTimeout: 600_000,

@@ -55,7 +55,9 @@ for (let i = 0; i < Number(values.runs); i++) {
     const report = await machine.destroy();
     row.teardown_s = report.durationMs / 1000;
     if (report.errors.length > 0) row.teardown_errors = report.errors;
-    rmSync(runDir, { recursive: true, force: true });
+    // A failed run keeps its console log and evidence for diagnosis.
+    if (row.error === undefined) rmSync(runDir, { recursive: true, force: true });
+    else row.kept = runDir;
   }
   results.push(row);
   process.stdout.write(`${JSON.stringify(row)}\n`);

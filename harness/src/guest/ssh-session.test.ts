@@ -61,9 +61,11 @@ describe("GuestSession", () => {
         stdin: "in\n",
       });
       expect(result).toMatchObject({ exitCode: 3, stdout: "out\nin\n", stderr: "err\n", timedOut: false });
+      expect(session.alive).toBe(true);
     } finally {
       session.close();
     }
+    expect(session.alive).toBe(false);
   });
 
   it("refuses a guest whose host key is not the pinned one", async () => {

@@ -51,10 +51,25 @@ export function hostKeyBlob(publicKeyLine: string): Buffer {
 }
 
 export class GuestSession {
+  private closed = false;
+
   private constructor(
     private readonly client: SshClient,
     readonly target: SshTarget,
-  ) {}
+  ) {
+    // A guest that reboots or drops the connection ends the session; the owner then reconnects.
+    client.on("close", () => {
+      this.closed = true;
+    });
+    client.on("error", () => {
+      this.closed = true;
+    });
+  }
+
+  /** False once the connection has ended (guest reboot, network loss, `close()`). */
+  get alive(): boolean {
+    return !this.closed;
+  }
 
   /** One connection attempt; rejects on refusal, timeout or a host key that is not the pinned one. */
   static connect(target: SshTarget, readyTimeoutMs = 15_000): Promise<GuestSession> {
@@ -198,6 +213,7 @@ export class GuestSession {
   }
 
   close(): void {
+    this.closed = true;
     this.client.end();
   }
 }

@@ -2,8 +2,8 @@
  * The base image a hypervisor boots: its descriptor (DESIGN §4), from `CORE_OPS_VERIFY_BASE_IMAGE` or the
  * newest locally built image in the image cache. A bad descriptor is an error naming the file and field.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { type ImageDescriptor, ImageDescriptorSchema } from "../guest-image/descriptor.js";
 import type { ConnectionSettings } from "./connection.js";
 
@@ -31,28 +31,25 @@ export function readDescriptor(path: string): ImageDescriptor {
 export function resolveBaseImage(
   settings: Pick<ConnectionSettings, "baseImage" | "imageCacheDir">,
 ): BaseImage {
+  const images = cachedImages(settings.imageCacheDir);
   if (settings.baseImage !== undefined) {
-    const descriptorPath = settings.baseImage.endsWith(".json")
-      ? settings.baseImage
-      : join(settings.baseImage, "descriptor.json");
-    return { descriptor: readDescriptor(descriptorPath), descriptorPath };
-  }
-  let entries: string[] = [];
-  try {
-    entries = readdirSync(settings.imageCacheDir);
-  } catch {
-    entries = [];
-  }
-  const images: BaseImage[] = [];
-  for (const entry of entries.sort()) {
-    const descriptorPath = join(settings.imageCacheDir, entry, "descriptor.json");
-    try {
-      images.push({ descriptor: readDescriptor(descriptorPath), descriptorPath });
-    } catch {
-      // An unfinished or foreign directory in the cache is not an image.
+    const wanted = settings.baseImage;
+    if (wanted.endsWith(".json") || existsSync(join(wanted, "descriptor.json"))) {
+      const descriptorPath = wanted.endsWith(".json") ? wanted : join(wanted, "descriptor.json");
+      return { descriptor: readDescriptor(descriptorPath), descriptorPath };
     }
+    // The name of an image in the cache (`image import` registers Fedora CoreOS images by name).
+    const named = images.find(
+      (image) => image.descriptor.name === wanted || basename(dirname(image.descriptorPath)) === wanted,
+    );
+    if (named === undefined) {
+      throw new Error(
+        `CORE_OPS_VERIFY_BASE_IMAGE=${wanted}: neither a descriptor.json, a directory holding one, nor an image in ${settings.imageCacheDir}; ` +
+          "register it with `core-ops-verify image import <qcow2> --descriptor <json>`",
+      );
+    }
+    return named;
   }
-  images.sort((a, b) => (a.descriptor.created_at < b.descriptor.created_at ? 1 : -1));
   const newest = images[0];
   if (newest === undefined) {
     throw new Error(
@@ -61,6 +58,27 @@ export function resolveBaseImage(
     );
   }
   return newest;
+}
+
+/** The images in the cache, newest first. */
+function cachedImages(imageCacheDir: string): BaseImage[] {
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(imageCacheDir);
+  } catch {
+    entries = [];
+  }
+  const images: BaseImage[] = [];
+  for (const entry of entries.sort()) {
+    const descriptorPath = join(imageCacheDir, entry, "descriptor.json");
+    try {
+      images.push({ descriptor: readDescriptor(descriptorPath), descriptorPath });
+    } catch {
+      // An unfinished or foreign directory in the cache is not an image.
+    }
+  }
+  images.sort((a, b) => (a.descriptor.created_at < b.descriptor.created_at ? 1 : -1));
+  return images;
 }
 
 /** Domain type from the setup's KVM probe (`<state>/host.json`, `accel: kvm|tcg`); `qemu` when unknown. */

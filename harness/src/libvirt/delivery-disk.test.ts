@@ -1,9 +1,14 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { deliveryContentHash, ensureDeliveryDisk, validateDeliveries } from "./delivery-disk.js";
+import {
+  deliveryContentHash,
+  ensureDeliveryDisk,
+  pruneDeliveryDisks,
+  validateDeliveries,
+} from "./delivery-disk.js";
 
 const dirs: string[] = [];
 function temp(): string {
@@ -86,5 +91,30 @@ describe("delivery disks", () => {
       stdio: ["ignore", "pipe", "ignore"],
     });
     expect(repo.toString()).toBe("host: h\n");
+  });
+});
+
+describe("pruneDeliveryDisks", () => {
+  it("keeps the most recently used disks and any used within the last hour", () => {
+    const dir = temp();
+    const now = Date.now();
+    const disk = (i: number, ageMs: number) => {
+      const path = join(dir, `${i.toString(16).padStart(32, "0")}.img`);
+      writeFileSync(path, "x");
+      const t = new Date(now - ageMs);
+      utimesSync(path, t, t);
+      return path;
+    };
+    const fresh = disk(1, 60_000);
+    const twoHours = disk(2, 2 * 3_600_000);
+    const threeHours = disk(3, 3 * 3_600_000);
+    const halfHour = disk(4, 30 * 60_000);
+    const fortyMinutes = disk(5, 40 * 60_000);
+    writeFileSync(join(dir, "not-a-disk.txt"), "x");
+    // keep 2 (fresh, halfHour); fortyMinutes is beyond the count but used within the hour.
+    const removed = pruneDeliveryDisks(dir, 2, 3_600_000, now);
+    expect(removed).toEqual([twoHours, threeHours]);
+    expect([fresh, halfHour, fortyMinutes].every((p) => existsSync(p))).toBe(true);
+    expect(existsSync(join(dir, "not-a-disk.txt"))).toBe(true);
   });
 });

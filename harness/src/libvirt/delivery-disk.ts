@@ -17,6 +17,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  utimesSync,
 } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -78,7 +79,12 @@ export async function ensureDeliveryDisk(
   validateDeliveries(deliveries);
   const { hash, bytes } = deliveryContentHash(deliveries);
   const path = join(cacheDir, `${hash}.img`);
-  if (existsSync(path)) return { path, hash, built: false };
+  if (existsSync(path)) {
+    // Marks it recently used, so pruning keeps it.
+    const now = new Date();
+    utimesSync(path, now, now);
+    return { path, hash, built: false };
+  }
   mkdirSync(cacheDir, { recursive: true, mode: 0o755 });
   const staging = join(cacheDir, `.staging-${hash}-${process.pid}`);
   const temp = join(cacheDir, `.${hash}-${process.pid}.img`);
@@ -129,4 +135,27 @@ function stage(delivery: Delivery, target: string): void {
     }
   }
   cpSync(delivery.hostPath, target, { recursive: true, preserveTimestamps: true });
+}
+
+/**
+ * Every agent build has new content, so old disks pile up (≈ 150 MiB each). Keeps the `keep` most recently
+ * used, and anything used within `minAgeMs` (a defined but not yet started domain may still need it).
+ */
+export function pruneDeliveryDisks(
+  cacheDir: string,
+  keep = 8,
+  minAgeMs = 3_600_000,
+  now = Date.now(),
+): string[] {
+  const disks = readdirSync(cacheDir)
+    .filter((name) => /^[0-9a-f]{32}\.img$/.test(name))
+    .map((name) => ({ path: join(cacheDir, name), mtime: statSync(join(cacheDir, name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? -1 : 1));
+  const removed: string[] = [];
+  for (const disk of disks.slice(keep)) {
+    if (now - disk.mtime < minAgeMs) continue;
+    rmSync(disk.path, { force: true });
+    removed.push(disk.path);
+  }
+  return removed;
 }

@@ -4,6 +4,9 @@
  * the scenario layer calls; everything else in this folder is behind it.
  */
 import { join } from "node:path";
+import { findImage } from "../guest-image/build.js";
+import { ensureBaseImage } from "../guest-image/image-store.js";
+import { substratePaths } from "../guest-image/paths.js";
 import type { Hypervisor, ImageSummary, Machine, MachineSpec } from "../machine.js";
 import { type BaseImage, probedDomainType, resolveBaseImage } from "./base-image.js";
 import { type ConnectionOverrides, type ConnectionSettings, resolveConnection } from "./connection.js";
@@ -25,6 +28,11 @@ export interface OpenHypervisorOptions extends ConnectionOverrides {
   tcgCpuModel?: string;
   /** Static guest address instead of DHCP on the user-restricted network. */
   staticUserAddress?: boolean;
+  /**
+   * Build the local guest image when it is missing (the substrate's `ensureBaseImage`: minutes, root only).
+   * Default false: a missing image is an error naming the command.
+   */
+  ensureImage?: boolean;
   /** Remove dead owners' leftovers before the first machine (default true). */
   sweepOrphans?: boolean;
 }
@@ -100,7 +108,22 @@ export class LibvirtHypervisor implements Hypervisor {
 
 export async function openHypervisor(options: OpenHypervisorOptions = {}): Promise<LibvirtHypervisor> {
   const settings = resolveConnection(options, options.env ?? process.env);
-  const baseImage = resolveBaseImage(settings);
+  const substrateEnv = {
+    ...(options.env ?? process.env),
+    CORE_OPS_VERIFY_STATE_DIR: settings.stateDir,
+    CORE_OPS_VERIFY_IMAGE_CACHE: settings.imageCacheDir,
+    ...(settings.baseImage !== undefined ? { CORE_OPS_VERIFY_BASE_IMAGE: settings.baseImage } : {}),
+  };
+  let baseImage: BaseImage;
+  if (options.ensureImage === true) {
+    baseImage = await ensureBaseImage((line) => options.log?.(line), substrateEnv);
+  } else if (settings.baseImage === undefined) {
+    // The current recipe's image when it is built; else the newest image in the cache.
+    const current = await findImage(substratePaths(substrateEnv)).catch(() => undefined);
+    baseImage = current ?? resolveBaseImage(settings);
+  } else {
+    baseImage = resolveBaseImage(settings);
+  }
   const probed = probedDomainType(join(settings.stateDir, "host.json"));
   const domainType = settings.domainType ?? probed.domainType;
   const reason =

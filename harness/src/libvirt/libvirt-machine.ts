@@ -147,6 +147,8 @@ export class LibvirtMachine implements Machine {
     writeQemuReadable(this.files.ignition, config);
     writeFileSync(join(spec.runDir, "rendered-ignition.ign"), this.redact(config));
     const capacity = await volumeCapacityBytes(ctx.virsh, ctx.pool, ctx.descriptor.volume);
+    // Marked before the call: a virsh that times out may still have created it in libvirtd.
+    this.volumeCreated = true;
     await ctx.virsh.run([
       "vol-create-as",
       ctx.pool,
@@ -159,7 +161,6 @@ export class LibvirtMachine implements Machine {
       "--backing-vol-format",
       ctx.descriptor.volume_format,
     ]);
-    this.volumeCreated = true;
     await this.define();
   }
 
@@ -186,8 +187,9 @@ export class LibvirtMachine implements Machine {
       tcgCpuModel: ctx.tcgCpuModel,
     });
     writeFileSync(this.files.domainXml, xml);
-    await ctx.virsh.run(["define", this.files.domainXml]);
+    // Marked before the call: a virsh that times out may still have defined it in libvirtd.
     this.defined = true;
+    await ctx.virsh.run(["define", this.files.domainXml], { timeoutMs: 300_000 });
   }
 
   async start(): Promise<void> {
@@ -271,7 +273,7 @@ export class LibvirtMachine implements Machine {
 
   private async guest(): Promise<GuestSession> {
     if (this.destroyed !== undefined) throw new Error(`${this.name} has been destroyed`);
-    if (this.session !== undefined) return this.session;
+    if (this.session?.alive === true) return this.session;
     if (this.lastRecord === undefined)
       throw new Error(`${this.name}: call waitReady() before talking to the guest`);
     this.session = await GuestSession.connectWithRetry(this.sshTarget(this.lastRecord), 20_000);
