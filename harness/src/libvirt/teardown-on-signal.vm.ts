@@ -9,16 +9,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveConnection } from "./connection.js";
+import { removeDomainAndOverlay, until } from "./test-support/vm-test-helpers.js";
 
 const cli = resolve(import.meta.dirname, "../../bin/core-ops-verify.js");
-
-async function until(check: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe("teardown on SIGINT", () => {
   it("leaves no domain, volume or run directory when a booting machine is interrupted", async () => {
@@ -79,17 +72,7 @@ describe("teardown on SIGINT", () => {
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       // Belt and braces: never leave a VM behind, even when the assertions above failed.
-      for (const args of [
-        ["destroy", name],
-        ["undefine", name],
-        ["vol-delete", `${name}.qcow2`, "--pool", settings.pool],
-      ]) {
-        try {
-          virsh(...args);
-        } catch {
-          // already gone
-        }
-      }
+      removeDomainAndOverlay(virsh, settings.pool, name);
       execFileSync("rm", ["-rf", runDir, artifacts]);
     }
   });

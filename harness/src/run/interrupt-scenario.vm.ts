@@ -9,18 +9,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveConnection } from "../libvirt/connection.js";
+import { removeDomainAndOverlay, until } from "../libvirt/test-support/vm-test-helpers.js";
 
 const root = resolve(import.meta.dirname, "../../..");
 const cli = join(root, "harness", "bin", "core-ops-verify.js");
 const scenario = join(root, "scenarios", "minimal-accepted.yaml");
-
-async function until(check: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe("Ctrl-C during a scenario", () => {
   it("tears down the scenario's VM, volume and run directory", async () => {
@@ -84,17 +77,7 @@ describe("Ctrl-C during a scenario", () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       // Never leave a VM behind, even when the assertions above failed.
       for (const name of ours) {
-        for (const args of [
-          ["destroy", name],
-          ["undefine", name],
-          ["vol-delete", `${name}.qcow2`, "--pool", settings.pool],
-        ]) {
-          try {
-            virsh(...args);
-          } catch {
-            // already gone
-          }
-        }
+        removeDomainAndOverlay(virsh, settings.pool, name);
       }
       rmSync(artifacts, { recursive: true, force: true });
     }
