@@ -185,14 +185,19 @@ async function perform(
       await rm(DEFAULT_NETWORK_AUTOSTART, { force: true });
       return;
     case "start-daemon": {
-      await mustRun(run, action.daemon, ["-d"]);
       const socket =
         action.daemon === "libvirtd" ? "/run/libvirt/libvirt-sock" : "/run/libvirt/virtlogd-sock";
+      // The daemon is not running, so a socket file left by a killed one is stale: remove it, or the wait
+      // below would return at once.
+      await rm(socket, { force: true });
+      await mustRun(run, action.daemon, ["-d"]);
       await waitFor(
         () => existsSync(socket),
         15_000,
         `${action.daemon} did not create ${socket} within 15 s`,
       );
+      // libvirtd creates its socket before its drivers are up; the next virsh call must not race that.
+      if (action.daemon === "libvirtd") await waitForLibvirt(run, 30_000);
       return;
     }
     case "systemctl-start":
@@ -278,5 +283,20 @@ async function waitFor(check: () => boolean, limitMs: number, message: string): 
     if (Date.now() > until)
       throw new SubstrateError(message, "look at the daemon's log under /var/log/libvirt/");
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Waits until `virsh version` connects to the local libvirtd. */
+async function waitForLibvirt(run: RunCommand, limitMs: number): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const probe = await run("virsh", ["-c", LOCAL_URI, "version"]);
+    if (probe.exitCode === 0) return;
+    if (Date.now() > deadline)
+      throw new SubstrateError(
+        `libvirtd started but does not accept connections after ${limitMs / 1000} s: ${probe.stderr.trim()}`,
+        "see /var/log/libvirt/libvirtd.log",
+      );
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
