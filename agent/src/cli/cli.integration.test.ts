@@ -2,20 +2,17 @@
  * Integration tests of the BUILT CLI (`npm test` builds first): plan, explain, init and status against
  * real directories, real git repositories made in temp dirs, and offline roots.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { git } from "../desired/test-support/git.js";
 import { makeTree } from "../desired/test-support/tree.js";
 import { StatusSchema } from "../state/status.js";
 import { ExplainViewSchema } from "../views/explain-view.js";
 import { PlanViewSchema } from "../views/plan-view.js";
 import { StatusViewSchema } from "../views/status-view.js";
-
-const REPO_ROOT = join(import.meta.dirname, "..", "..", "..");
-const BIN = join(REPO_ROOT, "agent", "bin", "core-ops.js");
+import { runBuiltCli } from "./test-support/run-built-cli.js";
 
 const TREE = {
   "hosts/h1/host.yaml": "host: h1\nservices:\n  - web\n",
@@ -32,30 +29,6 @@ let repo: string;
 let gitRepo: string;
 let commit1: string;
 let commit2: string;
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", args, {
-    cwd,
-    encoding: "utf8",
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: "t",
-      GIT_AUTHOR_EMAIL: "t@example.invalid",
-      GIT_COMMITTER_NAME: "t",
-      GIT_COMMITTER_EMAIL: "t@example.invalid",
-    },
-  }).trim();
-}
-
-async function run(args: string[], env: Record<string, string> = {}) {
-  const r = await execa(process.execPath, [BIN, ...args], {
-    reject: false,
-    stripFinalNewline: false,
-    env: { CORE_OPS_STATE_FILE: "", CORE_OPS_HOST: "", ...env },
-    extendEnv: true,
-  });
-  return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
-}
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "core-ops-cli-"));
@@ -84,7 +57,7 @@ describe("core-ops plan (stateless)", () => {
   it("prints exactly one JSON document, writes no state, and exits 2 with --detailed-exitcode", async () => {
     const root = freshDir("root");
     const stateFile = join(work, "never-written.json");
-    const r = await run(
+    const r = await runBuiltCli(
       ["plan", "--source-repo", repo, "--host", "h1", "--root", root, "--json", "--detailed-exitcode"],
       { CORE_OPS_STATE_FILE: stateFile },
     );
@@ -108,7 +81,7 @@ describe("core-ops plan (stateless)", () => {
 
   it("exits 0 with --detailed-exitcode when nothing changes, and says so", async () => {
     const root = freshDir("root");
-    const r = await run([
+    const r = await runBuiltCli([
       "plan",
       "--source-repo",
       repo,
@@ -125,7 +98,7 @@ describe("core-ops plan (stateless)", () => {
 
   it("renders a human plan: changes listed, dependencies named, summary counted", async () => {
     const root = freshDir("root");
-    const r = await run(["plan", "--source-repo", repo, "--host", "h1", "--root", root]);
+    const r = await runBuiltCli(["plan", "--source-repo", repo, "--host", "h1", "--root", root]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("+ create    container/web.container");
     expect(r.stdout).toContain("needs: file//etc/web/Caddyfile, volume/web-data.volume");
@@ -135,17 +108,27 @@ describe("core-ops plan (stateless)", () => {
 
   it("-v shows the semantic diff of each change; --json with -v is a usage error", async () => {
     const root = freshDir("root");
-    const r = await run(["plan", "--source-repo", repo, "--host", "h1", "--root", root, "-v"]);
+    const r = await runBuiltCli(["plan", "--source-repo", repo, "--host", "h1", "--root", root, "-v"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("      --- previous\n      +++ desired\n      @@ -0,0 +1,");
     expect(r.stdout).toContain("      +Image=docker.io/library/caddy:2");
-    const both = await run(["plan", "--source-repo", repo, "--host", "h1", "--root", root, "-v", "--json"]);
+    const both = await runBuiltCli([
+      "plan",
+      "--source-repo",
+      repo,
+      "--host",
+      "h1",
+      "--root",
+      root,
+      "-v",
+      "--json",
+    ]);
     expect(both.code).toBe(2);
     expect(both.stdout).toBe("");
   });
 
   it("refuses --source-repo with --state-file (usage, exit 2)", async () => {
-    const r = await run([
+    const r = await runBuiltCli([
       "plan",
       "--source-repo",
       repo,
@@ -160,7 +143,7 @@ describe("core-ops plan (stateless)", () => {
   });
 
   it("keeps exit 64 for a missing source and 65 for an invalid layout, also with --detailed-exitcode", async () => {
-    const missing = await run([
+    const missing = await runBuiltCli([
       "plan",
       "--source-repo",
       join(work, "nope"),
@@ -171,7 +154,15 @@ describe("core-ops plan (stateless)", () => {
     expect(missing.code).toBe(64);
     const bad = makeTree({ ...TREE, "hosts/h1/host.yaml": "host: other\nservices: [web]\n" });
     try {
-      const r = await run(["plan", "--source-repo", bad, "--host", "h1", "--json", "--detailed-exitcode"]);
+      const r = await runBuiltCli([
+        "plan",
+        "--source-repo",
+        bad,
+        "--host",
+        "h1",
+        "--json",
+        "--detailed-exitcode",
+      ]);
       expect(r.code).toBe(65);
       expect(r.stdout).toBe("");
       expect(r.stderr).toContain("hosts/h1/host.yaml");
@@ -184,7 +175,7 @@ describe("core-ops plan (stateless)", () => {
 describe("core-ops explain", () => {
   it("explains an object by bare name: layers, effective content, dependencies, intent", async () => {
     const root = freshDir("root");
-    const r = await run([
+    const r = await runBuiltCli([
       "explain",
       "web.container",
       "--source-repo",
@@ -208,13 +199,22 @@ describe("core-ops explain", () => {
       "volume/web-data.volume",
     ]);
     expect(view.apply_intent).toMatch(/^apply writes/);
-    const human = await run(["explain", "Caddyfile", "--source-repo", repo, "--host", "h1", "--root", root]);
+    const human = await runBuiltCli([
+      "explain",
+      "Caddyfile",
+      "--source-repo",
+      repo,
+      "--host",
+      "h1",
+      "--root",
+      root,
+    ]);
     expect(human.stdout).toContain("Explain: file//etc/web/Caddyfile");
     expect(human.stdout).toContain("base  services/web/config/etc/web/Caddyfile → /etc/web/Caddyfile");
   });
 
   it("fails clearly for an unknown object", async () => {
-    const r = await run([
+    const r = await runBuiltCli([
       "explain",
       "nothing.container",
       "--source-repo",
@@ -231,22 +231,24 @@ describe("core-ops explain", () => {
 
 describe("core-ops init, status, and plan from the tracked ref", () => {
   it("reports a missing or corrupt state as absent (exit 0)", async () => {
-    const missing = await run(["status", "--json", "--state-file", join(work, "missing.json")]);
+    const missing = await runBuiltCli(["status", "--json", "--state-file", join(work, "missing.json")]);
     expect(missing.code).toBe(0);
     const view = StatusViewSchema.parse(JSON.parse(missing.stdout));
     expect(view).toMatchObject({ status: "absent", absent_reason: "missing", snapshot: null });
     const corrupt = join(work, "corrupt.json");
     writeFileSync(corrupt, '{"schema_version": 1, "controller": ');
-    const r = await run(["status", "--state-file", corrupt]);
+    const r = await runBuiltCli(["status", "--state-file", corrupt]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Status: absent \(not valid JSON/);
     writeFileSync(corrupt, '{"schema_version": 7}');
-    expect((await run(["status", "--state-file", corrupt])).stdout).toContain("unsupported schema_version 7");
+    expect((await runBuiltCli(["status", "--state-file", corrupt])).stdout).toContain(
+      "unsupported schema_version 7",
+    );
   });
 
   it("initializes tracking, plans the tracked ref, and refuses to overwrite without --force", async () => {
     const stateFile = join(freshDir("state"), "status.json");
-    const init = await run(["init", gitRepo, "v1", "--state-file", stateFile]);
+    const init = await runBuiltCli(["init", gitRepo, "v1", "--state-file", stateFile]);
     expect(init.stderr).toBe("");
     expect(init.code).toBe(0);
     expect(init.stdout).toBe(`initialized: tracking ${gitRepo} @ ${commit1.slice(0, 8)} (v1)\n`);
@@ -258,13 +260,13 @@ describe("core-ops init, status, and plan from the tracked ref", () => {
     });
     expect(status.reconciliation.status).toBe("never_run");
 
-    const st = await run(["status", "--state-file", stateFile, "--json"]);
+    const st = await runBuiltCli(["status", "--state-file", stateFile, "--json"]);
     expect(StatusViewSchema.parse(JSON.parse(st.stdout)).status).toBe("present");
-    const human = await run(["status"], { CORE_OPS_STATE_FILE: stateFile });
+    const human = await runBuiltCli(["status"], { CORE_OPS_STATE_FILE: stateFile });
     expect(human.stdout).toContain(`tracking: ${commit1.slice(0, 8)} (v1)`);
 
     const root = freshDir("root");
-    const plan = await run(["plan", "--host", "h1", "--root", root, "--json"], {
+    const plan = await runBuiltCli(["plan", "--host", "h1", "--root", root, "--json"], {
       CORE_OPS_STATE_FILE: stateFile,
     });
     expect(plan.stderr).toBe("");
@@ -277,19 +279,19 @@ describe("core-ops init, status, and plan from the tracked ref", () => {
       last_applied_revision: null,
     });
     expect(view.observation.state).toBe("no_state");
-    const text = await run(["plan", "--host", "h1", "--root", root, "--state-file", stateFile]);
+    const text = await runBuiltCli(["plan", "--host", "h1", "--root", root, "--state-file", stateFile]);
     expect(text.stdout).toContain(`Plan for host h1 @ ${commit1.slice(0, 8)} (v1) (first run)`);
 
-    const again = await run(["init", gitRepo, "v2", "--state-file", stateFile]);
+    const again = await runBuiltCli(["init", gitRepo, "v2", "--state-file", stateFile]);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("already tracking");
     expect(again.stderr).toContain("--force");
-    const forced = await run(["init", gitRepo, "v2", "--force", "--state-file", stateFile]);
+    const forced = await runBuiltCli(["init", gitRepo, "v2", "--force", "--state-file", stateFile]);
     expect(forced.code).toBe(0);
     expect(forced.stdout).toContain(`${commit2.slice(0, 8)} (v2)`);
 
     // explain without a source: nothing applied yet → the tip of the tracked ref, said so.
-    const explain = await run([
+    const explain = await runBuiltCli([
       "explain",
       "Caddyfile",
       "--host",
@@ -309,23 +311,29 @@ describe("core-ops init, status, and plan from the tracked ref", () => {
   it("gives the recovery command for a corrupt state, and --force recovers", async () => {
     const stateFile = join(freshDir("state"), "status.json");
     writeFileSync(stateFile, "{ not json");
-    const r = await run(["init", gitRepo, "v1", "--state-file", stateFile]);
+    const r = await runBuiltCli(["init", gitRepo, "v1", "--state-file", stateFile]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`core-ops init ${gitRepo} v1 --force`);
-    const plan = await run(["plan", "--host", "h1", "--state-file", stateFile]);
+    const plan = await runBuiltCli(["plan", "--host", "h1", "--state-file", stateFile]);
     expect(plan.code).toBe(1);
     expect(plan.stderr).toContain("--force");
-    expect((await run(["init", gitRepo, "v1", "--state-file", stateFile, "--force"])).code).toBe(0);
+    expect((await runBuiltCli(["init", gitRepo, "v1", "--state-file", stateFile, "--force"])).code).toBe(0);
   });
 
   it("tells how to start when nothing is tracked", async () => {
-    const r = await run(["plan", "--host", "h1", "--state-file", join(work, "none.json")]);
+    const r = await runBuiltCli(["plan", "--host", "h1", "--state-file", join(work, "none.json")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("core-ops init <repo-or-path> <ref>");
   });
 
   it("names repository and ref when the ref does not resolve", async () => {
-    const r = await run(["init", gitRepo, "no-such-tag", "--state-file", join(freshDir("s"), "status.json")]);
+    const r = await runBuiltCli([
+      "init",
+      gitRepo,
+      "no-such-tag",
+      "--state-file",
+      join(freshDir("s"), "status.json"),
+    ]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("no-such-tag");
     expect(r.stderr).toContain(gitRepo);

@@ -3,13 +3,12 @@
  * git history v1 → v2 planned three-way from the tracked ref after v1 was (file-level) applied.
  */
 
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDesiredState } from "../desired/load.js";
+import { git } from "../desired/test-support/git.js";
 import { createHostObserver } from "../plan/fs-host-observer.js";
 import { planHost } from "../plan/plan-host.js";
 import { applyFiles } from "../plan/test-support/offline.js";
@@ -18,37 +17,14 @@ import { inventoryFromObjects } from "../resources/inventory.js";
 import { DIRS } from "../resources/test-support/desired.js";
 import { readStatus, writeStatusAtomic } from "../state/status.js";
 import { PlanViewSchema } from "../views/plan-view.js";
+import { runBuiltCli } from "./test-support/run-built-cli.js";
 
 const REPO_ROOT = join(import.meta.dirname, "..", "..", "..");
-const BIN = join(REPO_ROOT, "agent", "bin", "core-ops.js");
 const DEMO = join(REPO_ROOT, "repos", "layered-demo");
 
 let work: string;
 let gitRepo: string;
 const commits: Record<string, string> = {};
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", args, {
-    cwd,
-    encoding: "utf8",
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: "fixture",
-      GIT_AUTHOR_EMAIL: "f@example.invalid",
-      GIT_COMMITTER_NAME: "fixture",
-      GIT_COMMITTER_EMAIL: "f@example.invalid",
-    },
-  }).trim();
-}
-
-async function run(args: string[], env: Record<string, string> = {}) {
-  const r = await execa(process.execPath, [BIN, ...args], {
-    reject: false,
-    stripFinalNewline: false,
-    env: { CORE_OPS_STATE_FILE: "", CORE_OPS_HOST: "", ...env },
-  });
-  return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
-}
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "core-ops-demo-"));
@@ -73,7 +49,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe("repos/layered-demo", () => {
   it("quickstart: plans v1 for demo-uat (stateless) with the host's layers", async () => {
     const root = mkdtempSync(join(work, "root-"));
-    const r = await run([
+    const r = await runBuiltCli([
       "plan",
       "--source-repo",
       join(DEMO, "v1"),
@@ -93,7 +69,7 @@ describe("repos/layered-demo", () => {
       "create volume/frontend-data.volume",
       "create container/frontend.container",
     ]);
-    const human = await run([
+    const human = await runBuiltCli([
       "plan",
       "--source-repo",
       join(DEMO, "v1"),
@@ -114,7 +90,7 @@ describe("repos/layered-demo", () => {
 
   it("shows the NFS mount, its automount and dependents for demo-prod", async () => {
     const root = mkdtempSync(join(work, "root-"));
-    const r = await run([
+    const r = await runBuiltCli([
       "plan",
       "--source-repo",
       join(DEMO, "v1"),
@@ -146,7 +122,7 @@ describe("repos/layered-demo", () => {
   it("plans v1 → v2 three-way from the tracked ref after v1 was applied", async () => {
     const root = mkdtempSync(join(work, "root-"));
     const stateFile = join(work, "state", "status.json");
-    expect((await run(["init", gitRepo, "demo-uat-v1", "--state-file", stateFile])).code).toBe(0);
+    expect((await runBuiltCli(["init", gitRepo, "demo-uat-v1", "--state-file", stateFile])).code).toBe(0);
 
     // File-level apply of v1 and the state apply records on convergence (what `apply` will do).
     const v1 = await loadDesiredState(join(DEMO, "v1"), "demo-uat", {
@@ -179,7 +155,7 @@ describe("repos/layered-demo", () => {
       inventory: inventoryFromObjects(desiredObjects(v1, DIRS)),
     });
 
-    const same = await run([
+    const same = await runBuiltCli([
       "plan",
       "--host",
       "demo-uat",
@@ -194,8 +170,19 @@ describe("repos/layered-demo", () => {
     expect(same.stdout).toContain("No managed changes.");
     expect(same.stdout).toContain("… 5 unchanged objects collapsed");
 
-    expect((await run(["init", gitRepo, "demo-uat-v2", "--force", "--state-file", stateFile])).code).toBe(0);
-    const r = await run(["plan", "--host", "demo-uat", "--root", root, "--state-file", stateFile, "--json"]);
+    expect(
+      (await runBuiltCli(["init", gitRepo, "demo-uat-v2", "--force", "--state-file", stateFile])).code,
+    ).toBe(0);
+    const r = await runBuiltCli([
+      "plan",
+      "--host",
+      "demo-uat",
+      "--root",
+      root,
+      "--state-file",
+      stateFile,
+      "--json",
+    ]);
     const view = PlanViewSchema.parse(JSON.parse(r.stdout));
     expect(view.revision_context).toMatchObject({
       target_revision: commits.v2,
@@ -213,14 +200,22 @@ describe("repos/layered-demo", () => {
     const caddy = view.entries.find((e) => e.object.display_id === "file//etc/frontend/Caddyfile");
     expect(caddy?.drift[0]).toMatchObject({ category: "expected_change", comparison_basis: "three_way" });
     expect(caddy?.diff?.unified_diff).toContain("+\thandle /healthz {");
-    const human = await run(["plan", "--host", "demo-uat", "--root", root, "--state-file", stateFile]);
+    const human = await runBuiltCli([
+      "plan",
+      "--host",
+      "demo-uat",
+      "--root",
+      root,
+      "--state-file",
+      stateFile,
+    ]);
     expect(human.stdout).toContain(
       `Plan for host demo-uat @ ${commits.v1?.slice(0, 8)} → ${commits.v2?.slice(0, 8)} (demo-uat-v2)`,
     );
     expect(human.stdout).toContain("Summary: 2 updates, 3 unchanged");
 
     // explain without a source explains the deployed (last applied) revision, fetched by commit id.
-    const explain = await run([
+    const explain = await runBuiltCli([
       "explain",
       "Caddyfile",
       "--host",
@@ -240,7 +235,7 @@ describe("repos/layered-demo", () => {
     expect(ev.effective_content).toBe(
       readFileSync(join(DEMO, "v1/hosts/demo-uat/overrides/config/etc/frontend/Caddyfile"), "utf8"),
     );
-    const explainText = await run([
+    const explainText = await runBuiltCli([
       "explain",
       "Caddyfile",
       "--host",

@@ -1,8 +1,8 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadDesiredStateFromGit } from "./from-git.js";
+import { git } from "./test-support/git.js";
 import { makeTree, removeTree } from "./test-support/tree.js";
 
 const roots: string[] = [];
@@ -11,17 +11,10 @@ afterEach(() => {
 });
 
 function commitAll(dir: string, message: string): string {
-  const env = {
-    ...process.env,
-    GIT_AUTHOR_NAME: "t",
-    GIT_AUTHOR_EMAIL: "t@example.invalid",
-    GIT_COMMITTER_NAME: "t",
-    GIT_COMMITTER_EMAIL: "t@example.invalid",
-  };
-  if (!existsSync(path.join(dir, ".git"))) execFileSync("git", ["init", "-q", "-b", "main"], { cwd: dir });
-  execFileSync("git", ["add", "-A"], { cwd: dir });
-  execFileSync("git", ["commit", "-q", "-m", message], { cwd: dir, env });
-  return execFileSync("git", ["rev-parse", "HEAD"], { cwd: dir, encoding: "utf8" }).trim();
+  if (!existsSync(path.join(dir, ".git"))) git(dir, "init", "-q", "-b", "main");
+  git(dir, "add", "-A");
+  git(dir, "commit", "-q", "-m", message);
+  return git(dir, "rev-parse", "HEAD");
 }
 
 describe("loadDesiredStateFromGit (real git)", () => {
@@ -34,7 +27,7 @@ describe("loadDesiredStateFromGit (real git)", () => {
     });
     roots.push(upstream);
     const revision = commitAll(upstream, "v1");
-    execFileSync("git", ["tag", "demo-v1"], { cwd: upstream });
+    git(upstream, "tag", "demo-v1");
     const tmpRoot = makeTree({});
     roots.push(tmpRoot);
 

@@ -1,29 +1,15 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CoreOpsError } from "../errors.js";
 import { fetchRef, gitEnvironment, normalizeRepository, type ResolvedCheckout } from "./git-source.js";
+import { git } from "./test-support/git.js";
 import { makeTree, removeTree, writeTree } from "./test-support/tree.js";
 
 /** A real repository with two commits, a branch, a lightweight and an annotated tag, an executable file. */
 let upstream: string;
 let first: string;
 let second: string;
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", args, {
-    cwd,
-    encoding: "utf8",
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: "t",
-      GIT_AUTHOR_EMAIL: "t@example.invalid",
-      GIT_COMMITTER_NAME: "t",
-      GIT_COMMITTER_EMAIL: "t@example.invalid",
-    },
-  }).trim();
-}
 
 beforeAll(() => {
   upstream = makeTree(

@@ -3,29 +3,16 @@
  * `core-ops` CLI (agent/dist, built by `npm test`'s build:ts) run as a real process against an offline
  * root, with private state, snapshot and lock paths.
  */
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { git } from "../../desired/test-support/git.js";
 
 export const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "dist", "cli", "main.js");
 
 export type Tree = Record<string, string>;
-
-function git(cwd: string, args: string[]): string {
-  return execFileSync("git", args, {
-    cwd,
-    encoding: "utf8",
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: "t",
-      GIT_AUTHOR_EMAIL: "t@example.invalid",
-      GIT_COMMITTER_NAME: "t",
-      GIT_COMMITTER_EMAIL: "t@example.invalid",
-    },
-  }).trim();
-}
 
 export class Fixture {
   readonly dir = mkdtempSync(join(tmpdir(), "core-ops-it-"));
@@ -36,26 +23,26 @@ export class Fixture {
 
   constructor() {
     mkdirSync(this.repo, { recursive: true });
-    git(this.repo, ["init", "-q", "-b", "main"]);
+    git(this.repo, "init", "-q", "-b", "main");
   }
 
   /** Replaces the repository's tree with `tree`, commits, tags, and returns the full revision. */
   commit(tree: Tree, tag: string): string {
-    for (const entry of git(this.repo, ["ls-files"]).split("\n").filter(Boolean))
+    for (const entry of git(this.repo, "ls-files").split("\n").filter(Boolean))
       rmSync(join(this.repo, entry), { force: true });
     for (const [rel, text] of Object.entries(tree)) {
       mkdirSync(dirname(join(this.repo, rel)), { recursive: true });
       writeFileSync(join(this.repo, rel), text);
     }
-    git(this.repo, ["add", "-A"]);
-    git(this.repo, ["commit", "-q", "--allow-empty", "-m", tag]);
-    git(this.repo, ["tag", "-f", tag]);
-    return git(this.repo, ["rev-parse", "HEAD"]);
+    git(this.repo, "add", "-A");
+    git(this.repo, "commit", "-q", "--allow-empty", "-m", tag);
+    git(this.repo, "tag", "-f", tag);
+    return git(this.repo, "rev-parse", "HEAD");
   }
 
   /** Moves branch `main` to a tag (what a release manager does; the working tree is not touched). */
   moveMain(tag: string): void {
-    git(this.repo, ["update-ref", "refs/heads/main", git(this.repo, ["rev-parse", `${tag}^{commit}`])]);
+    git(this.repo, "update-ref", "refs/heads/main", git(this.repo, "rev-parse", `${tag}^{commit}`));
   }
 
   args(extra: string[] = []): string[] {
