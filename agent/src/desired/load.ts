@@ -14,7 +14,7 @@ import { parseHostFile } from "./host-file.js";
 import { layerConfigs, layerDropIns, type RawConfig, type RawDropIn } from "./layering.js";
 import type { DesiredSource, DesiredState, DesiredUnit, Layer, SourceRef } from "./model.js";
 import { compareNames, isIdentifier, sortedNames } from "./names.js";
-import { checkRuntimeNames, checkUnitFileName, effectiveUnits } from "./unit-checks.js";
+import { checkInstallNames, checkRuntimeNames, checkUnitFileName, effectiveUnits } from "./unit-checks.js";
 import { readUnitText } from "./unit-text.js";
 import { describe, type Entry, type Listing, listDir, listFilesRecursive, scanRepository } from "./walk.js";
 
@@ -195,6 +195,7 @@ export async function loadDesiredState(
 
   const effective = effectiveUnits(desiredUnits);
   checkRuntimeNames(desiredUnits, effective);
+  checkInstallNames(desiredUnits, effective);
   const companions = resolveCompanions(
     desiredUnits,
     effective,

@@ -1,17 +1,20 @@
 /**
- * The effectful `HostObserver`: reads files from the real host or from an offline root, and asks
+ * The effectful `HostObserver`: reads files from the real host or from an offline root — through the same
+ * `RootResolver` apply writes through (parents resolved inside the root, a symlink at a managed path is
+ * observed as "not a regular file", never followed) — and asks
  * `systemctl show` for unit runtime state only when systemd is PID 1 (`/run/systemd/system` exists) and
  * no offline root is in use.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { open, readdir, readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { readdir } from "node:fs/promises";
+import { readRegularFile } from "../effects/host-fs.js";
+import { RootResolver } from "../effects/root-resolver.js";
 import type { HostObserver, ObservedFile, SystemdAvailability, UnitRuntime } from "./host-observer.js";
 import { parseSystemctlShow } from "./systemctl-show.js";
 
-/** Resolves a logical host path under `root` (or returns it unchanged on the real host). */
+/** The real path of a logical host path under `root` (the leaf not followed); see `RootResolver`. */
 export function hostPath(root: string | null, path: string): string {
-  return root === null ? path : join(root, path);
+  return new RootResolver(root).resolve(path);
 }
 
 function idNames(file: string): Map<number, string> {
@@ -51,8 +54,11 @@ export interface HostObserverOptions {
 export function createHostObserver(opts: HostObserverOptions): HostObserver {
   const root = opts.root;
   const systemd = opts.systemd ?? detectSystemd(root);
-  const etc = (f: string) =>
-    root !== null && existsSync(join(root, "etc", f)) ? join(root, "etc", f) : `/etc/${f}`;
+  const resolver = new RootResolver(root);
+  const etc = (f: string) => {
+    const inRoot = resolver.resolve(`/etc/${f}`);
+    return root !== null && existsSync(inRoot) ? inRoot : `/etc/${f}`;
+  };
   let users: Map<number, string> | undefined;
   let groups: Map<number, string> | undefined;
   const userName = (uid: number) => {
@@ -69,37 +75,16 @@ export function createHostObserver(opts: HostObserverOptions): HostObserver {
     root,
     systemd,
     async readFile(path: string): Promise<ObservedFile | null> {
-      const real = hostPath(root, path);
-      try {
-        const st = await stat(real);
-        if (!st.isFile()) return null;
-        const bytes = await readFile(real);
-        return { path, bytes, mode: st.mode & 0o7777, owner: userName(st.uid), group: groupName(st.gid) };
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === "ENOENT" || code === "ENOTDIR") return null;
-        throw err;
-      }
+      const f = readRegularFile(resolver.resolve(path));
+      if (f === null) return null;
+      return { path, bytes: f.bytes, mode: f.mode, owner: userName(f.uid), group: groupName(f.gid) };
     },
     async readHead(path: string, n: number): Promise<Buffer | null> {
-      try {
-        const fh = await open(hostPath(root, path), "r");
-        try {
-          const buf = Buffer.alloc(n);
-          const { bytesRead } = await fh.read(buf, 0, n, 0);
-          return buf.subarray(0, bytesRead);
-        } finally {
-          await fh.close();
-        }
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return null;
-        throw err;
-      }
+      return readRegularFile(resolver.resolve(path), n)?.bytes ?? null;
     },
     async listDir(path: string) {
       try {
-        const entries = await readdir(hostPath(root, path), { withFileTypes: true });
+        const entries = await readdir(resolver.resolve(path, { followLeaf: true }), { withFileTypes: true });
         return entries
           .map((e) => ({ name: e.name, isDir: e.isDirectory(), isFile: e.isFile() }))
           .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
