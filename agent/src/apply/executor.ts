@@ -233,16 +233,25 @@ export class Executor {
     return this.verifyLoop(keeps);
   }
 
+  /** Debris: temp-file names in the directories apply writes to — never a path any object declares. */
   private removeDebris(): void {
     const dirs = new Set<string>();
+    const declared = new Set<string>();
     for (const o of this.objects) {
-      for (const f of o.files) dirs.add(f.path.slice(0, f.path.lastIndexOf("/")) || "/");
-      for (const p of o.removePaths) dirs.add(p.slice(0, p.lastIndexOf("/")) || "/");
+      for (const f of o.files) {
+        dirs.add(f.path.slice(0, f.path.lastIndexOf("/")) || "/");
+        declared.add(f.path);
+      }
+      for (const p of o.removePaths) {
+        dirs.add(p.slice(0, p.lastIndexOf("/")) || "/");
+        declared.add(p);
+      }
     }
     for (const dir of [...dirs].sort()) {
       for (const name of this.ports.fs.list(dir)) {
         if (!isCoreOpsTempFile(name)) continue;
         const path = `${dir === "/" ? "" : dir}/${name}`;
+        if (declared.has(path)) continue;
         try {
           if (this.ports.fs.remove(path))
             this.record(null, "remove", path, "succeeded", "debris of an interrupted write");

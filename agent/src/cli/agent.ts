@@ -170,8 +170,8 @@ export async function agentCommand(
     const source = await resolveSource(
       {
         host: opts.host,
-        quadletDir: opts.quadletDir ?? env.CORE_OPS_QUADLET_DIR,
-        systemdUnitDir: opts.systemdUnitDir ?? env.CORE_OPS_SYSTEMD_UNIT_DIR,
+        quadletDir: opts.quadletDir,
+        systemdUnitDir: opts.systemdUnitDir,
         root: opts.root,
         stateFile,
       },

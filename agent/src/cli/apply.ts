@@ -11,7 +11,6 @@ import { resolveHost } from "../desired/host-identity.js";
 import { CoreOpsError, ExitCode, usageError } from "../errors.js";
 import { createHostObserver } from "../plan/fs-host-observer.js";
 import { planHost } from "../plan/plan-host.js";
-import { DEFAULT_QUADLET_DIR, DEFAULT_UNIT_DIR } from "../resources/from-desired.js";
 import { acquireLock, resolveLockPath } from "../state/lock.js";
 import { fromSnapshot } from "../state/snapshot-desired.js";
 import { findRollbackTarget, snapshotsPathFor } from "../state/snapshots.js";
@@ -22,7 +21,13 @@ import type { PhaseEvent } from "../views/result-view.js";
 import { createApplyPorts } from "./apply-ports.js";
 import { requestExitCode } from "./exit-code.js";
 import { printJson, printText } from "./output.js";
-import { addSourceOptions, readTrackedStatus, resolveSource, type SourceOptions } from "./source-options.js";
+import {
+  addSourceOptions,
+  readTrackedStatus,
+  resolveManagedDirs,
+  resolveSource,
+  type SourceOptions,
+} from "./source-options.js";
 
 export interface ApplyCliOptions extends SourceOptions {
   forceNoState?: boolean;
@@ -34,11 +39,6 @@ export interface ApplyCliOptions extends SourceOptions {
   activationTimeout?: string;
   json?: boolean;
   verbose?: boolean;
-}
-
-function absoluteDir(flag: string, dir: string): string {
-  if (!dir.startsWith("/")) throw usageError(`${flag} must be an absolute host path, got '${dir}'`);
-  return dir.replace(/\/+$/, "") || "/";
 }
 
 export function register(program: Command): void {
@@ -104,10 +104,7 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
         desired: fromSnapshot(snapshot),
         stateMode: "tracked",
         status,
-        dirs: {
-          quadletDir: absoluteDir("--quadlet-dir", opts.quadletDir ?? DEFAULT_QUADLET_DIR),
-          unitDir: absoluteDir("--systemd-unit-dir", opts.systemdUnitDir ?? DEFAULT_UNIT_DIR),
-        },
+        dirs: resolveManagedDirs(opts, env),
         observer: createHostObserver({ root }),
         notes: [
           `rollback to ${snapshot.revision.slice(0, 8)} from its retained snapshot (applied ${snapshot.applied_at})`,

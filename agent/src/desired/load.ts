@@ -9,7 +9,6 @@ import { CoreOpsError, ExitCode, layoutError } from "../errors.js";
 import { NATIVE_UNIT_EXTENSIONS, QUADLET_EXTENSIONS, unitFamily } from "../units/quadlet.js";
 import { type CompanionCandidate, resolveCompanions } from "./companions.js";
 import { configTarget } from "./config-target.js";
-import { checkConfigDestinations } from "./destinations.js";
 import { parseHostFile } from "./host-file.js";
 import { layerConfigs, layerDropIns, type RawConfig, type RawDropIn } from "./layering.js";
 import type { DesiredSource, DesiredState, DesiredUnit, Layer, SourceRef } from "./model.js";
@@ -202,7 +201,6 @@ export async function loadDesiredState(
     [...contents.values()].flatMap((c) => c.candidates),
     SERVICE_KINDS_HINT,
   );
-  checkConfigDestinations(configs, desiredUnits, companions);
 
   return {
     host,
