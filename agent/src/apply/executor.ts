@@ -18,7 +18,9 @@
  * re-read and compared (DESIGN §3 "Offline root").
  */
 import { CoreOpsError } from "../errors.js";
+import { sha256 } from "../resources/digest.js";
 import { isCoreOpsTempFile } from "../state/atomic-file.js";
+import type { BackupEntry, BackupReason } from "../state/backups.js";
 import { classifyAttempts, failureSignature } from "./convergence.js";
 import type {
   ApplyEvent,
@@ -33,7 +35,13 @@ import type {
   ObjectResult,
   Operation,
 } from "./model.js";
-import { type HostFs, type QuadletDryRun, type Systemd, SystemdOperationError } from "./ports.js";
+import {
+  type BackupSink,
+  type HostFs,
+  type QuadletDryRun,
+  type Systemd,
+  SystemdOperationError,
+} from "./ports.js";
 
 const CHANGING = new Set(["create", "update", "replace", "recover", "restart"]);
 /** Actions whose files the executor (re)writes. A `no_op` object is material-equal on the host: its
@@ -46,7 +54,15 @@ export interface ExecutorPorts {
   systemd: Systemd;
   fs: HostFs;
   dryRun: QuadletDryRun | null;
+  /** The backup store; null only in unit tests of the executor's own logic. */
+  backups?: BackupSink | null;
 }
+
+const BACKUP_WHY: Record<BackupReason, string> = {
+  taken_over: "taken over: not written by CoreOps",
+  edited: "edited since CoreOps wrote it",
+  unrecorded: "no last-applied record proves CoreOps wrote these bytes",
+};
 
 /** Mass-delete guard: more than half of the managed objects would be deleted. */
 export function massDeleteRefusal(objects: readonly ApplyObject[]): string | null {
@@ -88,6 +104,7 @@ export class Executor {
   private mutated = false;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly byId: Map<string, ApplyObject>;
+  private readonly saved: BackupEntry[] = [];
 
   constructor(
     private readonly objects: readonly ApplyObject[],
@@ -192,7 +209,7 @@ export class Executor {
     for (const o of deletes) {
       if (this.failures.has(o.id)) continue;
       for (const path of o.removePaths) {
-        if (this.removeFile(o.id, path)) unitFilesChanged = true;
+        if (this.removeFile(o, path)) unitFilesChanged = true;
       }
     }
 
@@ -316,12 +333,61 @@ export class Executor {
     return !current?.equals(f.content);
   }
 
+  /**
+   * Saves the bytes at `path` to the backup store unless CoreOps provably wrote them (their sha256 is
+   * the last-applied one) or they equal `next`. Returns false when they could not be saved: the path is
+   * then left alone (never destroy what someone else changed).
+   */
+  private preserve(o: ApplyObject, path: string, next: Buffer | null): boolean {
+    const sink = this.ports.backups;
+    if (!sink) return true;
+    const facts = this.ports.fs.stat(path);
+    if (facts?.kind !== "file" && facts?.kind !== "symlink") return true;
+    const link = facts.kind === "symlink" ? this.ports.fs.readlink(path) : null;
+    const bytes = facts.kind === "file" ? this.ports.fs.read(path) : link === null ? null : Buffer.from(link);
+    if (bytes === null) return true;
+    const known = o.hostFiles[path];
+    if (facts.kind === "file") {
+      if (next?.equals(bytes)) return true;
+      if (known?.appliedDigest && sha256(bytes) === known.appliedDigest) return true;
+    }
+    const reason: BackupReason = !known?.owned ? "taken_over" : known.appliedDigest ? "edited" : "unrecorded";
+    try {
+      const entry = sink.save({
+        path,
+        reason,
+        kind: facts.kind,
+        bytes,
+        mode: facts.mode,
+        uid: facts.uid,
+        gid: facts.gid,
+      });
+      this.saved.push(entry);
+      this.record(
+        o.id,
+        "backup",
+        path,
+        "succeeded",
+        `${BACKUP_WHY[reason]}; saved to ${sink.dir}/${entry.file}`,
+      );
+      return true;
+    } catch (err) {
+      this.record(o.id, "backup", path, "failed", errText(err));
+      this.fail(
+        o.id,
+        "backup_failed",
+        `${path}: could not save its bytes before changing it: ${errText(err)}`,
+      );
+      return false;
+    }
+  }
+
   private writeObject(o: ApplyObject): { changed: boolean; unitFilesChanged: boolean } {
     let changed = false;
     let unitFilesChanged = false;
     if (!WRITES.has(o.action)) {
       for (const path of o.removePaths) {
-        if (this.removeFile(o.id, path)) changed = unitFilesChanged = true;
+        if (this.removeFile(o, path)) changed = unitFilesChanged = true;
       }
       return { changed, unitFilesChanged };
     }
@@ -363,6 +429,7 @@ export class Executor {
         continue;
       }
       if (!this.fileDiffers(f, uid, gid)) continue;
+      if (!this.preserve(o, f.path, f.content)) continue;
       try {
         this.ports.fs.writeAtomic(f.path, f.content, f.mode, uid, gid);
         this.record(o.id, "write", f.path, "succeeded");
@@ -374,7 +441,7 @@ export class Executor {
       }
     }
     for (const path of o.removePaths) {
-      if (this.removeFile(o.id, path)) {
+      if (this.removeFile(o, path)) {
         changed = true;
         unitFilesChanged = true;
       }
@@ -382,7 +449,9 @@ export class Executor {
     return { changed, unitFilesChanged };
   }
 
-  private removeFile(object: string, path: string): boolean {
+  private removeFile(o: ApplyObject, path: string): boolean {
+    const object = o.id;
+    if (!this.preserve(o, path, null)) return false;
     try {
       if (!this.ports.fs.remove(path)) return false;
       this.record(object, "remove", path, "succeeded");
@@ -700,7 +769,7 @@ export class Executor {
       affected_objects: affected,
       can_continue: status === "success",
     };
-    return { events: this.events, objects, convergence, changed: this.mutated };
+    return { events: this.events, objects, convergence, changed: this.mutated, backups: this.saved };
   }
 }
 

@@ -10,7 +10,7 @@ import { buildInfo } from "../identity.js";
 import type { Plan } from "../plan/compute-plan.js";
 import type { HostObserver } from "../plan/host-observer.js";
 import { planHost } from "../plan/plan-host.js";
-import { desiredObjects, type ManagedDirs } from "../resources/from-desired.js";
+import type { ManagedDirs } from "../resources/from-desired.js";
 import { inventoryFromObjects } from "../resources/inventory.js";
 import { toDesiredSnapshot } from "../state/snapshot-desired.js";
 import { retainSnapshot, snapshotsPathFor } from "../state/snapshots.js";
@@ -45,6 +45,8 @@ export interface ApplyRunRequest {
   onPhase?: (p: PhaseEvent) => void;
   /** systemctl invocations made so far by the ports (reported in the result). */
   systemctlCalls?: () => number;
+  /** Delete no-longer-desired objects even when edited on the host (`--delete-edited`). */
+  deleteEdited?: boolean;
 }
 
 export interface ApplyRunResult {
@@ -139,6 +141,7 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
     stateMode: req.stateMode,
     status: req.status,
     notes,
+    deleteEdited: req.deleteEdited ?? false,
   });
   phase("graph_construction", "completed");
   phase("planning", "completed");
@@ -250,7 +253,10 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
     };
   }
   if (recording && base) {
-    const desiredObjs = converged ? desiredObjects(req.desired, req.dirs) : null;
+    // The inventory: what was written (the plan's desired objects, modes as written), plus the objects
+    // kept because they were edited on the host — so the next run still recognises them as edited.
+    const desiredObjs = converged ? plan.objects.flatMap((p) => (p.desired ? [p.desired] : [])) : null;
+    const keptObjs = plan.objects.flatMap((p) => (p.kept && p.applied ? [p.applied] : []));
     await writeState({
       ...base,
       hold: newHold,
@@ -263,7 +269,11 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
         last_started_at: startedAt,
         last_finished_at: finishedAt,
       },
-      inventory: desiredObjs ? inventoryFromObjects(desiredObjs) : base.inventory,
+      inventory: desiredObjs
+        ? [...inventoryFromObjects(desiredObjs), ...keptObjs].sort((a, b) =>
+            a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+          )
+        : base.inventory,
     });
     if (converged && revision && req.stateFile) {
       retainSnapshot(snapshotsPathFor(req.stateFile), {
@@ -329,6 +339,7 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
     events: exec.events,
     entries,
     notes: plan.view.notes,
+    ...(req.ports.backups ? { backups: { dir: req.ports.backups.dir, saved: exec.backups } } : {}),
   };
   return { view, plan, exitCode: converged ? 0 : 1 };
 }

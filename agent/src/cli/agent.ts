@@ -20,7 +20,7 @@ import {
   rfc3339,
   writeStatusAtomic,
 } from "../state/status.js";
-import { createApplyPorts } from "./apply-ports.js";
+import { backupDirForRun, createApplyPorts } from "./apply-ports.js";
 import { requestExitCode } from "./exit-code.js";
 import { resolveSource } from "./source-options.js";
 
@@ -187,7 +187,7 @@ export async function agentCommand(
         return emit(0);
       }
       const root = opts.root !== undefined ? resolve(opts.root) : null;
-      const ports = createApplyPorts(root, source.dirs.unitDir);
+      const ports = createApplyPorts(root, source.dirs, backupDirForRun(stateFile, root, env));
       const result = await runApply({
         systemctlCalls: ports.systemctlCalls,
         desired: source.desired,

@@ -18,7 +18,7 @@ import { resolveStateFile } from "../state/status.js";
 import { renderPlan } from "../views/render-plan.js";
 import { renderEvent, renderResult } from "../views/render-result.js";
 import type { PhaseEvent } from "../views/result-view.js";
-import { createApplyPorts } from "./apply-ports.js";
+import { backupDirForRun, createApplyPorts } from "./apply-ports.js";
 import { requestExitCode } from "./exit-code.js";
 import { printJson, printText } from "./output.js";
 import {
@@ -35,6 +35,7 @@ export interface ApplyCliOptions extends SourceOptions {
   rollbackTo?: string;
   rollbackPlanOnly?: boolean;
   allowMassDelete?: boolean;
+  deleteEdited?: boolean;
   lockPath?: string;
   activationTimeout?: string;
   json?: boolean;
@@ -53,6 +54,10 @@ export function register(program: Command): void {
     .option("--rollback-to <rev>", "apply the retained snapshot of an earlier successfully applied revision")
     .option("--rollback-plan-only", "with --rollback-to: show the rollback plan, change nothing")
     .option("--allow-mass-delete", "allow a plan that deletes more than half of the managed objects")
+    .option(
+      "--delete-edited",
+      "delete objects no longer desired even when edited on the host (their bytes are saved to the backup store first)",
+    )
     .option("--lock-path <file>", "run lock (default: CORE_OPS_LOCK_PATH, else /run/core-ops/agent.lock)")
     .option("--activation-timeout <seconds>", "bound of the wait for activating units per attempt", "90")
     .option("--json", "print the result view model as one JSON document")
@@ -123,6 +128,7 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
           stateMode: source.stateMode,
           status: source.status,
           notes: source.notes,
+          deleteEdited: Boolean(opts.deleteEdited),
         });
         const disruptive = plan.view.entries.filter((e) => e.action === "delete" || e.action === "replace");
         const notes = disruptive.map(
@@ -138,7 +144,7 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
       }
       const stateFile =
         source.stateMode === "tracked" && !opts.forceNoState ? resolveStateFile(opts.stateFile, env) : null;
-      const ports = createApplyPorts(root, source.dirs.unitDir);
+      const ports = createApplyPorts(root, source.dirs, backupDirForRun(stateFile, root, env));
       const live = !opts.json && opts.verbose;
       const tty = !opts.json && !opts.verbose && process.stderr.isTTY === true;
       const frames = ["◰", "◳", "◲", "◱"];
@@ -162,6 +168,7 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
         ports,
         noReload: opts.reload === false,
         allowMassDelete: Boolean(opts.allowMassDelete),
+        deleteEdited: Boolean(opts.deleteEdited),
         rollback,
         notes: source.notes,
         activationTimeoutMs: timeout * 1000,

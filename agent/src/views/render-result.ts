@@ -65,6 +65,16 @@ export function renderResult(view: ResultView, opts: { verbose?: boolean } = {})
     (e) => e.final_state !== "no_op" && (changed(e) || e.final_state !== "succeeded"),
   );
   for (const e of shown) out.push(...entryLine(e));
+  const saved = view.backups?.saved ?? [];
+  for (const b of saved) {
+    const what =
+      b.reason === "taken_over"
+        ? "taken over (not written by CoreOps)"
+        : b.reason === "edited"
+          ? "edited on the host"
+          : "not provably written by CoreOps";
+    out.push(`  saved     ${b.path}: ${what}; old bytes in ${view.backups?.dir}/${b.file}`);
+  }
   const s = view.summary;
   const unchanged = view.entries.length - shown.length;
   if (unchanged > 0 && shown.length > 0) out.push(`  … ${unchanged} unchanged`);
