@@ -141,13 +141,29 @@ describe("never destroy someone else's change", () => {
       /saved {5}\/etc\/web\/app\.env: taken over \(not written by CoreOps\); old bytes in /,
     );
     expect(readFileSync(join(f.root, ENV), "utf8")).toBe("VERSION=1\n");
-    expect(mode(join(f.root, ENV))).toBe(0o600);
     const [entry] = backupIndex(f).entries;
     expect(entry).toMatchObject({ path: "/etc/web/app.env", reason: "taken_over", mode: 0o600 });
     expect(readFileSync(join(backupDir(f), entry?.file ?? ""), "utf8")).toBe("SECRET=pre-existing\n");
-    // Stable: the narrower mode is what the next plan expects.
+  });
+
+  it("taking over an existing file without a declared mode never widens its mode, and stays converged", () => {
+    const f = fixture();
+    f.commit(demoTree("1"), "v1");
+    f.run(["init", f.repo, "main", "--state-file", f.stateFile]);
+    mkdirSync(join(f.root, "etc/web"), { recursive: true });
+    writeFileSync(join(f.root, ENV), "SECRET=pre-existing\n");
+    chmodSync(join(f.root, ENV), 0o640);
+    expect(applyJson(f).code).toBe(0);
+    expect(readFileSync(join(f.root, ENV), "utf8")).toBe("VERSION=1\n");
+    expect(mode(join(f.root, ENV))).toBe(0o640);
+    // A file CoreOps creates gets the default; the narrower mode is what the next plan expects.
+    expect(mode(join(f.root, "etc/containers/systemd/web.container"))).toBe(0o644);
     expect(planJson(f).summary.changed_count).toBe(0);
     expect(applyJson(f).view.summary.writes).toBe(0);
+    // An edit that widens the mode is restored to the default, never left wider.
+    chmodSync(join(f.root, ENV), 0o666);
+    expect(applyJson(f).code).toBe(0);
+    expect(mode(join(f.root, ENV))).toBe(0o644);
   });
 
   it("refuses to keep backups in a directory systemd reads, before anything is written", () => {
