@@ -5,7 +5,7 @@
  * `systemctl show` for unit runtime state only when systemd is PID 1 (`/run/systemd/system` exists) and
  * no offline root is in use.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { readRegularFile } from "../effects/host-fs.js";
 import { RootResolver } from "../effects/root-resolver.js";
@@ -17,16 +17,12 @@ export function hostPath(root: string | null, path: string): string {
   return new RootResolver(root).resolve(path);
 }
 
-function idNames(file: string): Map<number, string> {
+function idNames(text: string | null): Map<number, string> {
   const names = new Map<number, string>([[0, "root"]]);
-  try {
-    for (const line of readFileSync(file, "utf8").split("\n")) {
-      const parts = line.split(":");
-      const id = Number(parts[2]);
-      if (parts[0] && Number.isInteger(id) && !names.has(id)) names.set(id, parts[0]);
-    }
-  } catch {
-    // no passwd/group file: numeric ids are shown
+  for (const line of (text ?? "").split("\n")) {
+    const parts = line.split(":");
+    const id = Number(parts[2]);
+    if (parts[0] && Number.isInteger(id) && !names.has(id)) names.set(id, parts[0]);
   }
   return names;
 }
@@ -55,9 +51,11 @@ export function createHostObserver(opts: HostObserverOptions): HostObserver {
   const root = opts.root;
   const systemd = opts.systemd ?? detectSystemd(root);
   const resolver = new RootResolver(root);
-  const etc = (f: string) => {
-    const inRoot = resolver.resolve(`/etc/${f}`);
-    return root !== null && existsSync(inRoot) ? inRoot : `/etc/${f}`;
+  // The root's passwd/group when it has them (read like any managed path: no leaf link followed), else
+  // this machine's; without either, numeric ids are shown.
+  const etc = (f: string): string | null => {
+    const inRoot = root === null ? null : readRegularFile(resolver.resolve(`/etc/${f}`));
+    return (inRoot ?? readRegularFile(`/etc/${f}`))?.bytes.toString("utf8") ?? null;
   };
   let users: Map<number, string> | undefined;
   let groups: Map<number, string> | undefined;
