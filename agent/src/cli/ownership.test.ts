@@ -105,6 +105,10 @@ describe("never destroy someone else's change", () => {
     const human = f.run(["plan", "--root", f.root, "--state-file", f.stateFile, "--host", "h1"]).stdout;
     expect(human).toMatch(/skipped\s+file\/\/etc\/web\/app\.env\n\s+drift: edited on the host/);
 
+    const keptText = f.run(["apply", ...f.args()]);
+    expect(keptText.stdout).toMatch(
+      /skipped {3}file\/\/etc\/web\/app\.env: edited on the host .*kept, not deleted/,
+    );
     const kept = applyJson(f);
     expect(kept.code).toBe(0);
     expect(kept.view.outcome).toBe("converged");

@@ -39,7 +39,8 @@ function entryLine(e: ResultEntry): string[] {
   }
   if (e.final_state === "blocked")
     return [`  [!] blocked   ${e.object.display_id}${e.failure ? `: ${e.failure.detail}` : ""}`];
-  if (e.final_state === "skipped") return [`  ·   skipped   ${e.object.display_id}`];
+  if (e.final_state === "skipped")
+    return [`  ·   skipped   ${e.object.display_id}${e.causes[0] ? `: ${e.causes[0].summary}` : ""}`];
   return [`  ✓   ${e.action.padEnd(9)} ${e.object.display_id}${collapsed ? ` (${collapsed})` : ""}`];
 }
 
