@@ -352,8 +352,10 @@ describe("hostile repository trees", () => {
           join(case_, "agent.lock"),
         ]);
         expect(untypedFailure(apply, repo), apply.stderr).toBeNull();
+        // Kept on failure, for a look at the tree.
+        rmSync(case_, { recursive: true, force: true });
       }),
-      // At most 150 trees and 10 s (the machine may be busy); the work directory goes in afterAll.
+      // At most 150 trees and 10 s, whichever comes first (the machine may be busy).
       { numRuns: 150, interruptAfterTimeLimit: 10_000, markInterruptAsFailure: false, endOnFailure: true },
     );
   });
