@@ -4,7 +4,7 @@
  * is given up on in seconds with everything git started ended.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -80,9 +80,33 @@ describe("ext:: stays impossible", () => {
     expect(err.hint).toMatch(/transport 'ext' not allowed/);
   });
 
-  it("the pins are on every git command line", () => {
-    expect(GIT_HARDENING_ARGS.join(" ")).toBe(
-      "-c protocol.allow=never -c protocol.file.allow=always -c protocol.https.allow=always -c protocol.ssh.allow=always -c protocol.ext.allow=never -c core.fsmonitor=false",
+  it("every git command of a fetch carries the pins (seen by a git shim on PATH)", async () => {
+    const shimDir = path.join(work, "shim");
+    const log = path.join(work, "git-argv.log");
+    const realGit = execFileSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).trim();
+    mkdirSync(shimDir, { recursive: true });
+    writeFileSync(
+      path.join(shimDir, "git"),
+      `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${realGit}' "$@"\n`,
+      { mode: 0o755 },
+    );
+    const c = await fetchRef(upstream, "main", {
+      env: { PATH: `${shimDir}:${process.env.PATH}`, HOME: work },
+    });
+    await c.cleanup();
+    const pins = `${GIT_HARDENING_ARGS.join(" ")} `;
+    const lines = readFileSync(log, "utf8").trim().split("\n");
+    for (const line of lines) expect(line.startsWith(pins), line).toBe(true);
+    const subcommands = lines.map(
+      (l) =>
+        l
+          .slice(pins.length)
+          .replace(/^(-c \S+ )*/, "")
+          .split(" ")[0],
+    );
+    expect(subcommands).toEqual(["init", "fetch", "checkout", "rev-parse"]);
+    expect(pins).toContain(
+      "-c protocol.allow=never -c protocol.file.allow=always -c protocol.https.allow=always -c protocol.ssh.allow=always",
     );
   });
 });
