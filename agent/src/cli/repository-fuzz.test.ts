@@ -305,7 +305,8 @@ function untypedFailure(r: CliResult, repo: string): string | null {
   if (r.stderr.includes("internal error")) return "internal error";
   if (STACK_LINE.test(r.stderr)) return "stack trace on stderr";
   const first = r.stderr.split("\n").find((l) => l.startsWith("error["));
-  if (first === undefined) return "no error[code] line";
+  // An apply that ran and did not converge reports its outcome (the result view) instead of an error.
+  if (first === undefined) return /^Outcome: /m.test(r.stdout) ? null : "no error[code] line";
   // `error[code]: <file>[:line]: message`, the file absolute or repository-relative — or a flag named.
   const tops = [
     "hosts",
