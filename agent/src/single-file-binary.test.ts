@@ -42,7 +42,10 @@ describe("single-file binary", () => {
         join(bin, "git"),
       );
       const env = { PATH: bin, HOME: dir };
-      execFileSync(out, ["init", f.repo, "main", "--state-file", f.stateFile], { env, encoding: "utf8" });
+      execFileSync(out, ["init", f.repo, "main", "--state-file", f.stateFile, "--lock-path", f.lockPath], {
+        env,
+        encoding: "utf8",
+      });
       const res = execFileSync(out, ["apply", "--json", ...f.args()], { env, encoding: "utf8" });
       expect((JSON.parse(res) as { outcome: string }).outcome).toBe("converged");
       expect(readFileSync(join(f.root, "etc/web/app.env"), "utf8")).toBe("VERSION=1\n");

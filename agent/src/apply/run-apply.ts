@@ -12,8 +12,7 @@ import type { HostObserver } from "../plan/host-observer.js";
 import { planHost } from "../plan/plan-host.js";
 import { desiredObjects, type ManagedDirs } from "../resources/from-desired.js";
 import { inventoryFromObjects } from "../resources/inventory.js";
-import { toDesiredSnapshot } from "../state/snapshot-desired.js";
-import { retainSnapshot, snapshotsPathFor } from "../state/snapshots.js";
+import { recordSuccess } from "../state/record-success.js";
 import { rfc3339, type Status, writeStatusAtomic } from "../state/status.js";
 import { VIEW_SCHEMA_VERSION } from "../views/common.js";
 import type { PhaseEvent, ResultEntry, ResultView } from "../views/result-view.js";
@@ -251,7 +250,7 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
   }
   if (recording && base) {
     const desiredObjs = converged ? desiredObjects(req.desired, req.dirs) : null;
-    await writeState({
+    const final: Status = {
       ...base,
       hold: newHold,
       reconciliation: {
@@ -264,17 +263,16 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
         last_finished_at: finishedAt,
       },
       inventory: desiredObjs ? inventoryFromObjects(desiredObjs) : base.inventory,
-    });
-    if (converged && revision && req.stateFile) {
-      retainSnapshot(snapshotsPathFor(req.stateFile), {
+    };
+    if (converged && revision && req.stateFile)
+      await recordSuccess({
+        stateFile: req.stateFile,
         revision,
-        host: req.desired.host,
-        repository: req.desired.source.repository,
-        requested_ref: req.desired.source.requestedRef,
-        applied_at: finishedAt,
-        desired: toDesiredSnapshot(req.desired),
+        desired: req.desired,
+        appliedAt: finishedAt,
+        status: final,
       });
-    }
+    else await writeState(final);
   }
 
   const byId = new Map(exec.objects.map((o) => [o.object, o]));

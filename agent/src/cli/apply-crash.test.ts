@@ -36,7 +36,9 @@ describe("crash safety", () => {
     const v1 = f.commit(demoTree("1", { services: services(40) }), "v1");
     const v2 = f.commit(demoTree("2", { services: services(40) }), "v2");
     f.moveMain("v1");
-    expect(f.run(["init", f.repo, "main", "--state-file", f.stateFile]).status).toBe(0);
+    expect(
+      f.run(["init", f.repo, "main", "--state-file", f.stateFile, "--lock-path", f.lockPath]).status,
+    ).toBe(0);
 
     // Measure one uninterrupted apply to spread the kill points over its whole duration.
     const t0 = Date.now();
@@ -103,7 +105,9 @@ describe("concurrency", () => {
     const f = new Fixture();
     fixtures.push(f);
     f.commit(demoTree("1", { services: services(150) }), "v1");
-    expect(f.run(["init", f.repo, "main", "--state-file", f.stateFile]).status).toBe(0);
+    expect(
+      f.run(["init", f.repo, "main", "--state-file", f.stateFile, "--lock-path", f.lockPath]).status,
+    ).toBe(0);
     const a = f.spawnApply();
     const b = f.spawnApply();
     const collect = (c: typeof a) =>

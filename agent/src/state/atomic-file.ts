@@ -22,8 +22,10 @@ export interface AtomicWriteOptions {
   /** Numeric owner to set before the rename (root only); omitted = the writer's. */
   uid?: number;
   gid?: number;
-  /** Create missing parent directories (mode 0o755). Default true. */
+  /** Create missing parent directories (mode `dirMode`). Default true. */
   mkdirs?: boolean;
+  /** Mode of directories created by `mkdirs` (default 0o755). */
+  dirMode?: number;
 }
 
 let counter = 0;
@@ -56,7 +58,7 @@ export function writeFileAtomic(
   opts: AtomicWriteOptions = {},
 ): void {
   const dir = dirname(target);
-  if (opts.mkdirs !== false) mkdirSync(dir, { recursive: true, mode: 0o755 });
+  if (opts.mkdirs !== false) mkdirSync(dir, { recursive: true, mode: opts.dirMode ?? 0o755 });
   const tmp = tempPathFor(target);
   const mode = opts.mode ?? 0o644;
   const fd = openSync(tmp, "wx", mode);
