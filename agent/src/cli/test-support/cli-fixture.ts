@@ -10,7 +10,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { git } from "../../desired/test-support/git.js";
 
-export const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "dist", "cli", "main.js");
+/** The compiled CLI of this checkout; CORE_OPS_TEST_CLI runs the same tests against another build (e.g. main's). */
+export const CLI =
+  process.env.CORE_OPS_TEST_CLI ||
+  join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "dist", "cli", "main.js");
 
 export type Tree = Record<string, string>;
 
@@ -27,7 +30,7 @@ export class Fixture {
   }
 
   /** Replaces the repository's tree with `tree`, commits, tags, and returns the full revision. */
-  commit(tree: Tree, tag: string): string {
+  commit(tree: Record<string, string | Buffer>, tag: string): string {
     for (const entry of git(this.repo, "ls-files").split("\n").filter(Boolean))
       rmSync(join(this.repo, entry), { force: true });
     for (const [rel, text] of Object.entries(tree)) {
