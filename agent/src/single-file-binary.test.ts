@@ -41,8 +41,8 @@ describe("single-file binary", () => {
         execFileSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).trim(),
         join(bin, "git"),
       );
-      const env = { PATH: bin, HOME: dir };
-      execFileSync(out, ["init", f.repo, "main", "--state-file", f.stateFile, "--lock-path", f.lockPath], {
+      const env = { PATH: bin, HOME: dir, CORE_OPS_LOCK_PATH: f.lockPath };
+      execFileSync(out, ["init", f.repo, "main", "--state-file", f.stateFile], {
         env,
         encoding: "utf8",
       });

@@ -60,9 +60,7 @@ describe("crash safety", () => {
       "services/web/config/etc/web/big.bin": bigBlob(i),
     });
     f.commit(tree(0), "r0");
-    expect(
-      f.run(["init", f.repo, "main", "--state-file", f.stateFile, "--lock-path", f.lockPath]).status,
-    ).toBe(0);
+    expect(f.run(["init", f.repo, "main", "--state-file", f.stateFile]).status).toBe(0);
 
     // Measure one uninterrupted apply to spread the kill points over its whole duration.
     const t0 = Date.now();
@@ -155,9 +153,7 @@ describe("concurrency", () => {
     const f = new Fixture();
     fixtures.push(f);
     f.commit(demoTree("1", { services: services(150) }), "v1");
-    expect(
-      f.run(["init", f.repo, "main", "--state-file", f.stateFile, "--lock-path", f.lockPath]).status,
-    ).toBe(0);
+    expect(f.run(["init", f.repo, "main", "--state-file", f.stateFile]).status).toBe(0);
     const a = f.spawnApply();
     const b = f.spawnApply();
     const collect = (c: typeof a) =>

@@ -37,9 +37,7 @@ describe("apply --root", () => {
   it("applies, then re-applies with no writes and no systemctl calls, and corrects drift", () => {
     const f = fixture();
     const v1 = f.commit(demoTree("1"), "v1");
-    expect(
-      f.run(["init", f.repo, "main", "--state-file", f.stateFile, "--lock-path", f.lockPath]).status,
-    ).toBe(0);
+    expect(f.run(["init", f.repo, "main", "--state-file", f.stateFile]).status).toBe(0);
 
     const first = applyJson(f);
     expect(first.code, first.stderr).toBe(0);
@@ -87,7 +85,7 @@ describe("apply --root", () => {
   it("removes what left the desired state, never an unmanaged file, and refuses a mass delete", () => {
     const f = fixture();
     f.commit(demoTree("1", { services: ["web", "backup", "a", "b", "c"] }), "v1");
-    f.run(["init", f.repo, "main", "--state-file", f.stateFile, "--lock-path", f.lockPath]);
+    f.run(["init", f.repo, "main", "--state-file", f.stateFile]);
     expect(applyJson(f).code).toBe(0);
     writeFileSync(join(f.root, U, "handmade.service"), "[Service]\nExecStart=/bin/true\n");
 
@@ -120,7 +118,7 @@ describe("rollback and hold", () => {
   it("rolls back to a retained snapshot, holds, and resumes when the ref moves or on re-attach", () => {
     const f = fixture();
     const v1 = f.commit(demoTree("1"), "v1");
-    f.run(["init", f.repo, "main", "--state-file", f.stateFile, "--lock-path", f.lockPath]);
+    f.run(["init", f.repo, "main", "--state-file", f.stateFile]);
     expect(applyJson(f).code).toBe(0);
     const v2 = f.commit(demoTree("2"), "v2");
     expect(applyJson(f).code).toBe(0);
@@ -171,10 +169,7 @@ describe("rollback and hold", () => {
     // Roll back again, then re-attach deliberately with init --force.
     expect(applyJson(f, ["--rollback-to", v2]).code).toBe(0);
     expect(JSON.parse(f.run(["agent", ...f.args()]).stdout.trim()).outcome).toBe("held");
-    expect(
-      f.run(["init", f.repo, "main", "--force", "--state-file", f.stateFile, "--lock-path", f.lockPath])
-        .status,
-    ).toBe(0);
+    expect(f.run(["init", f.repo, "main", "--force", "--state-file", f.stateFile]).status).toBe(0);
     const reattached = f.run(["agent", ...f.args()]);
     expect(JSON.parse(reattached.stdout.trim())).toMatchObject({
       outcome: "converged",

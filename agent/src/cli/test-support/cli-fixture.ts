@@ -68,7 +68,8 @@ export class Fixture {
   ): { status: number | null; stdout: string; stderr: string } {
     const r = spawnSync(process.execPath, [CLI, ...args], {
       encoding: "utf8",
-      env: { ...process.env, ...env },
+      // The fixture's lock unless the test says otherwise (never the host's /run/core-ops).
+      env: { ...process.env, CORE_OPS_LOCK_PATH: this.lockPath, ...env },
       timeout: 120_000,
     });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -77,6 +78,7 @@ export class Fixture {
   spawnApply(extra: string[] = []) {
     return spawn(process.execPath, [CLI, "apply", ...this.args(extra)], {
       stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, CORE_OPS_LOCK_PATH: this.lockPath },
     });
   }
 
