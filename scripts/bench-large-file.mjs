@@ -38,9 +38,10 @@ function writeLargeFile(path, rev) {
   }
 }
 
-function run(bin, preload, argv) {
+function run(bin, preload, argv, lock) {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ["--require", preload, bin, ...argv], {
+    env: { ...process.env, CORE_OPS_LOCK_PATH: lock },
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -73,15 +74,15 @@ export async function sectionLargeFile(out, { bin, preload }) {
     git(repo, "tag", `r${rev}`);
     revs.push(git(repo, "rev-parse", "HEAD"));
   }
-  const common = ["--root", root, "--state-file", state, "--lock-path", lock, "--host", "bench"];
+  const common = ["--root", root, "--state-file", state, "--host", "bench"];
   const steps = [];
   const measureStep = (name, argv) => {
-    const m = run(bin, preload, argv);
+    const m = run(bin, preload, argv, lock);
     steps.push({ name, ...m });
     return m;
   };
   git(repo, "update-ref", "refs/heads/main", revs[0]);
-  run(bin, preload, ["init", repo, "main", "--state-file", state, "--lock-path", lock]);
+  run(bin, preload, ["init", repo, "main", "--state-file", state], lock);
   for (let i = 0; i < 3; i++) {
     git(repo, "update-ref", "refs/heads/main", revs[i]);
     const m = measureStep(`apply r${i + 1}`, ["apply", "--json", ...common]);
