@@ -248,6 +248,7 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
       since: finishedAt,
     };
   }
+  const recordNotes: string[] = [];
   if (recording && base) {
     const desiredObjs = converged ? desiredObjects(req.desired, req.dirs) : null;
     const final: Status = {
@@ -265,13 +266,15 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
       inventory: desiredObjs ? inventoryFromObjects(desiredObjs) : base.inventory,
     };
     if (converged && revision && req.stateFile)
-      await recordSuccess({
-        stateFile: req.stateFile,
-        revision,
-        desired: req.desired,
-        appliedAt: finishedAt,
-        status: final,
-      });
+      recordNotes.push(
+        ...(await recordSuccess({
+          stateFile: req.stateFile,
+          revision,
+          desired: req.desired,
+          appliedAt: finishedAt,
+          status: final,
+        })),
+      );
     else await writeState(final);
   }
 
@@ -326,7 +329,7 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
     phases,
     events: exec.events,
     entries,
-    notes: plan.view.notes,
+    notes: [...plan.view.notes, ...recordNotes],
   };
   return { view, plan, exitCode: converged ? 0 : 1 };
 }

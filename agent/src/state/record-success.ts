@@ -20,7 +20,8 @@ export interface SuccessRecord {
   status: Status;
 }
 
-export async function recordSuccess(r: SuccessRecord): Promise<void> {
+/** Returns notes for the result (a failed collection is only a note: the next success collects again). */
+export async function recordSuccess(r: SuccessRecord): Promise<string[]> {
   const objects = objectsDirFor(r.stateFile);
   const snapshot = {
     revision: r.revision,
@@ -32,5 +33,12 @@ export async function recordSuccess(r: SuccessRecord): Promise<void> {
   };
   const file = retainSnapshot(snapshotsPathFor(r.stateFile), snapshot, objects);
   await writeStatusAtomic(r.stateFile, r.status);
-  collectGarbage(objects, referencedDigests(file));
+  try {
+    collectGarbage(objects, referencedDigests(file));
+    return [];
+  } catch (err) {
+    return [
+      `content store ${objects} not collected (the next converged run retries): ${(err as Error).message}`,
+    ];
+  }
 }

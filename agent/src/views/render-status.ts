@@ -31,7 +31,9 @@ export function renderStatus(view: StatusView): string {
     );
   } else out.push("  tracking: none (run core-ops init <repo> <ref>)");
   const r = s.reconciliation;
-  out.push(`reconciliation: ${r.status} (generation ${r.generation})${r.running ? ", running" : ""}`);
+  const holderRuns = view.lock.state === "held" && view.lock.liveness !== "dead";
+  const running = r.running ? (holderRuns ? ", running" : ", interrupted (no live run holds the lock)") : "";
+  out.push(`reconciliation: ${r.status} (generation ${r.generation})${running}`);
   out.push(
     `  last applied: ${r.last_applied_revision ? formatRevision(r.last_applied_revision, null) : "never"}`,
   );
