@@ -40,7 +40,8 @@ export function isCoreOpsTempFile(name: string): boolean {
   return /^\..+\.core-ops-tmp-\d+-\d+$/.test(name);
 }
 
-function fsyncDir(dir: string): void {
+/** fsync of a directory (makes its entries durable); a no-op where the file system refuses it. */
+export function fsyncDir(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, "r");

@@ -6,19 +6,10 @@
  * someone else).
  */
 import { createHash } from "node:crypto";
-import {
-  closeSync,
-  fsyncSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmdirSync,
-  statSync,
-  unlinkSync,
-} from "node:fs";
+import { readdirSync, readFileSync, rmdirSync, statSync, unlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { CoreOpsError } from "../errors.js";
-import { isCoreOpsTempFile, writeFileAtomic } from "./atomic-file.js";
+import { fsyncDir, isCoreOpsTempFile, writeFileAtomic } from "./atomic-file.js";
 import { stateWriteError } from "./write-error.js";
 
 export type Digest = `sha256:${string}`;
@@ -159,16 +150,4 @@ export function collectGarbage(objectsDir: string, referenced: ReadonlySet<strin
   }
   fsyncDir(objectsDir);
   return { removed, kept };
-}
-
-function fsyncDir(path: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, "r");
-    fsyncSync(fd);
-  } catch {
-    // a missing store or a file system without directory fsync: nothing to make durable
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
