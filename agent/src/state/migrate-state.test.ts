@@ -1,5 +1,5 @@
 /**
- * Upgrades keep their state: a state directory written by core-ops 0.2.0 (test-fixtures/state-0.2.0, made
+ * Upgrades keep their state: a state directory written by core-ops 0.2.0 (test-support/state-0.2.0, made
  * by its generate.sh with the 0.2.0 CLI: three revisions applied, then a rollback to v2) is migrated —
  * hold, inventory and every snapshot kept — and every snapshot still rolls back, through the real CLI.
  */
@@ -13,7 +13,7 @@ import { migrateStateDir } from "./migrate-state.js";
 import { readSnapshots, referencedDigests, snapshotsPathFor } from "./snapshots.js";
 import { readStatus } from "./status.js";
 
-const FIXTURE = join(import.meta.dirname, "test-fixtures", "state-0.2.0");
+const FIXTURE = join(import.meta.dirname, "test-support", "state-0.2.0");
 const REVS = Object.fromEntries(
   readFileSync(join(FIXTURE, "revisions.txt"), "utf8")
     .trim()
