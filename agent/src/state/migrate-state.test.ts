@@ -56,7 +56,7 @@ describe("a state directory written by 0.2.0", () => {
 
   it("status reads it through its migration: present, with hold and inventory (not absent)", () => {
     const f = stateDirFrom020();
-    const r = f.run(["status", "--json", "--state-file", f.stateFile, "--lock-path", f.lockPath]);
+    const r = f.run(["status", "--json", "--state-file", f.stateFile]);
     expect(r.status, r.stderr).toBe(0);
     const view = JSON.parse(r.stdout) as StatusView;
     expect(view.status).toBe("present");
@@ -64,7 +64,7 @@ describe("a state directory written by 0.2.0", () => {
     expect(view.snapshot?.hold).toEqual(v1Status.hold);
     expect(view.snapshot?.inventory).toEqual(v1Status.inventory);
     expect(view.snapshot?.reconciliation).toEqual(v1Status.reconciliation);
-    const human = f.run(["status", "--state-file", f.stateFile, "--lock-path", f.lockPath]);
+    const human = f.run(["status", "--state-file", f.stateFile]);
     expect(human.stdout).toContain("written with schema_version 1");
     expect(human.stdout).toContain(`rolled back from ${REVS.v3.slice(0, 8)}`);
   });
