@@ -50,7 +50,7 @@ function demo(
 
 function statusFor(desired: DesiredState): Status {
   return {
-    schema_version: 1,
+    schema_version: 2,
     controller: { version: "0.1.0", revision: "x", build_time: null, tree_state: "clean" },
     desired_state: {
       repository: "/repo",
