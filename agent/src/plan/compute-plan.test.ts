@@ -363,6 +363,9 @@ describe("three-way planning", () => {
     expect((err as CoreOpsError).message).toBe(
       "dependency cycle: service/a.service -> service/b.service -> service/a.service",
     );
+    // Names the files, so an operator knows where to look.
+    expect((err as CoreOpsError).file).toBe("services/a/a.service");
+    expect((err as CoreOpsError).related).toEqual(["services/a/b.service"]);
   });
 
   it("notes unmanaged drop-ins next to a managed unit and leaves them alone", async () => {
