@@ -31,7 +31,13 @@ import { createHostObserver } from "../plan/fs-host-observer.js";
 import { planHost } from "../plan/plan-host.js";
 import { DEFAULT_QUADLET_DIR, DEFAULT_UNIT_DIR } from "../resources/from-desired.js";
 import { backupDirFor } from "../state/backups.js";
-import { neverRunReconciliation, readStatus, type Status, writeStatusAtomic } from "../state/status.js";
+import {
+  neverRunReconciliation,
+  readStatus,
+  STATUS_SCHEMA_VERSION,
+  type Status,
+  writeStatusAtomic,
+} from "../state/status.js";
 import { controllerBlock, runApply } from "./run-apply.js";
 
 const DIRS = { quadletDir: DEFAULT_QUADLET_DIR, unitDir: DEFAULT_UNIT_DIR };
@@ -199,7 +205,7 @@ async function run(s: Scenario): Promise<void> {
       }
     }
     await writeStatusAtomic(stateFile, {
-      schema_version: 1,
+      schema_version: STATUS_SCHEMA_VERSION,
       controller: controllerBlock(),
       desired_state: {
         repository: "property",

@@ -1,6 +1,7 @@
 /** `core-ops status`: the canonical snapshot; missing, partial, invalid or unsupported → absent (exit 0). */
 import type { Command } from "commander";
 import { backupDirFor, readBackupIndex } from "../state/backups.js";
+import { inspectLock, resolveLockPath } from "../state/lock.js";
 import { readStatus, resolveStateFile } from "../state/status.js";
 import { VIEW_SCHEMA_VERSION } from "../views/common.js";
 import { renderStatus } from "../views/render-status.js";
@@ -15,10 +16,12 @@ export function register(program: Command): void {
       "--state-file <file>",
       "status.json path (default: CORE_OPS_STATE_FILE, else /var/lib/core-ops/status.json)",
     )
+    .option("--lock-path <file>", "run lock (default: CORE_OPS_LOCK_PATH, else /run/core-ops/agent.lock)")
     .option("--json", "print the status view model as one JSON document")
     .description("show provenance and reconciliation state from status.json")
-    .action(async (opts: { stateFile?: string; json?: boolean }) => {
+    .action(async (opts: { stateFile?: string; lockPath?: string; json?: boolean }) => {
       const stateFile = resolveStateFile(opts.stateFile, process.env);
+      const lockPath = resolveLockPath(opts.lockPath, process.env);
       const read = await readStatus(stateFile);
       const backupDir = backupDirFor(stateFile);
       const backups = readBackupIndex(backupDir);
@@ -35,6 +38,8 @@ export function register(program: Command): void {
           entries: backups.kind === "ok" ? backups.index.entries : [],
           invalid_reason: backups.kind === "ok" ? null : backups.reason,
         },
+        migrated_from: read.kind === "ok" ? read.migratedFrom : null,
+        lock: { path: lockPath, ...inspectLock(lockPath) },
       };
       if (opts.json) printJson(view);
       else printText(renderStatus(view));

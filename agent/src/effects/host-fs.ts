@@ -89,6 +89,31 @@ export class NodeHostFs implements HostFs {
     return readRegularFile(this.resolve(path))?.bytes ?? null;
   }
 
+  sameContent(path: string, expected: Uint8Array): boolean {
+    let fd: number;
+    try {
+      fd = openSync(this.resolve(path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR" || code === "ELOOP") return false;
+      throw err;
+    }
+    try {
+      if (fstatSync(fd).size !== expected.length) return false;
+      const piece = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(expected.length, 1)));
+      let off = 0;
+      while (off < expected.length) {
+        const n = readSync(fd, piece, 0, Math.min(piece.length, expected.length - off), off);
+        if (n === 0) return false;
+        if (Buffer.compare(piece.subarray(0, n), expected.subarray(off, off + n)) !== 0) return false;
+        off += n;
+      }
+      return readSync(fd, piece, 0, 1, off) === 0;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   stat(path: string): FileFacts | null {
     try {
       const s = lstatSync(this.resolve(path));

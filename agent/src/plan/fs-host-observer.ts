@@ -5,8 +5,9 @@
  * `systemctl show` for unit runtime state only when systemd is PID 1 (`/run/systemd/system` exists) and
  * no offline root is in use.
  */
-import { existsSync } from "node:fs";
+import { existsSync, lstatSync } from "node:fs";
 import { readdir } from "node:fs/promises";
+import { hashLargeFile } from "../effects/hash-file.js";
 import { readRegularFile } from "../effects/host-fs.js";
 import { RootResolver } from "../effects/root-resolver.js";
 import type { HostObserver, ObservedFile, SystemdAvailability, UnitRuntime } from "./host-observer.js";
@@ -72,8 +73,27 @@ export function createHostObserver(opts: HostObserverOptions): HostObserver {
     mode: root === null ? "host" : "offline_root",
     root,
     systemd,
-    async readFile(path: string): Promise<ObservedFile | null> {
-      const f = readRegularFile(resolver.resolve(path));
+    async readFile(path: string, opts: { digestAbove?: number } = {}): Promise<ObservedFile | null> {
+      const real = resolver.resolve(path);
+      if (opts.digestAbove !== undefined) {
+        let size: number;
+        try {
+          const st = lstatSync(real);
+          if (!st.isFile()) return null; // a symlink at a managed path is not followed
+          size = st.size;
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === "ENOENT" || code === "ENOTDIR") return null;
+          throw err;
+        }
+        if (size > opts.digestAbove) {
+          const head = readRegularFile(real, 256);
+          if (head === null) return null;
+          const facts = { path, mode: head.mode, owner: userName(head.uid), group: groupName(head.gid) };
+          return { ...facts, bytes: head.bytes, large: await hashLargeFile(real) };
+        }
+      }
+      const f = readRegularFile(real);
       if (f === null) return null;
       return { path, bytes: f.bytes, mode: f.mode, owner: userName(f.uid), group: groupName(f.gid) };
     },
