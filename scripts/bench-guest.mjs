@@ -117,7 +117,8 @@ const init = (rev) => must(shellJoin([bin, "init", url, rev, "--force"]));
 const apply = () => timed([bin, "apply", "--host", HOST, "--json"]);
 const results = {};
 const add = (name, row) => {
-  (results[name] ??= []).push(row);
+  if (!results[name]) results[name] = [];
+  results[name].push(row);
   if (jsonLines) process.stdout.write(`${JSON.stringify({ measurement: name, ...row })}\n`);
 };
 
