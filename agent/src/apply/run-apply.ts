@@ -45,6 +45,8 @@ export interface ApplyRunRequest {
   onPhase?: (p: PhaseEvent) => void;
   /** systemctl invocations made so far by the ports (reported in the result). */
   systemctlCalls?: () => number;
+  /** Time spent before this call, measured at the CLI edge (process start-up, source resolution). */
+  before?: { startupMs: number; resolutionMs: number };
 }
 
 export interface ApplyRunResult {
@@ -112,6 +114,7 @@ function outcomeOf(exec: ExecutionResult, tolerated: boolean): ResultView["outco
 
 export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
   const now = req.now ?? (() => new Date());
+  const t0 = performance.now();
   const phases: PhaseEvent[] = [];
   let seq = 0;
   const phase = (p: PhaseEvent["phase"], state: PhaseEvent["state"]) => {
@@ -132,6 +135,7 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
   if (holdNote) notes.push(holdNote);
 
   phase("planning", "started");
+  const planningStarted = performance.now();
   const plan = await planHost({
     desired: req.desired,
     dirs: req.dirs,
@@ -142,6 +146,8 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
   });
   phase("graph_construction", "completed");
   phase("planning", "completed");
+  const planningMs = performance.now() - planningStarted;
+  let recordingMs = 0;
   const objects = applyObjectsFromPlan(plan);
   // Refusals come before anything is recorded or touched.
   const refusal = req.allowMassDelete ? null : massDeleteRefusal(objects);
@@ -158,7 +164,9 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
   let generation = prev?.reconciliation.generation ?? 0;
   const lastApplied = prev?.reconciliation.last_applied_revision ?? null;
   const writeState = async (s: Status) => {
+    const w0 = performance.now();
     if (recording && req.stateFile) await writeStatusAtomic(req.stateFile, s);
+    recordingMs += performance.now() - w0;
   };
   const baseStatus = (): Status | null => {
     if (!prev) return null;
@@ -266,6 +274,7 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
       inventory: desiredObjs ? inventoryFromObjects(desiredObjs) : base.inventory,
     });
     if (converged && revision && req.stateFile) {
+      const s0 = performance.now();
       retainSnapshot(snapshotsPathFor(req.stateFile), {
         revision,
         host: req.desired.host,
@@ -274,6 +283,7 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
         applied_at: finishedAt,
         desired: toDesiredSnapshot(req.desired),
       });
+      recordingMs += performance.now() - s0;
     }
   }
 
@@ -311,6 +321,17 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
         : "converged (state not recorded)"
       : `convergence ${exec.convergence.status}${recording ? `; last applied revision stays ${lastApplied?.slice(0, 8) ?? "none"}` : ""}`;
   phase("final_summary", "completed");
+  const startupMs = req.before?.startupMs ?? 0;
+  const resolutionMs = req.before?.resolutionMs ?? 0;
+  const ms = (x: number) => Math.round(x);
+  const durations = {
+    startup_ms: ms(startupMs),
+    resolution_ms: ms(resolutionMs),
+    planning_ms: ms(planningMs),
+    ...exec.durations,
+    recording_ms: ms(recordingMs),
+    total_ms: ms(startupMs + resolutionMs + (performance.now() - t0)),
+  };
   const view: ResultView = {
     view_kind: "result",
     schema_version: VIEW_SCHEMA_VERSION,
@@ -326,6 +347,8 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
       hold: newHold?.held ? newHold.reason : null,
     },
     phases,
+    durations,
+    warnings: exec.stopTimeouts,
     events: exec.events,
     entries,
     notes: plan.view.notes,
