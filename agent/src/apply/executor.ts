@@ -128,6 +128,9 @@ export class Executor {
   /** When the last start/restart of the current attempt returned (the settle wait counts from there). */
   private lastActivationMs: number | null = null;
   private readonly stopTimeouts: StopTimeoutWarning[] = [];
+  /** The loaded check's sample (it reads the verification properties too): the first verification pass
+   * uses it when nothing was started or restarted in between — a no-op run asks systemctl once. */
+  private loadSample: Map<string, UnitProperties> | null = null;
 
   constructor(
     private readonly objects: readonly ApplyObject[],
@@ -284,6 +287,7 @@ export class Executor {
       if (o.action === "create") await this.activate(o, "start");
       else if (toRestart.has(o.id)) await this.activate(o, "restart");
     }
+    if (this.activated.size > 0) this.loadSample = null;
 
     // 6. Verify, retry.
     return this.verifyLoop(keeps);
@@ -462,8 +466,9 @@ export class Executor {
     if (units.length === 0) return;
     const props = await this.ports.systemd.show(
       units.map((o) => o.unit as string),
-      ["LoadState", "FragmentPath", "LoadError", "UnitFileState"],
+      [...new Set(["LoadState", "FragmentPath", "LoadError", "UnitFileState", ...VERIFY_PROPERTIES])],
     );
+    this.loadSample = new Map(units.map((o, i) => [o.unit as string, props[i] ?? {}]));
     for (const [i, o] of units.entries()) {
       const p = props[i] ?? {};
       const unit = o.unit as string;
@@ -648,9 +653,16 @@ export class Executor {
       ...new Set(checked.flatMap((o) => [o.socketUnit, o.automountUnit]).filter((u) => u !== null)),
     ].filter((u) => !units.includes(u));
     const sample = async () => {
-      const all = await this.ports.systemd.show([...units, ...companions], VERIFY_PROPERTIES);
+      const wanted = [...units, ...companions];
+      const cached = this.loadSample;
+      this.loadSample = null;
       const byUnit = new Map<string, UnitProperties>();
-      for (const [i, u] of [...units, ...companions].entries()) byUnit.set(u, all[i] ?? {});
+      if (cached && wanted.every((u) => cached.has(u))) {
+        for (const u of wanted) byUnit.set(u, cached.get(u) ?? {});
+      } else {
+        const all = await this.ports.systemd.show(wanted, VERIFY_PROPERTIES);
+        for (const [i, u] of wanted.entries()) byUnit.set(u, all[i] ?? {});
+      }
       return { props: units.map((u) => byUnit.get(u) ?? {}), byUnit };
     };
     const deadline = this.clock() + this.opts.activationTimeoutMs;
