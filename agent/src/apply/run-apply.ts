@@ -211,7 +211,7 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
         allowMassDelete: req.allowMassDelete,
         retryBudget: req.retryBudget ?? DEFAULT_RETRY_BUDGET,
         activationTimeoutMs: req.activationTimeoutMs ?? 90_000,
-        settleMs: req.settleMs ?? 2_000,
+        settleMs: req.settleMs ?? 1_000,
         systemdUnitDir: req.dirs.unitDir,
         ...(req.onEvent ? { onEvent: req.onEvent } : {}),
       },
