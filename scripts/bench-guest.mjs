@@ -155,6 +155,8 @@ try {
       throw new Error(`the no-op agent run was not a no-op: ${r.stdout}`);
     add("no-op agent", { ms: r.ms });
   }
+  // The same no-op through `apply --json`, for its phase breakdown (the agent prints a summary line only).
+  for (let i = 0; i < runs; i++) add("no-op apply", applyRow(await apply(), 0));
 
   // One object: r0 → r1 → r0 … each apply changes exactly frontend.container.
   for (let i = 0; i < runs; i++) {
@@ -203,7 +205,7 @@ for (const [name, rows] of Object.entries(results)) {
     `${name.padEnd(38)}${sec(median(ms)).padStart(10)}${sec(Math.min(...ms)).padStart(10)}${sec(Math.max(...ms)).padStart(10)}  ${verdict}`,
   );
 }
-for (const name of ["one-object apply", "ten-object apply"]) {
+for (const name of ["no-op apply", "one-object apply", "ten-object apply"]) {
   const rows = results[name] ?? [];
   const withPhases = rows.filter((r) => r.durations);
   if (withPhases.length === 0) {
