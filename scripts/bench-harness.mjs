@@ -85,11 +85,9 @@ async function corpus(jobs) {
   return { jobs, rows, wall: performance.now() - started };
 }
 
-const results = [];
-for (const jobs of jobsList) results.push(await corpus(jobs));
-
 let ok = true;
-for (const { jobs, rows, wall } of results) {
+/** Prints one parallelism's table as soon as it is measured (a long comparison can be read as it goes). */
+function report({ jobs, rows, wall }) {
   console.log(`\n## jobs=${jobs}: ${scenarios.length} scenario runs`);
   console.log(
     `${"scenario".padEnd(46)}${"outcome".padEnd(24)}${"wall".padStart(9)}${"ready".padStart(9)}${"Σ guest".padStart(9)}${"overhead".padStart(10)}`,
@@ -110,6 +108,13 @@ for (const { jobs, rows, wall } of results) {
   console.log(
     `total: wall clock ${s(wall)}; Σ scenario wall ${s(total("wall"))} (readiness ${s(total("ready"))}, guest steps ${s(total("guest"))}, overhead ${s(total("overhead"))} = ${((100 * total("overhead")) / total("wall")).toFixed(1)} %); parallel speed-up ×${(total("wall") / wall).toFixed(2)}`,
   );
+}
+
+const results = [];
+for (const jobs of jobsList) {
+  const result = await corpus(jobs);
+  report(result);
+  results.push(result);
 }
 if (results.length > 1) {
   console.log("\n## comparison");
