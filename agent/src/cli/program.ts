@@ -1,4 +1,4 @@
-/** The `core-ops` commander program: every subcommand, and errors mapped to exit codes. Loaded by main.ts. */
+/** The `core-ops` program: builds the commander program and maps every error to an exit code (no output on stdout but the views). */
 import { Command } from "commander";
 import { CoreOpsError, ExitCode } from "../errors.js";
 import { buildInfo, formatIdentity } from "../identity.js";
@@ -27,7 +27,7 @@ export function buildProgram(): Command {
   return program;
 }
 
-export async function runProgram(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
