@@ -90,17 +90,17 @@ let ok = true;
 function report({ jobs, rows, wall }) {
   console.log(`\n## jobs=${jobs}: ${scenarios.length} scenario runs`);
   console.log(
-    `${"scenario".padEnd(46)}${"outcome".padEnd(24)}${"wall".padStart(9)}${"ready".padStart(9)}${"Σ guest".padStart(9)}${"overhead".padStart(10)}`,
+    `${"scenario".padEnd(50)}${"outcome".padEnd(24)}${"wall".padStart(9)}${"ready".padStart(9)}${"Σ guest".padStart(9)}${"overhead".padStart(10)}`,
   );
   for (const r of rows.sort((a, b) => a.file.localeCompare(b.file))) {
     if (r.wall === undefined) {
-      console.log(`${r.file.padEnd(46)}${r.outcome}`);
+      console.log(`${r.file.padEnd(50)}${r.outcome}`);
       ok = false;
       continue;
     }
     if (r.outcome !== "passed") ok = false;
     console.log(
-      `${r.file.padEnd(46)}${r.outcome.padEnd(24)}${s(r.wall).padStart(9)}${s(r.ready).padStart(9)}${s(r.guest).padStart(9)}${s(r.overhead).padStart(10)} (${((100 * r.overhead) / r.wall).toFixed(0)} %)`,
+      `${r.file.padEnd(50)}${r.outcome.padEnd(24)}${s(r.wall).padStart(9)}${s(r.ready).padStart(9)}${s(r.guest).padStart(9)}${s(r.overhead).padStart(10)} (${((100 * r.overhead) / r.wall).toFixed(0)} %)`,
     );
   }
   const done = rows.filter((r) => r.wall !== undefined);

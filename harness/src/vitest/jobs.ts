@@ -2,7 +2,7 @@
  * How many VMs run at once: CORE_OPS_VERIFY_JOBS, else VMS_PER_CORE per core, as memory permits.
  * A scenario spends most of its wall waiting on its guest (boot, systemd, Podman), not computing, so more
  * guests than cores still shorten the corpus; VMS_PER_CORE is measured with `npm run bench:harness`
- * (BENCH_JOBS=1,2,3; figures in changes/0016-guest-speed.md). Memory caps it: at most half of the
+ * (BENCH_JOBS=1,2,3; the figures are in README "Verification scenarios"). Memory caps it: at most half of the
  * available memory goes to guests, GUEST_FOOTPRINT_MIB each (the 1 GiB profile plus QEMU's own).
  */
 import { availableParallelism, freemem } from "node:os";
