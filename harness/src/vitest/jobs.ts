@@ -7,7 +7,7 @@
  */
 import { availableParallelism, freemem } from "node:os";
 
-export const VMS_PER_CORE = 1;
+export const VMS_PER_CORE = 1.5;
 export const GUEST_FOOTPRINT_MIB = 1536;
 
 export function verifyJobs(
