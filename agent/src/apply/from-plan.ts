@@ -7,9 +7,11 @@
 import type { Plan, PlannedObject } from "../plan/compute-plan.js";
 import type { NormalizedObject } from "../resources/managed-object.js";
 import { applyDropIns } from "../units/dropins.js";
-import { effectiveValues, parseUnitFile, type UnitFile } from "../units/parse.js";
+import { effectiveValues, lastValue, parseUnitFile, type UnitFile } from "../units/parse.js";
+import { parseTimespanMs } from "../units/timespan.js";
 import type { Activation, ApplyObject, DesiredFile, Expectation, PlannedAction } from "./model.js";
 import type { InstallInfo } from "./ports.js";
+import { PODMAN_DEFAULT_STOP_TIMEOUT_MS } from "./stop-timeout.js";
 
 const ONESHOT_QUADLETS = new Set(["volume", "network", "image", "build"]);
 
@@ -40,6 +42,14 @@ export function installInfo(unit: UnitFile | null): InstallInfo | null {
     also: words("Also"),
   };
   return info.wantedBy.length + info.requiredBy.length + info.alias.length > 0 ? info : null;
+}
+
+/** A `.container`'s effective StopTimeout= (seconds in Quadlet), Podman's default when unset. */
+export function containerStopTimeoutMs(unit: UnitFile | null): number | null {
+  if (!unit) return null;
+  const value = lastValue(unit, "Container", "StopTimeout");
+  if (value === undefined || value === "") return PODMAN_DEFAULT_STOP_TIMEOUT_MS;
+  return parseTimespanMs(value);
 }
 
 function sourceOf(p: PlannedObject): NormalizedObject | null {
@@ -137,6 +147,8 @@ export function applyObjectsFromPlan(plan: Plan): ApplyObject[] {
       automountUnit,
       mount: kind === "mount" ? mount : null,
       toleratedVariance: p.entry.causes.some((c) => c.kind === "runtime_variance"),
+      containerStopTimeoutMs:
+        kind === "quadlet_resource" && resourceType === "container" ? containerStopTimeoutMs(parsed) : null,
     };
   });
 }
