@@ -127,7 +127,7 @@ await build({
 const seaConfig = join(work, "sea-config.json");
 writeFileSync(
   seaConfig,
-  `${JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, useSnapshot: false }, null, 2)}\n`,
+  `${JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, useSnapshot: false }, null, 2)}\n`,
 );
 execFileSync(nodeBinary, ["--experimental-sea-config", seaConfig], {
   stdio: ["ignore", "inherit", "inherit"],

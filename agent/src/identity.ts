@@ -8,22 +8,18 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import type { BuildInfo } from "./identity-format.js";
 
-export const BuildInfoSchema = z.object({
+export { type BuildInfo, formatIdentity } from "./identity-format.js";
+
+export const BuildInfoSchema: z.ZodType<BuildInfo> = z.object({
   version: z.string(),
   revision: z.string(),
   tree_state: z.enum(["clean", "dirty", "unknown"]),
   build_time: z.string().nullable(),
 });
-export type BuildInfo = z.infer<typeof BuildInfoSchema>;
 
 declare const __CORE_OPS_BUILD_INFO__: BuildInfo | undefined;
-
-/** Formats the identity line printed by `--version`. */
-export function formatIdentity(info: BuildInfo): string {
-  const rev = info.revision === "unknown" ? "unknown" : info.revision.slice(0, 8);
-  return `${info.version} (${rev})${info.tree_state === "dirty" ? " dirty" : ""}`;
-}
 
 /** The workspace root: the nearest ancestor whose package.json declares workspaces. */
 function workspaceRoot(start: string): { root: string; version: string } | undefined {

@@ -29,11 +29,13 @@ import type {
   Attempt,
   Convergence,
   DesiredFile,
+  ExecutionDurations,
   ExecutionResult,
   FailureReason,
   ObjectFailure,
   ObjectResult,
   Operation,
+  StopTimeoutWarning,
 } from "./model.js";
 import {
   type BackupSink,
@@ -41,14 +43,32 @@ import {
   type QuadletDryRun,
   type Systemd,
   SystemdOperationError,
+  type UnitProperties,
 } from "./ports.js";
+import { STOP_TIMING_PROPERTIES, stopTimeoutWarning } from "./stop-timeout.js";
 
 const CHANGING = new Set(["create", "update", "replace", "recover", "restart"]);
 /** Actions whose files the executor (re)writes. A `no_op` object is material-equal on the host: its
  * tolerated byte-level variance is reported by the plan and left alone, and its files are not re-read. */
 const WRITES = new Set(["create", "update", "replace", "recover"]);
-const VERIFY_PROPERTIES = ["LoadState", "ActiveState", "SubState", "Result", "NRestarts", "Type"] as const;
+const VERIFY_PROPERTIES = [
+  "LoadState",
+  "ActiveState",
+  "SubState",
+  "Result",
+  "NRestarts",
+  "Type",
+  ...STOP_TIMING_PROPERTIES,
+] as const;
 const TRANSIENT = new Set(["activating", "deactivating", "reloading"]);
+/** The wait for activating units polls quickly first, then every POLL_MAX_MS. */
+const POLL_FIRST_MS = 100;
+const POLL_MAX_MS = 500;
+
+/** CLOCK_MONOTONIC in milliseconds (libuv's hrtime is CLOCK_MONOTONIC on Linux, like systemd's timestamps). */
+function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
 
 export interface ExecutorPorts {
   systemd: Systemd;
@@ -103,8 +123,26 @@ export class Executor {
   private phase: ApplyEvent["phase"] = "execution";
   private mutated = false;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly clock: () => number;
   private readonly byId: Map<string, ApplyObject>;
   private readonly saved: BackupEntry[] = [];
+  private readonly durations: ExecutionDurations = {
+    stops_ms: 0,
+    writes_ms: 0,
+    daemon_reload_ms: 0,
+    load_check_ms: 0,
+    enable_ms: 0,
+    restarts_ms: 0,
+    verification_ms: 0,
+  };
+  /** Units restarted in the current attempt → when the restart began (clock ms), for stop-timeout warnings. */
+  private restartedAt = new Map<string, { object: string; beganMs: number }>();
+  /** When the last start/restart of the current attempt returned (the settle wait counts from there). */
+  private lastActivationMs: number | null = null;
+  private readonly stopTimeouts: StopTimeoutWarning[] = [];
+  /** The loaded check's sample (it reads the verification properties too): the first verification pass
+   * uses it when nothing was started or restarted in between — a no-op run asks systemctl once. */
+  private loadSample: Map<string, UnitProperties> | null = null;
 
   constructor(
     private readonly objects: readonly ApplyObject[],
@@ -113,7 +151,18 @@ export class Executor {
     private readonly sequenceStart = 0,
   ) {
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.clock = opts.clock ?? monotonicMs;
     this.byId = new Map(objects.map((o) => [o.id, o]));
+  }
+
+  /** Runs `fn` and adds its wall time to one of the executor's durations. */
+  private async timed<T>(span: keyof ExecutionDurations, fn: () => Promise<T> | T): Promise<T> {
+    const t0 = this.clock();
+    try {
+      return await fn();
+    } finally {
+      this.durations[span] += this.clock() - t0;
+    }
   }
 
   private get offline(): boolean {
@@ -190,40 +239,45 @@ export class Executor {
 
     // 2. Stop what leaves, dependents first (reverse order), before any file changes; and a unit whose
     // generated name changes stops under its old name.
-    for (const o of deletes) await this.stopForRemoval(o);
-    if (!this.offline) for (const o of keeps) if (o.previousUnit) await this.stopUnit(o.id, o.previousUnit);
+    await this.timed("stops_ms", async () => {
+      for (const o of deletes) await this.stopForRemoval(o);
+      if (!this.offline) for (const o of keeps) if (o.previousUnit) await this.stopUnit(o.id, o.previousUnit);
+    });
 
     // Debris of writes interrupted by a crash (temp files next to their targets) goes first; the lock
     // guarantees no other run is writing.
-    this.removeDebris();
-
-    // 3. Writes in plan order, then removals.
     const changedObjects = new Set<string>();
     let unitFilesChanged = false;
-    for (const o of keeps) {
-      if (this.failures.has(o.id)) continue;
-      const r = this.writeObject(o);
-      if (r.changed) changedObjects.add(o.id);
-      if (r.unitFilesChanged) unitFilesChanged = true;
-    }
-    for (const o of deletes) {
-      if (this.failures.has(o.id)) continue;
-      for (const path of o.removePaths) {
-        if (this.removeFile(o, path)) unitFilesChanged = true;
+    await this.timed("writes_ms", () => {
+      this.removeDebris();
+      // 3. Writes in plan order, then removals.
+      for (const o of keeps) {
+        if (this.failures.has(o.id)) continue;
+        const r = this.writeObject(o);
+        if (r.changed) changedObjects.add(o.id);
+        if (r.unitFilesChanged) unitFilesChanged = true;
       }
-    }
+      for (const o of deletes) {
+        if (this.failures.has(o.id)) continue;
+        for (const path of o.removePaths) {
+          if (this.removeFile(o, path)) unitFilesChanged = true;
+        }
+      }
+    });
 
     if (this.offline) return this.finishOffline(keeps, deletes, changedObjects);
 
     // 4. Reload and confirm every expected unit is loaded.
     if (unitFilesChanged) {
       if (this.opts.noReload) this.record(null, "daemon_reload", "systemd", "skipped", "--no-reload");
-      else await this.daemonReload();
+      else await this.timed("daemon_reload_ms", () => this.daemonReload());
     }
-    await this.checkLoaded(keeps);
+    await this.timed("load_check_ms", () => this.checkLoaded(keeps));
 
     // 5. Enable, start, restart.
-    for (const o of keeps) if (o.install && o.unit && !this.failures.has(o.id)) await this.enable(o);
+    await this.timed("enable_ms", async () => {
+      for (const o of keeps) if (o.install && o.unit && !this.failures.has(o.id)) await this.enable(o);
+    });
     const toRestart = new Set<string>();
     for (const id of changedObjects) {
       const o = this.byId.get(id);
@@ -245,6 +299,7 @@ export class Executor {
       if (o.action === "create") await this.activate(o, "start");
       else if (toRestart.has(o.id)) await this.activate(o, "restart");
     }
+    if (this.activated.size > 0) this.loadSample = null;
 
     // 6. Verify, retry.
     return this.verifyLoop(keeps);
@@ -483,8 +538,9 @@ export class Executor {
     if (units.length === 0) return;
     const props = await this.ports.systemd.show(
       units.map((o) => o.unit as string),
-      ["LoadState", "FragmentPath", "LoadError", "UnitFileState"],
+      [...new Set(["LoadState", "FragmentPath", "LoadError", "UnitFileState", ...VERIFY_PROPERTIES])],
     );
+    this.loadSample = new Map(units.map((o, i) => [o.unit as string, props[i] ?? {}]));
     for (const [i, o] of units.entries()) {
       const p = props[i] ?? {};
       const unit = o.unit as string;
@@ -555,6 +611,8 @@ export class Executor {
     const unit = this.activationUnit(o);
     if (!unit || this.activated.has(unit)) return;
     this.activated.add(unit);
+    const began = this.clock();
+    if (how === "restart") this.restartedAt.set(unit, { object: o.id, beganMs: began });
     try {
       if (how === "start") await this.ports.systemd.start(unit);
       else await this.ports.systemd.restart(unit);
@@ -562,6 +620,9 @@ export class Executor {
     } catch (err) {
       this.record(o.id, how, unit, "failed", errText(err));
       this.fail(o.id, "activation_failed", `${how} ${unit}: ${errText(err)}`);
+    } finally {
+      this.lastActivationMs = this.clock();
+      this.durations.restarts_ms += this.lastActivationMs - began;
     }
   }
 
@@ -609,7 +670,7 @@ export class Executor {
     let anyApplied = this.mutated;
     for (;;) {
       this.phase = "convergence_check";
-      const failures = await this.verify(keeps);
+      const failures = await this.timed("verification_ms", () => this.verify(keeps));
       const signature = failureSignature(failures);
       attempts.push({ attempt: this.attempt, signature, failures });
       signatures.push(signature);
@@ -620,6 +681,8 @@ export class Executor {
       this.attempt += 1;
       this.phase = "execution";
       this.activated = new Set();
+      this.restartedAt = new Map();
+      this.lastActivationMs = null;
       const failing = new Set(failures.map((f) => f.object));
       for (const id of failing) this.failures.delete(id);
       for (const o of keeps) {
@@ -656,27 +719,61 @@ export class Executor {
       return failures;
     }
     const units = checked.map((o) => o.unit as string);
-    const deadline = Date.now() + this.opts.activationTimeoutMs;
-    let props = await this.ports.systemd.show(units, VERIFY_PROPERTIES);
+    // Sockets and automounts that make an inactive unit legitimate are read in the same `show` (one
+    // systemctl round-trip per sample).
+    const companions = [
+      ...new Set(checked.flatMap((o) => [o.socketUnit, o.automountUnit]).filter((u) => u !== null)),
+    ].filter((u) => !units.includes(u));
+    const sample = async () => {
+      const wanted = [...units, ...companions];
+      const cached = this.loadSample;
+      this.loadSample = null;
+      const byUnit = new Map<string, UnitProperties>();
+      if (cached && wanted.every((u) => cached.has(u))) {
+        for (const u of wanted) byUnit.set(u, cached.get(u) ?? {});
+      } else {
+        const all = await this.ports.systemd.show(wanted, VERIFY_PROPERTIES);
+        for (const [i, u] of wanted.entries()) byUnit.set(u, all[i] ?? {});
+      }
+      return { props: units.map((u) => byUnit.get(u) ?? {}), byUnit };
+    };
+    const deadline = this.clock() + this.opts.activationTimeoutMs;
+    let first = await sample();
+    let interval = POLL_FIRST_MS;
     while (
-      props.some((p) => TRANSIENT.has(p.ActiveState ?? "") || p.SubState === "auto-restart") &&
-      Date.now() < deadline
+      first.props.some((p) => TRANSIENT.has(p.ActiveState ?? "") || p.SubState === "auto-restart") &&
+      this.clock() < deadline
     ) {
-      await this.sleep(Math.min(500, Math.max(0, deadline - Date.now())));
-      props = await this.ports.systemd.show(units, VERIFY_PROPERTIES);
+      await this.sleep(Math.min(interval, Math.max(0, deadline - this.clock())));
+      interval = Math.min(POLL_MAX_MS, interval * 2);
+      first = await sample();
     }
-    await this.sleep(this.opts.settleMs);
-    const later = await this.ports.systemd.show(units, VERIFY_PROPERTIES);
-    const sockets = checked.filter((o) => o.socketUnit).map((o) => o.socketUnit as string);
-    const socketProps = sockets.length ? await this.ports.systemd.show(sockets, ["ActiveState"]) : [];
-    const socketActive = new Map(sockets.map((s, i) => [s, socketProps[i]?.ActiveState === "active"]));
-    const automounts = checked.filter((o) => o.automountUnit).map((o) => o.automountUnit as string);
-    const autoProps = automounts.length ? await this.ports.systemd.show(automounts, ["ActiveState"]) : [];
-    const automountActive = new Map(automounts.map((a, i) => [a, autoProps[i]?.ActiveState === "active"]));
+    const props = first.props;
+    this.noteStopTimeouts(checked, props);
+    // Restart-loop detection samples NRestarts again once settleMs have passed since the last activation
+    // of this attempt; a pass that activated nothing has nothing to settle (a unit already looping shows
+    // as activating/auto-restart/failed in the first sample).
+    let later = first;
+    if (this.lastActivationMs !== null) {
+      const settle = this.lastActivationMs + this.opts.settleMs - this.clock();
+      if (settle > 0) await this.sleep(settle);
+      later = await sample();
+    }
+    const stateOf = (u: string) => later.byUnit.get(u)?.ActiveState;
+    const socketActive = new Map(
+      checked
+        .filter((o) => o.socketUnit)
+        .map((o) => [o.socketUnit, stateOf(o.socketUnit as string) === "active"]),
+    );
+    const automountActive = new Map(
+      checked
+        .filter((o) => o.automountUnit)
+        .map((o) => [o.automountUnit, stateOf(o.automountUnit as string) === "active"]),
+    );
     const mounted = mountedTargets(this.ports.fs.mountinfo());
 
     for (const [i, o] of checked.entries()) {
-      const now = later[i] ?? {};
+      const now = later.props[i] ?? {};
       const before = props[i] ?? {};
       const unit = o.unit as string;
       const state = now.ActiveState ?? "unknown";
@@ -738,6 +835,22 @@ export class Executor {
     return failures;
   }
 
+  /** Stop-timeout warnings for the units restarted in this attempt (once per unit and run). */
+  private noteStopTimeouts(checked: readonly ApplyObject[], props: readonly UnitProperties[]): void {
+    for (const [i, o] of checked.entries()) {
+      const restarted = this.restartedAt.get(o.unit as string);
+      if (!restarted || this.stopTimeouts.some((w) => w.unit === o.unit)) continue;
+      const warning = stopTimeoutWarning({
+        object: o.id,
+        unit: o.unit as string,
+        props: props[i] ?? {},
+        restartBeganMs: restarted.beganMs,
+        containerStopTimeoutMs: o.containerStopTimeoutMs ?? null,
+      });
+      if (warning) this.stopTimeouts.push(warning);
+    }
+  }
+
   private result(
     attempts: Attempt[],
     status: Convergence["status"],
@@ -768,7 +881,18 @@ export class Executor {
       affected_objects: affected,
       can_continue: status === "success",
     };
-    return { events: this.events, objects, convergence, changed: this.mutated, backups: this.saved };
+    const durations = Object.fromEntries(
+      Object.entries(this.durations).map(([k, v]) => [k, Math.round(v)]),
+    ) as ExecutionDurations;
+    return {
+      events: this.events,
+      objects,
+      convergence,
+      changed: this.mutated,
+      durations,
+      stopTimeouts: this.stopTimeouts,
+      backups: this.saved,
+    };
   }
 }
 

@@ -7,7 +7,8 @@
 import type { Plan, PlannedObject } from "../plan/compute-plan.js";
 import type { NormalizedObject } from "../resources/managed-object.js";
 import { applyDropIns } from "../units/dropins.js";
-import { effectiveValues, parseUnitFile, type UnitFile } from "../units/parse.js";
+import { effectiveValues, lastValue, parseUnitFile, type UnitFile } from "../units/parse.js";
+import { parseTimespanMs } from "../units/timespan.js";
 import type {
   Activation,
   ApplyObject,
@@ -17,6 +18,7 @@ import type {
   PlannedAction,
 } from "./model.js";
 import type { InstallInfo } from "./ports.js";
+import { PODMAN_DEFAULT_STOP_TIMEOUT_MS } from "./stop-timeout.js";
 
 const ONESHOT_QUADLETS = new Set(["volume", "network", "image", "build"]);
 
@@ -56,6 +58,14 @@ function hostFiles(p: PlannedObject): Record<string, HostFileKnowledge> {
   for (const f of p.observed?.files ?? [])
     out[f.path] = { owned: f.owned, appliedDigest: applied.get(f.path) ?? null };
   return out;
+}
+
+/** A `.container`'s effective StopTimeout= (seconds in Quadlet), Podman's default when unset. */
+export function containerStopTimeoutMs(unit: UnitFile | null): number | null {
+  if (!unit) return null;
+  const value = lastValue(unit, "Container", "StopTimeout");
+  if (value === undefined || value === "") return PODMAN_DEFAULT_STOP_TIMEOUT_MS;
+  return parseTimespanMs(value);
 }
 
 function sourceOf(p: PlannedObject): NormalizedObject | null {
@@ -154,6 +164,8 @@ export function applyObjectsFromPlan(plan: Plan): ApplyObject[] {
       mount: kind === "mount" ? mount : null,
       toleratedVariance: p.entry.causes.some((c) => c.kind === "runtime_variance"),
       hostFiles: hostFiles(p),
+      containerStopTimeoutMs:
+        kind === "quadlet_resource" && resourceType === "container" ? containerStopTimeoutMs(parsed) : null,
     };
   });
 }

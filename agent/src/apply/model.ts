@@ -71,6 +71,8 @@ export interface ApplyObject {
   mount: { where: string; createMountpoint: boolean } | null;
   /** True when the plan tolerated a runtime variance for this object. */
   toleratedVariance: boolean;
+  /** A Quadlet `.container`: its effective StopTimeout= (Podman's default when unset), for stop-timeout warnings. */
+  containerStopTimeoutMs?: number | null;
   /**
    * What planning knew about the host file at each path the object writes or removes: whether CoreOps
    * owns it (marker or inventory) and the sha256 it last wrote there. Bytes that are not provably
@@ -97,6 +99,8 @@ export interface ApplyOptions {
   /** The unit dir, where native units live (for enablement). */
   systemdUnitDir: string;
   sleep?: (ms: number) => Promise<void>;
+  /** CLOCK_MONOTONIC milliseconds (the clock of systemd's `*TimestampMonotonic`); tests script it. */
+  clock?: () => number;
   /** Progress callback (the CLI renders `-v` phase progression and live progress from it). */
   onEvent?: (event: ApplyEvent) => void;
 }
@@ -201,10 +205,42 @@ export const ObjectResultSchema = z.object({
 });
 export type ObjectResult = z.infer<typeof ObjectResultSchema>;
 
+export const StopTimeoutWarningSchema = z.object({
+  kind: z.literal("stop_timeout"),
+  object: z.string(),
+  unit: z.string(),
+  /** How long the unit's stop took (systemd's deactivating → inactive timestamps). */
+  stop_ms: z.number().int().nonnegative(),
+  /** The stop timeout it used up (the container's StopTimeout=, else the unit's TimeoutStopSec=). */
+  timeout_ms: z.number().int().nonnegative(),
+  detail: z.string(),
+});
+export type StopTimeoutWarning = z.infer<typeof StopTimeoutWarningSchema>;
+
+/** Where the executor's time went, in milliseconds (wall time, summed over attempts). */
+export const ExecutionDurationsSchema = z.object({
+  /** Stops of removed units and of units renamed away, before any file changes. */
+  stops_ms: z.number().nonnegative(),
+  /** Debris removal, file writes and removals. */
+  writes_ms: z.number().nonnegative(),
+  daemon_reload_ms: z.number().nonnegative(),
+  /** The loaded check after the reload (and the generator dry-run when a Quadlet unit is missing). */
+  load_check_ms: z.number().nonnegative(),
+  enable_ms: z.number().nonnegative(),
+  /** start/restart of units, retries included. */
+  restarts_ms: z.number().nonnegative(),
+  /** Verification: the wait for activating units, the settle wait and the samples. */
+  verification_ms: z.number().nonnegative(),
+});
+export type ExecutionDurations = z.infer<typeof ExecutionDurationsSchema>;
+
 export interface ExecutionResult {
   events: ApplyEvent[];
   objects: ObjectResult[];
   convergence: Convergence;
+  durations: ExecutionDurations;
+  /** Units whose stop (during a restart) took their whole stop timeout. */
+  stopTimeouts: StopTimeoutWarning[];
   /** Host mutations performed (file writes/removals/symlinks) and systemctl calls made. */
   changed: boolean;
   /** Bytes saved to the backup store before they were overwritten or removed, in order. */

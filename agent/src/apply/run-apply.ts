@@ -46,6 +46,8 @@ export interface ApplyRunRequest {
   systemctlCalls?: () => number;
   /** Delete no-longer-desired objects even when edited on the host (`--delete-edited`). */
   deleteEdited?: boolean;
+  /** Time spent before this call, measured at the CLI edge (process start-up, source resolution). */
+  before?: { startupMs: number; resolutionMs: number };
 }
 
 export interface ApplyRunResult {
@@ -113,6 +115,7 @@ function outcomeOf(exec: ExecutionResult, tolerated: boolean): ResultView["outco
 
 export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
   const now = req.now ?? (() => new Date());
+  const t0 = performance.now();
   const phases: PhaseEvent[] = [];
   let seq = 0;
   const phase = (p: PhaseEvent["phase"], state: PhaseEvent["state"]) => {
@@ -133,6 +136,7 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
   if (holdNote) notes.push(holdNote);
 
   phase("planning", "started");
+  const planningStarted = performance.now();
   const plan = await planHost({
     desired: req.desired,
     dirs: req.dirs,
@@ -144,6 +148,8 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
   });
   phase("graph_construction", "completed");
   phase("planning", "completed");
+  const planningMs = performance.now() - planningStarted;
+  let recordingMs = 0;
   const objects = applyObjectsFromPlan(plan);
   // Refusals come before anything is recorded or touched.
   const refusal = req.allowMassDelete ? null : massDeleteRefusal(objects);
@@ -160,7 +166,9 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
   let generation = prev?.reconciliation.generation ?? 0;
   const lastApplied = prev?.reconciliation.last_applied_revision ?? null;
   const writeState = async (s: Status) => {
+    const w0 = performance.now();
     if (recording && req.stateFile) await writeStatusAtomic(req.stateFile, s);
+    recordingMs += performance.now() - w0;
   };
   const baseStatus = (): Status | null => {
     if (!prev) return null;
@@ -205,7 +213,7 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
         allowMassDelete: req.allowMassDelete,
         retryBudget: req.retryBudget ?? DEFAULT_RETRY_BUDGET,
         activationTimeoutMs: req.activationTimeoutMs ?? 90_000,
-        settleMs: req.settleMs ?? 2_000,
+        settleMs: req.settleMs ?? 1_000,
         systemdUnitDir: req.dirs.unitDir,
         ...(req.onEvent ? { onEvent: req.onEvent } : {}),
       },
@@ -275,7 +283,8 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
           )
         : base.inventory,
     };
-    if (converged && revision && req.stateFile)
+    if (converged && revision && req.stateFile) {
+      const s0 = performance.now();
       recordNotes.push(
         ...(await recordSuccess({
           stateFile: req.stateFile,
@@ -285,7 +294,8 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
           status: final,
         })),
       );
-    else await writeState(final);
+      recordingMs += performance.now() - s0;
+    } else await writeState(final);
   }
 
   const byId = new Map(exec.objects.map((o) => [o.object, o]));
@@ -322,6 +332,17 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
         : "converged (state not recorded)"
       : `convergence ${exec.convergence.status}${recording ? `; last applied revision stays ${lastApplied?.slice(0, 8) ?? "none"}` : ""}`;
   phase("final_summary", "completed");
+  const startupMs = req.before?.startupMs ?? 0;
+  const resolutionMs = req.before?.resolutionMs ?? 0;
+  const ms = (x: number) => Math.round(x);
+  const durations = {
+    startup_ms: ms(startupMs),
+    resolution_ms: ms(resolutionMs),
+    planning_ms: ms(planningMs),
+    ...exec.durations,
+    recording_ms: ms(recordingMs),
+    total_ms: ms(startupMs + resolutionMs + (performance.now() - t0)),
+  };
   const view: ResultView = {
     view_kind: "result",
     schema_version: VIEW_SCHEMA_VERSION,
@@ -337,6 +358,8 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
       hold: newHold?.held ? newHold.reason : null,
     },
     phases,
+    durations,
+    warnings: exec.stopTimeouts,
     events: exec.events,
     entries,
     notes: [...plan.view.notes, ...recordNotes],

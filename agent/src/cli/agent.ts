@@ -92,6 +92,7 @@ export async function agentCommand(
   log: (line: string) => void,
 ): Promise<number> {
   const started = Date.now();
+  const startupMs = performance.now();
   const summary: AgentSummary = {
     agent: "core-ops",
     version: buildInfo().version,
@@ -170,6 +171,7 @@ export async function agentCommand(
     summary.requested_ref = status.desired_state.requested_ref;
     summary.last_applied_revision = status.reconciliation.last_applied_revision;
 
+    const resolutionStarted = performance.now();
     const source = await resolveSource(
       {
         host: opts.host,
@@ -205,6 +207,7 @@ export async function agentCommand(
         rollback: null,
         notes: source.notes,
         activationTimeoutMs: Number(opts.activationTimeout ?? "90") * 1000,
+        before: { startupMs, resolutionMs: performance.now() - resolutionStarted },
       });
       const v = result.view;
       summary.outcome = v.outcome;
@@ -214,6 +217,7 @@ export async function agentCommand(
       summary.writes = v.summary.writes;
       summary.last_applied_revision = v.state.last_applied_revision;
       for (const e of v.entries) if (e.failure) log(`[!] ${e.object.display_id}: ${e.failure.detail}`);
+      for (const w of v.warnings ?? []) log(`warning: ${w.detail}`);
       return emit(result.exitCode);
     } finally {
       await source.cleanup();

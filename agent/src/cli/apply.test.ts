@@ -58,6 +58,22 @@ describe("apply --root", () => {
     expect(again.code).toBe(0);
     expect(again.view.summary).toMatchObject({ writes: 0, systemctl_calls: 0, changed_count: 0 });
     expect(again.view.events.filter((e) => e.phase === "execution")).toEqual([]);
+    // Where the time went: every phase is reported, and the parts never exceed the total.
+    const d = first.view.durations;
+    expect(d).toBeDefined();
+    if (d) {
+      const { total_ms, ...parts } = d;
+      expect(d.resolution_ms).toBeGreaterThan(0);
+      expect(d.planning_ms).toBeGreaterThan(0);
+      expect(Object.values(parts).reduce((x, y) => x + y, 0)).toBeLessThanOrEqual(total_ms + 1);
+    }
+    expect(first.view.warnings).toEqual([]);
+    const verbose = f.run(["apply", ...f.args(["-v"])]);
+    expect(verbose.status, verbose.stderr).toBe(0);
+    expect(verbose.stdout).toMatch(
+      /^Durations: start-up \d+\.\d\d s, resolution \d+\.\d\d s, planning .*, total \d+\.\d\d s$/m,
+    );
+    expect(f.run(["apply", ...f.args([])]).stdout).not.toContain("Durations:");
     expect(statSync(join(f.root, Q, "web.container")).mtimeMs).toBe(mtime);
 
     // Drift: a file edited by hand and a file deleted by hand.
@@ -79,7 +95,7 @@ describe("apply --root", () => {
     ).toEqual(["/etc/systemd/system/backup.service", "/etc/web/app.env"]);
     expect(readFileSync(join(f.root, "etc/web/app.env"), "utf8")).toBe("VERSION=1\n");
     expect(existsSync(join(f.root, U, "backup.service"))).toBe(true);
-    expect(status(f).reconciliation.generation).toBe(3);
+    expect(status(f).reconciliation.generation).toBe(5); // three applies above, plus the -v and the plain one that check the durations line
   });
 
   it("removes what left the desired state, never an unmanaged file, and refuses a mass delete", () => {

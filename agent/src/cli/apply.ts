@@ -69,6 +69,8 @@ export function register(program: Command): void {
 }
 
 export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv): Promise<number> {
+  // performance.now() counts from process start: what came before this line is start-up.
+  const startupMs = performance.now();
   if (opts.json && opts.verbose) throw usageError("--json and --verbose cannot be combined");
   if (opts.forceNoState && opts.stateFile !== undefined)
     throw usageError("--force-no-state and --state-file cannot be combined");
@@ -96,6 +98,7 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
         ? await migrateStateDir(resolveStateFile(opts.stateFile, env))
         : { notes: [] };
     const root = opts.root !== undefined ? resolve(opts.root) : null;
+    const resolutionStarted = performance.now();
     let source: Awaited<ReturnType<typeof resolveSource>>;
     let rollback: { revision: string } | null = null;
     if (opts.rollbackTo) {
@@ -124,6 +127,7 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
     } else {
       source = await resolveSource(opts, env);
     }
+    const resolutionMs = performance.now() - resolutionStarted;
     try {
       if (readOnly) {
         const plan = await planHost({
@@ -177,6 +181,7 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
         rollback,
         notes: [...migration.notes, ...source.notes],
         activationTimeoutMs: timeout * 1000,
+        before: { startupMs, resolutionMs },
         ...(live
           ? {
               onPhase: (p: PhaseEvent) => process.stderr.write(`phase ${p.phase} ${p.state}\n`),
@@ -186,7 +191,7 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
       });
       if (tty) process.stderr.write("\r\x1b[K");
       if (opts.json) printJson(result.view);
-      else printText(renderResult(result.view, { verbose: false }));
+      else printText(renderResult(result.view, { verbose: false, durations: live }));
       if (result.exitCode !== 0) requestExitCode(result.exitCode);
       return result.exitCode;
     } finally {

@@ -1,10 +1,11 @@
 /**
  * Human rendering of the result view (pure). Built only from what executed: each changed object lists
  * the operations that ran; failures are marked `[!]` with the phase they failed in. Ends with counts and
- * `Outcome: …`. `verbose` adds the phase progression and every event.
+ * `Outcome: …`. `verbose` adds the phase progression and every event; `durations` (or `verbose`) adds
+ * where the time went. Stop-timeout warnings are always shown.
  */
 import type { ApplyEvent } from "../apply/model.js";
-import type { ResultEntry, ResultView } from "./result-view.js";
+import type { ApplyDurations, ResultEntry, ResultView } from "./result-view.js";
 import { formatRevision } from "./revision.js";
 
 const VERIFY_REASONS = new Set([
@@ -54,7 +55,34 @@ export function renderEvent(e: ApplyEvent): string {
   return `  [${e.phase} #${e.attempt}] ${who}${e.operation} ${e.target} ${e.state}${detail}`;
 }
 
-export function renderResult(view: ResultView, opts: { verbose?: boolean } = {}): string {
+const DURATION_LABELS: Readonly<Record<keyof ApplyDurations, string>> = {
+  startup_ms: "start-up",
+  resolution_ms: "resolution",
+  planning_ms: "planning",
+  stops_ms: "stops",
+  writes_ms: "writes",
+  daemon_reload_ms: "daemon-reload",
+  load_check_ms: "load check",
+  enable_ms: "enable",
+  restarts_ms: "restarts",
+  verification_ms: "verification waits",
+  recording_ms: "recording",
+  total_ms: "total",
+};
+
+/** One line: `Durations: resolution 0.31 s, planning 0.12 s, …, total 2.40 s` (zero phases left out). */
+export function renderDurations(d: ApplyDurations): string {
+  const keys = Object.keys(DURATION_LABELS) as (keyof ApplyDurations)[];
+  const parts = keys
+    .filter((k) => k === "total_ms" || d[k] > 0)
+    .map((k) => `${DURATION_LABELS[k]} ${(d[k] / 1000).toFixed(2)} s`);
+  return `Durations: ${parts.join(", ")}`;
+}
+
+export function renderResult(
+  view: ResultView,
+  opts: { verbose?: boolean; durations?: boolean } = {},
+): string {
   const out: string[] = [header(view)];
   if (opts.verbose) {
     out.push("Phases:");
@@ -93,6 +121,8 @@ export function renderResult(view: ResultView, opts: { verbose?: boolean } = {})
   if (c.status !== "success" && (opts.verbose || c.attempts.length > 0)) {
     for (const a of c.attempts) if (a.signature) out.push(`  attempt ${a.attempt}: ${a.signature}`);
   }
+  for (const w of view.warnings ?? []) out.push(`Warning: ${w.detail}`);
+  if (view.durations && (opts.verbose || opts.durations)) out.push(renderDurations(view.durations));
   if (view.state.hold) out.push(`Hold: ${view.state.hold}`);
   for (const n of view.notes) if (opts.verbose) out.push(`note: ${n}`);
   out.push(`${s.message ? `${s.message}\n` : ""}Outcome: ${view.outcome}`);

@@ -4,7 +4,14 @@
  * planned action and causes from the plan, never the other way round.
  */
 import { z } from "zod";
-import { ApplyEventSchema, ConvergenceSchema, ObjectFailureSchema, OperationSchema } from "../apply/model.js";
+import {
+  ApplyEventSchema,
+  ConvergenceSchema,
+  ExecutionDurationsSchema,
+  ObjectFailureSchema,
+  OperationSchema,
+  StopTimeoutWarningSchema,
+} from "../apply/model.js";
 import { BackupEntrySchema } from "../state/backups.js";
 import {
   ActionSchema,
@@ -39,6 +46,21 @@ export const PhaseEventSchema = z.object({
   sequence: z.number().int().nonnegative(),
 });
 export type PhaseEvent = z.infer<typeof PhaseEventSchema>;
+
+/**
+ * Where one apply's time went, in milliseconds: the process start-up, resolving the source (git fetch,
+ * reading the repository), planning (observation included), the executor's phases, recording state, and
+ * the total from process start. `-v` prints them.
+ */
+export const ApplyDurationsSchema = z.object({
+  startup_ms: z.number().nonnegative(),
+  resolution_ms: z.number().nonnegative(),
+  planning_ms: z.number().nonnegative(),
+  ...ExecutionDurationsSchema.shape,
+  recording_ms: z.number().nonnegative(),
+  total_ms: z.number().nonnegative(),
+});
+export type ApplyDurations = z.infer<typeof ApplyDurationsSchema>;
 
 export const ResultEntrySchema = z.object({
   object: ObjectRefSchema,
@@ -80,6 +102,10 @@ export const ResultViewSchema = z.object({
     hold: z.string().nullable(),
   }),
   phases: z.array(PhaseEventSchema),
+  /** Per-phase wall time of this run (absent in views written before it existed). */
+  durations: ApplyDurationsSchema.optional(),
+  /** Things that worked but cost the operator: a unit whose stop took its whole stop timeout. */
+  warnings: z.array(StopTimeoutWarningSchema).optional(),
   events: z.array(ApplyEventSchema),
   entries: z.array(ResultEntrySchema),
   notes: z.array(z.string()),

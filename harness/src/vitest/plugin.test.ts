@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
-import { verifyJobs } from "./jobs.js";
+import { VMS_PER_CORE, verifyJobs } from "./jobs.js";
 import { peekScenarioId, scenarioModule, scenarioPlugin } from "./plugin.js";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
@@ -27,10 +27,14 @@ describe("scenario plugin", () => {
     expect(plugin.transform("scenario_id: a\n", "/a/b.yaml?import")?.code).toContain('"/a/b.yaml"');
   });
 
-  it("queues one VM per two cores unless CORE_OPS_VERIFY_JOBS says otherwise", () => {
-    expect(verifyJobs({}, 2)).toBe(1);
-    expect(verifyJobs({}, 8)).toBe(4);
-    expect(verifyJobs({ CORE_OPS_VERIFY_JOBS: "3" }, 2)).toBe(3);
+  it("queues VMS_PER_CORE VMs per core as memory permits, unless CORE_OPS_VERIFY_JOBS says otherwise", () => {
+    const plenty = 64 * 1024;
+    expect(verifyJobs({}, 2, plenty)).toBe(Math.round(2 * VMS_PER_CORE));
+    expect(verifyJobs({}, 8, plenty)).toBe(Math.round(8 * VMS_PER_CORE));
+    // Half of the available memory for guests: 6 GiB available → two guests, whatever the cores.
+    expect(verifyJobs({}, 8, 6 * 1024)).toBe(2);
+    expect(verifyJobs({}, 8, 512)).toBe(1);
+    expect(verifyJobs({ CORE_OPS_VERIFY_JOBS: "3" }, 2, 512)).toBe(3);
     expect(() => verifyJobs({ CORE_OPS_VERIFY_JOBS: "0" }, 2)).toThrow(/positive integer/);
   });
 
