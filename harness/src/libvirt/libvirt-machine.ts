@@ -10,9 +10,8 @@ import { join } from "node:path";
 import { GuestSession } from "../guest/ssh-session.js";
 import type { ImageDescriptor } from "../guest-image/descriptor.js";
 import { buildIgnitionConfig, renderIgnitionConfig } from "../ignition/config.js";
-import { RUN_ID_PATTERN, readinessScript } from "../ignition/readiness-unit.js";
-import { redact } from "../ignition/redact.js";
-import { generateRunSecrets, type RunSecrets, secretValues } from "../ignition/run-secrets.js";
+import { RUN_ID_PATTERN } from "../ignition/readiness-unit.js";
+import { publicValues, type RunSecrets, secretValues } from "../ignition/run-secrets.js";
 import {
   type AccessInfo,
   type DestroyReport,
@@ -29,6 +28,8 @@ import { IgnitionFailedError } from "../readiness/errors.js";
 import { buildEvidence, writeEvidence } from "../readiness/evidence.js";
 import { ReadinessTracker } from "../readiness/tracker.js";
 import { waitForReadiness } from "../readiness/wait.js";
+import { redactIgnitionText } from "../secrets/ignition.js";
+import { Redactor } from "../secrets/redactor.js";
 import { ensureDeliveryDisk } from "./delivery-disk.js";
 import { removeDomain, removeVolume, volumeCapacityBytes } from "./domain-ops.js";
 import { buildDomainXml, type DomainType } from "./domain-xml.js";
@@ -81,16 +82,19 @@ export class LibvirtMachine implements Machine {
   private defined = false;
   private volumeCreated = false;
   private deliveryDisk: string | undefined;
+  private readonly secrets: RunSecrets;
+  private readonly redactor: Redactor;
 
   private constructor(
     private readonly ctx: MachineContext,
     private readonly spec: MachineSpec,
-    private readonly secrets: RunSecrets,
   ) {
+    this.secrets = spec.secrets;
+    this.redactor = new Redactor(secretValues(spec.secrets), publicValues(spec.secrets));
     this.name = domainName(spec.runId);
     this.volume = overlayVolumeName(spec.runId);
     this.files = runFiles(join(ctx.stateDir, "runs"), spec.runId);
-    this.tracker = new ReadinessTracker(spec.runId, secrets.token);
+    this.tracker = new ReadinessTracker(spec.runId, spec.secrets.token);
     this.follower = new ConsoleFollower(this.files.console);
     this.evidence = buildEvidence(this.tracker, "pending", 0, this.files.console);
   }
@@ -111,7 +115,7 @@ export class LibvirtMachine implements Machine {
         `machine ${spec.runId}: vcpus must be ≥ 1 and memoryMiB ≥ 256 (got ${spec.vcpus}, ${spec.memoryMiB})`,
       );
     }
-    const machine = new LibvirtMachine(ctx, spec, generateRunSecrets(spec.runId));
+    const machine = new LibvirtMachine(ctx, spec);
     createRunDir(machine.files, currentOwner(spec.runId));
     trackForTeardown(machine);
     try {
@@ -145,7 +149,7 @@ export class LibvirtMachine implements Machine {
       }),
     );
     writeQemuReadable(this.files.ignition, config);
-    writeFileSync(join(spec.runDir, "rendered-ignition.ign"), this.redact(config));
+    writeFileSync(join(spec.runDir, "rendered-ignition.ign"), redactIgnitionText(config, this.redactor));
     const capacity = await volumeCapacityBytes(ctx.virsh, ctx.pool, ctx.descriptor.volume);
     // Marked before the call: a virsh that times out may still have created it in libvirtd.
     this.volumeCreated = true;
@@ -236,8 +240,8 @@ export class LibvirtMachine implements Machine {
     try {
       writeEvidence(join(this.spec.runDir, "readiness-evidence.json"), {
         ...this.evidence,
-        rejected: this.evidence.rejected.map((r) => ({ ...r, line: this.redact(r.line) })),
-        accepted: this.evidence.accepted.map((r) => ({ ...r, token: this.redact(r.token) })),
+        rejected: this.evidence.rejected.map((r) => ({ ...r, line: this.redactor.text(r.line) })),
+        accepted: this.evidence.accepted.map((r) => ({ ...r, token: this.redactor.text(r.token) })),
       });
     } catch (error) {
       this.ctx.log(`${this.name}: cannot write readiness-evidence.json: ${(error as Error).message}`);
@@ -340,14 +344,6 @@ export class LibvirtMachine implements Machine {
       consolePath: this.consolePath(),
       virshConsole: `virsh -c ${this.ctx.virsh.uri} console ${this.name}`,
     };
-  }
-
-  /** Hides this run's secrets (token, private keys, readiness script) in text bound for bundles or logs. */
-  redact(text: string): string {
-    return redact(text, [
-      ...secretValues(this.secrets),
-      readinessScript(this.spec.runId, this.secrets.token),
-    ]);
   }
 
   async destroy(options: { retain?: boolean } = {}): Promise<DestroyReport> {
