@@ -4,6 +4,11 @@
  * key. `destroy()` never throws. Lifecycle: `create` (overlay + defined domain) → `start` → `waitReady` →
  * `exec`/`upload`/`fetch`/`reboot`/`journal` → `destroy`. `consolePath()` stays valid after `destroy`
  * (the console log is copied into the caller's run directory first).
+ *
+ * Teardown is one operation however many callers ask for it (the scenario executor, a test fixture, the
+ * SIGINT/SIGTERM handler): every `destroy()` returns the same promise, it first waits for a define or start
+ * still talking to libvirt, no new one begins, and the machine stays registered with the signal handler until
+ * the domain is really gone — so a signal during any teardown waits for it before the process ends.
  */
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -77,7 +82,9 @@ export class LibvirtMachine implements Machine {
   private lastRecord: ReadinessRecord | undefined;
   private evidence: ReadinessEvidence;
   private startedAt = 0;
-  private destroyed: DestroyReport | undefined;
+  private teardown: Promise<DestroyReport> | undefined;
+  /** libvirt calls that create or start something, still running: teardown waits for them first. */
+  private readonly inFlight = new Set<Promise<unknown>>();
   private consoleCopy: string | undefined;
   private defined = false;
   private volumeCreated = false;
@@ -119,7 +126,7 @@ export class LibvirtMachine implements Machine {
     createRunDir(machine.files, currentOwner(spec.runId));
     trackForTeardown(machine);
     try {
-      await machine.prepare();
+      await machine.lifecycle("prepared", () => machine.prepare());
     } catch (error) {
       await machine.destroy();
       throw error;
@@ -196,7 +203,23 @@ export class LibvirtMachine implements Machine {
     await ctx.virsh.run(["define", this.files.domainXml], { timeoutMs: 300_000 });
   }
 
-  async start(): Promise<void> {
+  /** Runs a libvirt step that creates or starts something, unless teardown has begun; teardown awaits it. */
+  private lifecycle<T>(what: string, work: () => Promise<T>): Promise<T> {
+    if (this.teardown !== undefined) {
+      return Promise.reject(new Error(`${this.name} is being torn down; it cannot be ${what}`));
+    }
+    const running = work();
+    this.inFlight.add(running);
+    const done = () => this.inFlight.delete(running);
+    running.then(done, done);
+    return running;
+  }
+
+  start(): Promise<void> {
+    return this.lifecycle("started", () => this.startDomain());
+  }
+
+  private async startDomain(): Promise<void> {
     this.startedAt = performance.now();
     const first = await this.ctx.virsh.run(["start", this.name], { allowFailure: true });
     if (first.exitCode !== 0) {
@@ -230,7 +253,7 @@ export class LibvirtMachine implements Machine {
     this.lastRecord = outcome.record;
     this.timings.readyMs ??= Math.round(performance.now() - this.startedAt);
     this.session?.close();
-    this.session = await GuestSession.connectWithRetry(this.sshTarget(outcome.record), 20_000);
+    this.session = await this.connect(outcome.record);
     this.timings.sshMs ??= Math.round(performance.now() - this.startedAt);
     return outcome.record;
   }
@@ -276,12 +299,22 @@ export class LibvirtMachine implements Machine {
   }
 
   private async guest(): Promise<GuestSession> {
-    if (this.destroyed !== undefined) throw new Error(`${this.name} has been destroyed`);
+    if (this.teardown !== undefined) throw new Error(`${this.name} has been torn down`);
     if (this.session?.alive === true) return this.session;
     if (this.lastRecord === undefined)
       throw new Error(`${this.name}: call waitReady() before talking to the guest`);
-    this.session = await GuestSession.connectWithRetry(this.sshTarget(this.lastRecord), 20_000);
+    this.session = await this.connect(this.lastRecord);
     return this.session;
+  }
+
+  /** An SSH session to the guest; one that comes up after teardown began is closed, not kept. */
+  private async connect(record: ReadinessRecord): Promise<GuestSession> {
+    const session = await GuestSession.connectWithRetry(this.sshTarget(record), 20_000);
+    if (this.teardown !== undefined) {
+      session.close();
+      throw new Error(`${this.name} has been torn down`);
+    }
+    return session;
   }
 
   async exec(command: string, options?: ExecOptions): Promise<ExecResult> {
@@ -346,8 +379,12 @@ export class LibvirtMachine implements Machine {
     };
   }
 
-  async destroy(options: { retain?: boolean } = {}): Promise<DestroyReport> {
-    if (this.destroyed !== undefined) return this.destroyed;
+  destroy(options: { retain?: boolean } = {}): Promise<DestroyReport> {
+    this.teardown ??= this.tearDown(options).finally(() => untrackForTeardown(this));
+    return this.teardown;
+  }
+
+  private async tearDown(options: { retain?: boolean }): Promise<DestroyReport> {
     const began = performance.now();
     const report: DestroyReport = {
       domainRemoved: false,
@@ -357,13 +394,14 @@ export class LibvirtMachine implements Machine {
       errors: [],
       durationMs: 0,
     };
-    untrackForTeardown(this);
     try {
       this.session?.close();
     } catch {
       // already closed
     }
     this.session = undefined;
+    // A define or start still talking to libvirt would otherwise recreate what is removed below.
+    await Promise.allSettled([...this.inFlight]);
     if (options.retain === true) {
       try {
         const access = this.accessInfo();
@@ -376,7 +414,6 @@ export class LibvirtMachine implements Machine {
         report.errors.push((error as Error).message);
       }
       report.durationMs = Math.round(performance.now() - began);
-      this.destroyed = report;
       return report;
     }
     const attempt = async (what: string, work: () => Promise<void> | void) => {
@@ -411,7 +448,6 @@ export class LibvirtMachine implements Machine {
     });
     report.durationMs = Math.round(performance.now() - began);
     for (const error of report.errors) this.ctx.log(`${this.name}: teardown: ${error}`);
-    this.destroyed = report;
     return report;
   }
 }
