@@ -57,7 +57,7 @@ describe("a real guest that dumps its Ignition config and host key to the serial
       `data:;base64,${Buffer.from(s.hostKey.privateKey).toString("base64").slice(0, 64)}`,
     );
     expect(raw).toContain(s.token);
-    expect(leakedSecrets(raw, s).length).toBeGreaterThan(100);
+    expect(leakedSecrets(raw, s).length).toBeGreaterThan(0);
 
     const bundle = run.bundle.bundle_path;
     const names = readdirSync(bundle).sort();
