@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { generateRunSecrets } from "../harness/dist/ignition/run-secrets.js";
 import { openHypervisor } from "../harness/dist/libvirt/hypervisor.js";
 
 const { values } = parseArgs({
@@ -33,12 +34,14 @@ const hypervisor = await openHypervisor({
 const results = [];
 for (let i = 0; i < Number(values.runs); i++) {
   const runDir = mkdtempSync(join(tmpdir(), "bench-machine-"));
+  const runId = `bench-${process.pid}-${i}`;
   const machine = await hypervisor.createLibvirtMachine({
-    runId: `bench-${process.pid}-${i}`,
+    runId,
     vcpus: Number(values.vcpus),
     memoryMiB: Number(values.memory),
     runDir,
     deliveries: [],
+    secrets: generateRunSecrets(runId),
   });
   const row = { label: values.label, run: i, domain_type: hypervisor.domainType };
   try {

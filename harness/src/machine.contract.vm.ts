@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GuestSession, HostKeyMismatchError } from "./guest/ssh-session.js";
-import { generateKeyPair } from "./ignition/run-secrets.js";
+import { generateKeyPair, generateRunSecrets } from "./ignition/run-secrets.js";
 import { type LibvirtHypervisor, openHypervisor } from "./libvirt/hypervisor.js";
 import type { LibvirtMachine } from "./libvirt/libvirt-machine.js";
 import type { DestroyReport, ReadinessRecord } from "./machine.js";
@@ -47,6 +47,7 @@ beforeAll(async () => {
     memoryMiB: 1024,
     runDir,
     deliveries: [{ name: deliveredName, hostPath: deliveredHostPath }],
+    secrets: generateRunSecrets(runId),
   });
 });
 

@@ -3,6 +3,7 @@
  * the serial console, SSH) and the scenario layer (what a test does). The scenario layer uses only
  * these interfaces; it never calls virsh or ssh2 itself (DESIGN §1, §4; kola's platform/machine split).
  */
+import type { RunSecrets } from "./ignition/run-secrets.js";
 
 /** What a readiness record on the serial console says (DESIGN §4 "Guest contract"). */
 export interface ReadinessRecord {
@@ -58,6 +59,11 @@ export interface MachineSpec {
   runDir: string;
   /** Files attached read-only without a per-run copy (the agent binary, the fixture repository). */
   deliveries: Delivery[];
+  /**
+   * The run's token and key pairs, made by the caller before anything boots: whatever the guest prints
+   * (also when it never becomes ready) is redacted with them.
+   */
+  secrets: RunSecrets;
 }
 
 export interface DestroyReport {
@@ -96,11 +102,6 @@ export interface Machine {
   deliveredPath(name: string): string;
   readinessEvidence(): ReadinessEvidence;
   accessInfo(): AccessInfo;
-  /**
-   * Hides this run's secrets (readiness token, private keys) in text bound for bundles and logs. Optional so
-   * test doubles need not implement it; the libvirt machine always does.
-   */
-  redact?(text: string): string;
   /** Removes the domain, its volumes and per-run files; with `retain` keeps the VM for debugging. */
   destroy(options?: { retain?: boolean }): Promise<DestroyReport>;
 }

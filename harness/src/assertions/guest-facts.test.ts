@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { generateRunSecrets } from "../ignition/run-secrets.js";
 import { HarnessLog } from "../run/log.js";
 import { type SyntheticMachine, syntheticHypervisor } from "../run/synthetic.js";
 import { ScenarioMachine } from "../steps/verbs.js";
@@ -12,6 +13,7 @@ describe("guest facts", () => {
       memoryMiB: 256,
       runDir: "/tmp/core-ops-facts-test",
       deliveries: [],
+      secrets: generateRunSecrets("facts"),
     })) as SyntheticMachine;
     const bin = m.deliveredPath("core-ops");
     await m.exec(`${bin} init file:///x v1`);

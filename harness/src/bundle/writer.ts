@@ -1,12 +1,14 @@
 /**
- * Writes an artifact bundle `<artifacts>/<run_id>/` (DESIGN §4): every file redacted, then manifest.json
+ * Writes an artifact bundle `<artifacts>/<run_id>/` (DESIGN §4): every file redacted by the run's
+ * `Redactor` (an Ignition config so that it stays a valid config), then manifest.json
  * listing each file with its logical name and whether it is required, and the collection status. A file
  * that cannot be written is recorded in the manifest (status partial), never silently dropped.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { redactIgnitionText } from "../secrets/ignition.js";
+import type { Redactor } from "../secrets/redactor.js";
 import { type BundleManifest, collectionStatus, type ManifestEntry } from "./manifest.js";
-import { redact } from "./redact.js";
 
 export interface BundleFile {
   logicalName: string;
@@ -22,7 +24,7 @@ export async function writeBundle(options: {
   runId: string;
   scenarioId: string;
   files: readonly BundleFile[];
-  secrets: readonly string[];
+  redactor: Redactor;
   environmentRetained: boolean;
 }): Promise<BundleManifest> {
   const entries: ManifestEntry[] = [];
@@ -45,7 +47,10 @@ export async function writeBundle(options: {
       entry.error = f.content.error;
     } else if (dirOk) {
       try {
-        await writeFile(join(options.dir, f.relativePath), redact(f.content, options.secrets));
+        const content = f.relativePath.endsWith(".ign")
+          ? redactIgnitionText(f.content, options.redactor)
+          : options.redactor.text(f.content);
+        await writeFile(join(options.dir, f.relativePath), content);
         entry.present = true;
       } catch (err) {
         entry.error = (err as Error).message;

@@ -4,6 +4,7 @@
  */
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { generateRunSecrets } from "../ignition/run-secrets.js";
 import { openHypervisor, sweepOrphansNow } from "../libvirt/hypervisor.js";
 import type { Delivery } from "../machine.js";
 
@@ -61,6 +62,7 @@ export function register(program: Command): void {
           memoryMiB: Number(options.memory),
           runDir,
           deliveries,
+          secrets: generateRunSecrets(runId),
         });
         let failed = false;
         try {

@@ -54,6 +54,26 @@ describe("core-ops-verify run", () => {
     expect(r.stderr).toContain("--synthetic");
   });
 
+  it("shows no secret the guest printed, on --json stdout or in the human summary", async () => {
+    const scenario = "harness/test-fixtures/scenarios/secret-dump.yaml";
+    // Long base64 runs are what a key, a data URL or an encoded config looks like (commit ids are 40 hex);
+    // public keys, also as the data URL of the .pub file ("ssh-ed25519 " is c3NoLWVkMjU1MTkg), stay.
+    const withoutPublicKeys = (text: string) =>
+      text.replace(/ssh-ed25519 [A-Za-z0-9+/=]+/g, "").replace(/c3NoLWVkMjU1MTkg[A-Za-z0-9+/=]+/g, "");
+    const longBase64 = /[A-Za-z0-9+/]{60,}/;
+    const json = await verify(["--scenario", scenario, "--synthetic", "--json"]);
+    expect(json.exitCode).toBe(1);
+    const doc = JSON.parse(json.stdout) as { step_results: { step_id: string; stdout: string }[] };
+    const [config, key] = doc.step_results;
+    expect(config?.stdout).toContain('"source": "data:;base64,[REDACTED]"');
+    expect(key?.stdout).toBe("[REDACTED]\n");
+    expect(withoutPublicKeys(json.stdout)).not.toMatch(longBase64);
+    const human = await verify(["--scenario", scenario, "--synthetic"]);
+    expect(human.exitCode).toBe(1);
+    expect(human.stdout).toMatch(/host-key-payload — .*\[REDACTED\]/);
+    expect(withoutPublicKeys(human.stdout)).not.toMatch(longBase64);
+  });
+
   it("runs a corpus narrowed by --scenario-id and names an unknown id", async () => {
     const r = await verify([
       "--accepted-dir",

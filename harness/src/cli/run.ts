@@ -6,7 +6,6 @@
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { type Command, Option } from "commander";
-import { redact } from "../bundle/redact.js";
 import type { Hypervisor } from "../machine.js";
 import { loadCorpus } from "../run/corpus.js";
 import { errorText } from "../run/errors.js";
@@ -110,7 +109,7 @@ async function runAll(f: RunFlags): Promise<number> {
       logSink: f.verbose || !f.json ? progress : quiet,
     });
     runs.push(run);
-    if (!f.json) process.stdout.write(renderRun(run));
+    if (!f.json) process.stdout.write(run.redactor.text(renderRun(run)));
   }
   const outcome = corpusOutcome(runs.map((r) => r.classification.outcome));
   if (f.json) {
@@ -118,8 +117,9 @@ async function runAll(f: RunFlags): Promise<number> {
       f.scenario !== undefined && runs[0] !== undefined
         ? singleRunDocument(runs[0])
         : corpusRunDocument(corpusId, mode, runs, startedAt);
-    const secrets = runs.flatMap((r) => r.readiness?.accepted.map((a) => a.token) ?? []);
-    process.stdout.write(redact(`${JSON.stringify(doc, null, 2)}\n`, secrets));
+    // Every run's redaction, not only the token of a run that became ready.
+    const text = runs.reduce((out, r) => r.redactor.text(out), `${JSON.stringify(doc, null, 2)}\n`);
+    process.stdout.write(text);
   } else if (runs.length > 1) {
     process.stdout.write(
       `corpus: ${outcome} (${runs.filter((r) => r.classification.outcome === "passed").length}/${runs.length} passed)\n`,

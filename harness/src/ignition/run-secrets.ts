@@ -34,7 +34,12 @@ export function generateRunSecrets(runId: string): RunSecrets {
   };
 }
 
-/** Values `redact` must hide for this run. */
+/** Values redaction must hide for this run. */
 export function secretValues(secrets: RunSecrets): string[] {
   return [secrets.token, secrets.clientKey.privateKey, secrets.hostKey.privateKey];
+}
+
+/** Public values the private keys embed; redaction leaves them readable. */
+export function publicValues(secrets: RunSecrets): string[] {
+  return [secrets.clientKey.publicKey, secrets.hostKey.publicKey];
 }

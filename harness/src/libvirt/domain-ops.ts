@@ -31,18 +31,47 @@ export async function volumeCapacityBytes(virsh: Virsh, pool: string, volume: st
   return Number(match[1]);
 }
 
-/** Stops (hard) and undefines a domain; returns whether it existed. Throws only on unexpected failures. */
-export async function removeDomain(virsh: Virsh, name: string): Promise<boolean> {
-  const destroyed = await virsh.run(["destroy", name], { allowFailure: true });
-  if (destroyed.exitCode !== 0 && GONE.test(destroyed.stderr)) return false;
-  let undefined_ = await virsh.run(["undefine", name, "--nvram"], { allowFailure: true });
-  if (undefined_.exitCode !== 0 && !GONE.test(undefined_.stderr)) {
-    undefined_ = await virsh.run(["undefine", name], { allowFailure: true });
+export interface RemoveDomainOptions {
+  /** How many destroy/undefine rounds before giving up (default 5). */
+  attempts?: number;
+  /** Pause between rounds (default 2 s). */
+  pauseMs?: number;
+}
+
+/**
+ * Stops (hard) and undefines a domain and returns only once libvirt no longer knows it; returns whether it
+ * existed. A `virsh destroy` can fail while QEMU is slow to die ("Device or resource busy", a state-change
+ * lock held by another call); `undefine` then merely turns the running domain transient and it stays listed.
+ * So each round ends by asking libvirt whether the domain is gone, and a domain still there gets another
+ * round. Throws when it is still there after the last round, or on an unexpected undefine failure.
+ */
+export async function removeDomain(
+  virsh: Virsh,
+  name: string,
+  options: RemoveDomainOptions = {},
+): Promise<boolean> {
+  const attempts = options.attempts ?? 5;
+  let existed = false;
+  for (let round = 1; ; round++) {
+    const destroyed = await virsh.run(["destroy", name], { allowFailure: true });
+    if (destroyed.exitCode !== 0 && GONE.test(destroyed.stderr)) return existed;
+    existed = true;
+    let undefined_ = await virsh.run(["undefine", name, "--nvram"], { allowFailure: true });
+    if (undefined_.exitCode !== 0 && !GONE.test(undefined_.stderr)) {
+      undefined_ = await virsh.run(["undefine", name], { allowFailure: true });
+    }
+    if (undefined_.exitCode !== 0 && !GONE.test(undefined_.stderr) && round >= attempts) {
+      throw new Error(`virsh undefine ${name} failed: ${undefined_.stderr.trim()}`);
+    }
+    const state = await virsh.run(["domstate", name], { allowFailure: true });
+    if (state.exitCode !== 0 && GONE.test(state.stderr)) return true;
+    if (round >= attempts) {
+      throw new Error(
+        `domain ${name} is still defined (${state.stdout.trim() || state.stderr.trim()}) after ${attempts} rounds of destroy/undefine; last destroy: ${destroyed.stderr.trim() || "ok"}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.pauseMs ?? 2_000));
   }
-  if (undefined_.exitCode !== 0 && !GONE.test(undefined_.stderr)) {
-    throw new Error(`virsh undefine ${name} failed: ${undefined_.stderr.trim()}`);
-  }
-  return undefined_.exitCode === 0;
 }
 
 export async function removeVolume(virsh: Virsh, pool: string, volume: string): Promise<boolean> {

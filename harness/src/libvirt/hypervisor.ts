@@ -74,7 +74,7 @@ export class LibvirtHypervisor implements Hypervisor {
     return this.createLibvirtMachine(spec);
   }
 
-  /** As `createMachine`, typed with the libvirt extras (`timings`, `redact`). */
+  /** As `createMachine`, typed with the libvirt extras (`timings`). */
   async createLibvirtMachine(spec: MachineSpec): Promise<LibvirtMachine> {
     const log = this.options.log ?? (() => undefined);
     if (!this.swept && this.options.sweepOrphans !== false) {

@@ -4,15 +4,19 @@
  * key. `destroy()` never throws. Lifecycle: `create` (overlay + defined domain) → `start` → `waitReady` →
  * `exec`/`upload`/`fetch`/`reboot`/`journal` → `destroy`. `consolePath()` stays valid after `destroy`
  * (the console log is copied into the caller's run directory first).
+ *
+ * Teardown is one operation however many callers ask for it (the scenario executor, a test fixture, the
+ * SIGINT/SIGTERM handler): every `destroy()` returns the same promise, it first waits for a define or start
+ * still talking to libvirt, no new one begins, and the machine stays registered with the signal handler until
+ * the domain is really gone — so a signal during any teardown waits for it before the process ends.
  */
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GuestSession } from "../guest/ssh-session.js";
 import type { ImageDescriptor } from "../guest-image/descriptor.js";
 import { buildIgnitionConfig, renderIgnitionConfig } from "../ignition/config.js";
-import { RUN_ID_PATTERN, readinessScript } from "../ignition/readiness-unit.js";
-import { redact } from "../ignition/redact.js";
-import { generateRunSecrets, type RunSecrets, secretValues } from "../ignition/run-secrets.js";
+import { RUN_ID_PATTERN } from "../ignition/readiness-unit.js";
+import { publicValues, type RunSecrets, secretValues } from "../ignition/run-secrets.js";
 import {
   type AccessInfo,
   type DestroyReport,
@@ -29,6 +33,8 @@ import { IgnitionFailedError } from "../readiness/errors.js";
 import { buildEvidence, writeEvidence } from "../readiness/evidence.js";
 import { ReadinessTracker } from "../readiness/tracker.js";
 import { waitForReadiness } from "../readiness/wait.js";
+import { redactIgnitionText } from "../secrets/ignition.js";
+import { Redactor } from "../secrets/redactor.js";
 import { ensureDeliveryDisk } from "./delivery-disk.js";
 import { removeDomain, removeVolume, volumeCapacityBytes } from "./domain-ops.js";
 import { buildDomainXml, type DomainType } from "./domain-xml.js";
@@ -76,21 +82,26 @@ export class LibvirtMachine implements Machine {
   private lastRecord: ReadinessRecord | undefined;
   private evidence: ReadinessEvidence;
   private startedAt = 0;
-  private destroyed: DestroyReport | undefined;
+  private teardown: Promise<DestroyReport> | undefined;
+  /** libvirt calls that create or start something, still running: teardown waits for them first. */
+  private readonly inFlight = new Set<Promise<unknown>>();
   private consoleCopy: string | undefined;
   private defined = false;
   private volumeCreated = false;
   private deliveryDisk: string | undefined;
+  private readonly secrets: RunSecrets;
+  private readonly redactor: Redactor;
 
   private constructor(
     private readonly ctx: MachineContext,
     private readonly spec: MachineSpec,
-    private readonly secrets: RunSecrets,
   ) {
+    this.secrets = spec.secrets;
+    this.redactor = new Redactor(secretValues(spec.secrets), publicValues(spec.secrets));
     this.name = domainName(spec.runId);
     this.volume = overlayVolumeName(spec.runId);
     this.files = runFiles(join(ctx.stateDir, "runs"), spec.runId);
-    this.tracker = new ReadinessTracker(spec.runId, secrets.token);
+    this.tracker = new ReadinessTracker(spec.runId, spec.secrets.token);
     this.follower = new ConsoleFollower(this.files.console);
     this.evidence = buildEvidence(this.tracker, "pending", 0, this.files.console);
   }
@@ -111,11 +122,11 @@ export class LibvirtMachine implements Machine {
         `machine ${spec.runId}: vcpus must be ≥ 1 and memoryMiB ≥ 256 (got ${spec.vcpus}, ${spec.memoryMiB})`,
       );
     }
-    const machine = new LibvirtMachine(ctx, spec, generateRunSecrets(spec.runId));
+    const machine = new LibvirtMachine(ctx, spec);
     createRunDir(machine.files, currentOwner(spec.runId));
     trackForTeardown(machine);
     try {
-      await machine.prepare();
+      await machine.lifecycle("prepared", () => machine.prepare());
     } catch (error) {
       await machine.destroy();
       throw error;
@@ -145,7 +156,7 @@ export class LibvirtMachine implements Machine {
       }),
     );
     writeQemuReadable(this.files.ignition, config);
-    writeFileSync(join(spec.runDir, "rendered-ignition.ign"), this.redact(config));
+    writeFileSync(join(spec.runDir, "rendered-ignition.ign"), redactIgnitionText(config, this.redactor));
     const capacity = await volumeCapacityBytes(ctx.virsh, ctx.pool, ctx.descriptor.volume);
     // Marked before the call: a virsh that times out may still have created it in libvirtd.
     this.volumeCreated = true;
@@ -192,7 +203,23 @@ export class LibvirtMachine implements Machine {
     await ctx.virsh.run(["define", this.files.domainXml], { timeoutMs: 300_000 });
   }
 
-  async start(): Promise<void> {
+  /** Runs a libvirt step that creates or starts something, unless teardown has begun; teardown awaits it. */
+  private lifecycle<T>(what: string, work: () => Promise<T>): Promise<T> {
+    if (this.teardown !== undefined) {
+      return Promise.reject(new Error(`${this.name} is being torn down; it cannot be ${what}`));
+    }
+    const running = work();
+    this.inFlight.add(running);
+    const done = () => this.inFlight.delete(running);
+    running.then(done, done);
+    return running;
+  }
+
+  start(): Promise<void> {
+    return this.lifecycle("started", () => this.startDomain());
+  }
+
+  private async startDomain(): Promise<void> {
     this.startedAt = performance.now();
     const first = await this.ctx.virsh.run(["start", this.name], { allowFailure: true });
     if (first.exitCode !== 0) {
@@ -226,7 +253,7 @@ export class LibvirtMachine implements Machine {
     this.lastRecord = outcome.record;
     this.timings.readyMs ??= Math.round(performance.now() - this.startedAt);
     this.session?.close();
-    this.session = await GuestSession.connectWithRetry(this.sshTarget(outcome.record), 20_000);
+    this.session = await this.connect(outcome.record);
     this.timings.sshMs ??= Math.round(performance.now() - this.startedAt);
     return outcome.record;
   }
@@ -236,8 +263,8 @@ export class LibvirtMachine implements Machine {
     try {
       writeEvidence(join(this.spec.runDir, "readiness-evidence.json"), {
         ...this.evidence,
-        rejected: this.evidence.rejected.map((r) => ({ ...r, line: this.redact(r.line) })),
-        accepted: this.evidence.accepted.map((r) => ({ ...r, token: this.redact(r.token) })),
+        rejected: this.evidence.rejected.map((r) => ({ ...r, line: this.redactor.text(r.line) })),
+        accepted: this.evidence.accepted.map((r) => ({ ...r, token: this.redactor.text(r.token) })),
       });
     } catch (error) {
       this.ctx.log(`${this.name}: cannot write readiness-evidence.json: ${(error as Error).message}`);
@@ -272,12 +299,22 @@ export class LibvirtMachine implements Machine {
   }
 
   private async guest(): Promise<GuestSession> {
-    if (this.destroyed !== undefined) throw new Error(`${this.name} has been destroyed`);
+    if (this.teardown !== undefined) throw new Error(`${this.name} has been torn down`);
     if (this.session?.alive === true) return this.session;
     if (this.lastRecord === undefined)
       throw new Error(`${this.name}: call waitReady() before talking to the guest`);
-    this.session = await GuestSession.connectWithRetry(this.sshTarget(this.lastRecord), 20_000);
+    this.session = await this.connect(this.lastRecord);
     return this.session;
+  }
+
+  /** An SSH session to the guest; one that comes up after teardown began is closed, not kept. */
+  private async connect(record: ReadinessRecord): Promise<GuestSession> {
+    const session = await GuestSession.connectWithRetry(this.sshTarget(record), 20_000);
+    if (this.teardown !== undefined) {
+      session.close();
+      throw new Error(`${this.name} has been torn down`);
+    }
+    return session;
   }
 
   async exec(command: string, options?: ExecOptions): Promise<ExecResult> {
@@ -342,16 +379,12 @@ export class LibvirtMachine implements Machine {
     };
   }
 
-  /** Hides this run's secrets (token, private keys, readiness script) in text bound for bundles or logs. */
-  redact(text: string): string {
-    return redact(text, [
-      ...secretValues(this.secrets),
-      readinessScript(this.spec.runId, this.secrets.token),
-    ]);
+  destroy(options: { retain?: boolean } = {}): Promise<DestroyReport> {
+    this.teardown ??= this.tearDown(options).finally(() => untrackForTeardown(this));
+    return this.teardown;
   }
 
-  async destroy(options: { retain?: boolean } = {}): Promise<DestroyReport> {
-    if (this.destroyed !== undefined) return this.destroyed;
+  private async tearDown(options: { retain?: boolean }): Promise<DestroyReport> {
     const began = performance.now();
     const report: DestroyReport = {
       domainRemoved: false,
@@ -361,13 +394,14 @@ export class LibvirtMachine implements Machine {
       errors: [],
       durationMs: 0,
     };
-    untrackForTeardown(this);
     try {
       this.session?.close();
     } catch {
       // already closed
     }
     this.session = undefined;
+    // A define or start still talking to libvirt would otherwise recreate what is removed below.
+    await Promise.allSettled([...this.inFlight]);
     if (options.retain === true) {
       try {
         const access = this.accessInfo();
@@ -380,7 +414,6 @@ export class LibvirtMachine implements Machine {
         report.errors.push((error as Error).message);
       }
       report.durationMs = Math.round(performance.now() - began);
-      this.destroyed = report;
       return report;
     }
     const attempt = async (what: string, work: () => Promise<void> | void) => {
@@ -415,7 +448,6 @@ export class LibvirtMachine implements Machine {
     });
     report.durationMs = Math.round(performance.now() - began);
     for (const error of report.errors) this.ctx.log(`${this.name}: teardown: ${error}`);
-    this.destroyed = report;
     return report;
   }
 }

@@ -1,9 +1,11 @@
 /**
- * Teardown on SIGINT/SIGTERM: machines created by this process register here; on the first such signal
- * every registered machine is destroyed, then the handlers are removed and the signal is raised again so
- * the process ends as it would have. Handlers exist only while at least one machine is alive, so a process
- * without machines keeps its normal signal behaviour. (A process-wide registry by nature: signals are
- * process-wide.)
+ * Teardown on SIGINT/SIGTERM: machines created by this process register here and unregister only once their
+ * teardown has finished (a teardown the run started itself is still under way until then). On the first such
+ * signal every registered machine is destroyed — `destroy()` hands back the teardown already under way, if
+ * any — and only when all have finished are the handlers removed and the signal raised again, so the process
+ * ends as it would have, with no domain left. Handlers exist only while at least one machine is registered,
+ * so a process without machines keeps its normal signal behaviour. (A process-wide registry by nature:
+ * signals are process-wide.)
  */
 export interface Teardownable {
   readonly name: string;

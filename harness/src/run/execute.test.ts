@@ -1,10 +1,17 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { BundleManifestSchema } from "../bundle/manifest.js";
+import { buildIgnitionConfig, renderIgnitionConfig } from "../ignition/config.js";
+import type { RunSecrets } from "../ignition/run-secrets.js";
+import type { MachineSpec } from "../machine.js";
 import { loadScenarioFile, parseScenario } from "../scenario/loader.js";
+import { REDACTED_DATA_URL } from "../secrets/ignition.js";
+import { leakedSecrets, secretForms } from "../secrets/test-support/leaks.js";
+import type { StepResult } from "../steps/result.js";
 import { executeScenario } from "./execute.js";
+import { renderRun } from "./render-human.js";
 import { type SyntheticMachine, syntheticHypervisor } from "./synthetic.js";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
@@ -15,7 +22,10 @@ afterAll(async () => {
 
 async function run(
   file: string,
-  synthetic: Parameters<typeof syntheticHypervisor>[0] & { agentBinary?: string } = {},
+  synthetic: Parameters<typeof syntheticHypervisor>[0] & {
+    agentBinary?: string;
+    onStep?: (r: StepResult) => void;
+  } = {},
   text?: string,
 ) {
   const d = await mkdtemp(join(tmpdir(), "coreops-exec-"));
@@ -31,6 +41,7 @@ async function run(
     artifactsDir: join(d, "artifacts"),
     agentBinary: synthetic.agentBinary ?? process.execPath,
     mode: "local",
+    onStep: synthetic.onStep,
   });
   return { result, created, bundle: result.bundle.bundle_path };
 }
@@ -180,3 +191,67 @@ describe("scenario executor on the synthetic machine", () => {
     expect(created[0]?.spec.deliveries.map((d) => d.name)).toEqual(["fixture-repo"]);
   });
 });
+
+describe("no run secret leaves through the bundle or the step reports", () => {
+  const fixture = join(ROOT, "harness", "test-fixtures", "scenarios", "secret-dump.yaml");
+
+  async function bundleTexts(bundle: string): Promise<Map<string, string>> {
+    const names = (await readdir(bundle)).sort();
+    return new Map(
+      await Promise.all(names.map(async (n) => [n, await readFile(join(bundle, n), "utf8")] as const)),
+    );
+  }
+
+  it("redacts every form on a console of a guest that never became ready", async () => {
+    const { result, created, bundle } = await run("minimal-accepted.yaml", {
+      neverReady: true,
+      consoleLines: (spec) => secretForms(spec.secrets, configOf(spec)),
+    });
+    expect(result.classification.outcome).toBe("timeout");
+    expect(result.readiness?.final_status).toBe("timed_out");
+    const secrets = created[0]?.spec.secrets as RunSecrets;
+    const console = await readFile(created[0]?.consolePath() ?? "", "utf8");
+    expect(leakedSecrets(console, secrets).length, "the guest really printed its secrets").toBeGreaterThan(0);
+    const texts = await bundleTexts(bundle);
+    expect(texts.get("console-log.txt")).toContain("[REDACTED]");
+    for (const [name, text] of texts) expect(leakedSecrets(text, secrets), name).toEqual([]);
+  });
+
+  it("redacts a guest's config dump and key in the bundle, the rendered Ignition and each reported step", async () => {
+    const reported: StepResult[] = [];
+    const { result, created, bundle } = await run(
+      "secret-dump.yaml",
+      { onStep: (r) => reported.push(r) },
+      await readFile(fixture, "utf8"),
+    );
+    const secrets = created[0]?.spec.secrets as RunSecrets;
+    expect(leakedSecrets(JSON.stringify(result.steps), secrets).length).toBeGreaterThan(0);
+    expect(result.classification.outcome).toBe("assertion_failure");
+    expect(reported.map((r) => r.step_id)).toEqual(["dump-config", "dump-host-key"]);
+    expect(leakedSecrets(JSON.stringify(reported), secrets)).toEqual([]);
+    const texts = await bundleTexts(bundle);
+    for (const [name, text] of texts) expect(leakedSecrets(text, secrets), name).toEqual([]);
+    const ignition = JSON.parse(texts.get("rendered-ignition.ign") ?? "{}") as {
+      storage: { files: { path: string; contents: { source: string } }[] };
+    };
+    const sources = new Map(ignition.storage.files.map((f) => [f.path, f.contents.source]));
+    expect(sources.get("/etc/ssh/ssh_host_ed25519_key")).toBe(REDACTED_DATA_URL);
+    expect(sources.get("/etc/ssh/ssh_host_ed25519_key.pub")).toMatch(/^data:;base64,/);
+    expect(result.redactor.text(renderRun(result))).not.toBe(renderRun(result));
+    expect(leakedSecrets(result.redactor.text(renderRun(result)), secrets)).toEqual([]);
+  });
+});
+
+function configOf(spec: MachineSpec): string {
+  return renderIgnitionConfig(
+    buildIgnitionConfig({
+      runId: spec.runId,
+      token: spec.secrets.token,
+      sshUser: "core",
+      adminGroup: "sudo",
+      authorizedKey: spec.secrets.clientKey.publicKey,
+      hostKey: spec.secrets.hostKey,
+      deliveryMount: true,
+    }),
+  );
+}

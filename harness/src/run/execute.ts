@@ -15,10 +15,12 @@ import type { BundleFile } from "../bundle/writer.js";
 import { writeBundle } from "../bundle/writer.js";
 import { copyFixtureIntoGuest, GUEST_FIXTURE_DIR } from "../fixtures/guest-delivery.js";
 import { materializeHistory, materializeStatic } from "../fixtures/repository-evolution.js";
+import { generateRunSecrets, publicValues, secretValues } from "../ignition/run-secrets.js";
 import type { Delivery, Hypervisor, Machine } from "../machine.js";
 import type { LoadedScenario } from "../scenario/loader.js";
 import { resolvePolicy } from "../scenario/profiles.js";
 import type { Step } from "../scenario/schema.js";
+import { Redactor } from "../secrets/redactor.js";
 import type { ActionContext } from "../steps/render-action.js";
 import type { StepResult } from "../steps/result.js";
 import { runStep } from "../steps/run-step.js";
@@ -50,6 +52,7 @@ export interface ExecuteOptions {
   logSink?: LogSink;
   signal?: AbortSignal;
   onMachine?: (m: Machine) => void;
+  /** Each step as it completes, already redacted. */
   onStep?: (r: StepResult) => void;
 }
 
@@ -74,7 +77,11 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
   const { scenario } = o.loaded;
   const runId = o.runId ?? newRunId(scenario.scenario_id);
   const startedAt = new Date();
-  const log = new HarnessLog(o.logSink);
+  // The run's secrets exist before anything boots, so whatever the guest prints is redacted, ready or not.
+  const secrets = generateRunSecrets(runId);
+  const redactor = new Redactor(secretValues(secrets), publicValues(secrets));
+  const sink = o.logSink;
+  const log = new HarnessLog(sink && ((line) => sink(redactor.text(line))));
   const timeline = new Timeline();
   const policy = resolvePolicy(scenario);
   const deadline = startedAt.getTime() + policy.timeouts.scenarioMs;
@@ -128,6 +135,7 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
         memoryMiB: policy.environment.memoryMiB,
         runDir: join(runDir, "machine"),
         deliveries,
+        secrets,
       },
       readinessMs: policy.timeouts.readinessMs,
       log,
@@ -193,7 +201,7 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
         });
         timeline.record("step", `step:${step.step_id}`, t0, new Date(), r.status === "passed", r.duration_ms);
         steps.push(r);
-        o.onStep?.(r);
+        o.onStep?.(redactor.strings(r));
         if (r.status === "timed_out") stopped = `stopped after step ${step.step_id} timed out`;
         const units = wanted.get(step.step_id);
         if (units && r.status !== "timed_out") {
@@ -341,14 +349,14 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
     environmentRetained: retained,
     access,
     warnings,
+    redactor,
   };
-  const secrets = [...(run.readiness?.accepted.map((r) => r.token) ?? [])];
   const bundle = await writeBundle({
     dir: join(o.artifactsDir, runId),
     runId,
     scenarioId: scenario.scenario_id,
     files: bundleFiles(run, { log, consoleText, ignition, failureFiles, policy }),
-    secrets,
+    redactor,
     environmentRetained: retained,
   });
   return { ...run, bundle };

@@ -7,6 +7,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { buildIgnitionConfig, renderIgnitionConfig } from "../ignition/config.js";
 import {
   type AccessInfo,
   type DestroyReport,
@@ -19,12 +20,15 @@ import {
   type ReadinessEvidence,
   type ReadinessRecord,
 } from "../machine.js";
+import { ReadinessTimeoutError } from "../readiness/errors.js";
 
 export interface SyntheticOptions {
   /** `start()` throws this many times before it works (bring-up retry tests). */
   failStarts?: number;
-  /** Lines appended to the console log at boot (console check tests). */
-  consoleLines?: string[];
+  /** Lines appended to the console log at boot (console check and redaction tests). */
+  consoleLines?: string[] | ((spec: MachineSpec) => string[]);
+  /** The guest never prints a readiness record: `waitReady` times out. */
+  neverReady?: boolean;
   /** Observed by tests: every machine created. */
   created?: SyntheticMachine[];
 }
@@ -95,11 +99,36 @@ export class SyntheticMachine implements Machine {
       throw new Error("synthetic: domain failed to start (injected)");
     }
     await mkdir(this.spec.runDir, { recursive: true });
-    await writeFile(
-      join(this.spec.runDir, "rendered-ignition.ign"),
-      JSON.stringify({ ignition: { version: "3.3.0" }, passwd: { users: [{ name: "core" }] } }),
+    // The real config of this run, unredacted: the bundle writer must redact it.
+    await writeFile(join(this.spec.runDir, "rendered-ignition.ign"), this.ignitionConfig());
+    const lines = this.options.consoleLines;
+    await this.console([
+      "synthetic boot",
+      ...(typeof lines === "function" ? lines(this.spec) : (lines ?? [])),
+    ]);
+  }
+
+  /** This run's Ignition config, as the guest reads it from fw_cfg. */
+  private ignitionConfig(): string {
+    const { secrets } = this.spec;
+    return renderIgnitionConfig(
+      buildIgnitionConfig({
+        runId: this.spec.runId,
+        token: secrets.token,
+        sshUser: "core",
+        adminGroup: "sudo",
+        authorizedKey: secrets.clientKey.publicKey,
+        hostKey: secrets.hostKey,
+        deliveryMount: this.spec.deliveries.length > 0,
+      }),
     );
-    await this.console(["synthetic boot", ...(this.options.consoleLines ?? [])]);
+  }
+
+  /** Files of the simulated guest that carry this run's secrets (what Ignition wrote, and its config). */
+  private secretFile(path: string): string | undefined {
+    if (path === "/sys/firmware/qemu_fw_cfg/by_name/opt/com.coreos/config/raw") return this.ignitionConfig();
+    if (path === "/etc/ssh/ssh_host_ed25519_key") return this.spec.secrets.hostKey.privateKey;
+    return undefined;
   }
 
   private async console(lines: string[]): Promise<void> {
@@ -111,7 +140,7 @@ export class SyntheticMachine implements Machine {
     this.bootId += 1;
     return {
       run_id: this.spec.runId,
-      token: `synthetic-token-${this.spec.runId}`,
+      token: this.spec.secrets.token,
       ip: "192.0.2.10",
       boot_id: `boot-${this.bootId}`,
       hostname: "synthetic",
@@ -120,6 +149,10 @@ export class SyntheticMachine implements Machine {
   }
 
   async waitReady(): Promise<ReadinessRecord> {
+    if (this.options.neverReady === true) {
+      this.evidence.final_status = "timed_out";
+      throw new ReadinessTimeoutError(1, 1, this.consolePath());
+    }
     const rec = this.record();
     this.evidence.accepted.push(rec);
     this.evidence.final_status = "accepted";
@@ -168,6 +201,8 @@ export class SyntheticMachine implements Machine {
         .join("");
       return res(0, parts.length === 1 ? out.trimEnd() : out);
     }
+    const secret = word === "cat" ? this.secretFile(inner.trim().split(/\s+/)[1] ?? "") : undefined;
+    if (secret !== undefined) return res(0, secret);
     if (word === "cat" && inner.includes("status.json")) {
       return this.agent.tracked === null
         ? res(1, "", "cat: /var/lib/core-ops/status.json: No such file or directory")

@@ -4,6 +4,7 @@ import type { Finding } from "../bundle/checks.js";
 import type { BundleManifest } from "../bundle/manifest.js";
 import type { AccessInfo, ReadinessEvidence } from "../machine.js";
 import type { LoadedScenario } from "../scenario/loader.js";
+import type { Redactor } from "../secrets/redactor.js";
 import type { StepResult } from "../steps/result.js";
 import type { Classification } from "./outcome.js";
 import type { Timeline } from "./timeline.js";
@@ -27,4 +28,6 @@ export interface ScenarioRun {
   environmentRetained: boolean;
   access?: AccessInfo;
   warnings: string[];
+  /** The run's redaction: everything shown outside the harness (stdout, annotations) goes through it. */
+  redactor: Redactor;
 }

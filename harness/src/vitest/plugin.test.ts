@@ -50,6 +50,11 @@ describe("scenario plugin", () => {
         .replace("verify-timeout-classification", "verify-bad")
         .replace("target: sleep-too-long", "target: nope"),
     );
+    // A guest that prints its Ignition config and host key, and a failing assertion quoting a secret.
+    await writeFile(
+      join(d, "secret.yaml"),
+      await readFile(join(ROOT, "harness", "test-fixtures", "scenarios", "secret-dump.yaml"), "utf8"),
+    );
     await writeFile(
       join(d, "vitest.config.mjs"),
       `import { scenarioPlugin } from ${JSON.stringify(join(ROOT, "harness", "src", "vitest", "plugin.ts"))};
@@ -63,8 +68,9 @@ export default { plugins: [scenarioPlugin()], test: { root: ${JSON.stringify(d)}
         "--config",
         join(d, "vitest.config.mjs"),
         "-t",
-        "verify-(timeout|bad)",
+        "verify-(timeout|bad|secret-dump)",
         "--reporter=json",
+        "--reporter=verbose",
         "--outputFile",
         join(d, "out.json"),
       ],
@@ -100,5 +106,13 @@ export default { plugins: [scenarioPlugin()], test: { root: ${JSON.stringify(d)}
     expect(byTitle.get("verify-bad")?.failureMessages[0]).toMatch(
       /bad\.yaml:\d+:\d+ assertions\[0\]\.target: names step "nope"/,
     );
+    // The failure message and the annotations printed by the reporter show no secret (public keys stay).
+    const secretFailure = byTitle.get("verify-secret-dump")?.failureMessages[0] ?? "";
+    expect(secretFailure).toMatch(/host-key-payload — .*\[REDACTED\]/);
+    const longBase64 = /[A-Za-z0-9+/]{60,}/;
+    const withoutPublicKeys = (text: string) => text.replace(/ssh-ed25519 [A-Za-z0-9+/=]+/g, "");
+    expect(withoutPublicKeys(secretFailure)).not.toMatch(longBase64);
+    expect(r.stdout).toContain("step dump-host-key: passed");
+    expect(withoutPublicKeys(r.stdout)).not.toMatch(longBase64);
   }, 120_000);
 });

@@ -106,8 +106,8 @@ export function defineScenarioTest(file: string, scenarioId: string | null): voi
         wall_ms: timeline.wall_ms,
       };
       await annotate(`bundle ${run.bundle.bundle_path} (${run.bundle.collection_status})`, "notice");
-      for (const w of run.warnings) await annotate(w, "warning");
-      if (run.classification.outcome !== "passed") throw new Error(renderRun(run));
+      for (const w of run.warnings) await annotate(run.redactor.text(w), "warning");
+      if (run.classification.outcome !== "passed") throw new Error(run.redactor.text(renderRun(run)));
     },
   );
 }
