@@ -103,6 +103,7 @@ function obj(partial: Partial<ApplyObject> & Pick<ApplyObject, "id">): ApplyObje
     automountUnit: null,
     mount: null,
     toleratedVariance: false,
+    hostFiles: {},
     ...partial,
   };
 }

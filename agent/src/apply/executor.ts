@@ -18,7 +18,9 @@
  * re-read and compared (DESIGN §3 "Offline root").
  */
 import { CoreOpsError } from "../errors.js";
+import { sha256 } from "../resources/digest.js";
 import { isCoreOpsTempFile } from "../state/atomic-file.js";
+import type { BackupEntry, BackupReason } from "../state/backups.js";
 import { classifyAttempts, failureSignature } from "./convergence.js";
 import type {
   ApplyEvent,
@@ -36,6 +38,7 @@ import type {
   StopTimeoutWarning,
 } from "./model.js";
 import {
+  type BackupSink,
   type HostFs,
   type QuadletDryRun,
   type Systemd,
@@ -71,7 +74,15 @@ export interface ExecutorPorts {
   systemd: Systemd;
   fs: HostFs;
   dryRun: QuadletDryRun | null;
+  /** The backup store; null only in unit tests of the executor's own logic. */
+  backups?: BackupSink | null;
 }
+
+const BACKUP_WHY: Record<BackupReason, string> = {
+  taken_over: "taken over: not written by CoreOps",
+  edited: "edited since CoreOps wrote it",
+  unrecorded: "no last-applied record proves CoreOps wrote these bytes",
+};
 
 /** Mass-delete guard: more than half of the managed objects would be deleted. */
 export function massDeleteRefusal(objects: readonly ApplyObject[]): string | null {
@@ -114,6 +125,7 @@ export class Executor {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly clock: () => number;
   private readonly byId: Map<string, ApplyObject>;
+  private readonly saved: BackupEntry[] = [];
   private readonly durations: ExecutionDurations = {
     stops_ms: 0,
     writes_ms: 0,
@@ -248,7 +260,7 @@ export class Executor {
       for (const o of deletes) {
         if (this.failures.has(o.id)) continue;
         for (const path of o.removePaths) {
-          if (this.removeFile(o.id, path)) unitFilesChanged = true;
+          if (this.removeFile(o, path)) unitFilesChanged = true;
         }
       }
     });
@@ -293,16 +305,25 @@ export class Executor {
     return this.verifyLoop(keeps);
   }
 
+  /** Debris: temp-file names in the directories apply writes to — never a path any object declares. */
   private removeDebris(): void {
     const dirs = new Set<string>();
+    const declared = new Set<string>();
     for (const o of this.objects) {
-      for (const f of o.files) dirs.add(f.path.slice(0, f.path.lastIndexOf("/")) || "/");
-      for (const p of o.removePaths) dirs.add(p.slice(0, p.lastIndexOf("/")) || "/");
+      for (const f of o.files) {
+        dirs.add(f.path.slice(0, f.path.lastIndexOf("/")) || "/");
+        declared.add(f.path);
+      }
+      for (const p of o.removePaths) {
+        dirs.add(p.slice(0, p.lastIndexOf("/")) || "/");
+        declared.add(p);
+      }
     }
     for (const dir of [...dirs].sort()) {
       for (const name of this.ports.fs.list(dir)) {
         if (!isCoreOpsTempFile(name)) continue;
         const path = `${dir === "/" ? "" : dir}/${name}`;
+        if (declared.has(path)) continue;
         try {
           if (this.ports.fs.remove(path))
             this.record(null, "remove", path, "succeeded", "debris of an interrupted write");
@@ -366,12 +387,61 @@ export class Executor {
     return !this.ports.fs.sameContent(f.path, f.content);
   }
 
+  /**
+   * Saves the bytes at `path` to the backup store unless CoreOps provably wrote them (their sha256 is
+   * the last-applied one) or they equal `next`. Returns false when they could not be saved: the path is
+   * then left alone (never destroy what someone else changed).
+   */
+  private preserve(o: ApplyObject, path: string, next: Buffer | null): boolean {
+    const sink = this.ports.backups;
+    if (!sink) return true;
+    const facts = this.ports.fs.stat(path);
+    if (facts?.kind !== "file" && facts?.kind !== "symlink") return true;
+    const link = facts.kind === "symlink" ? this.ports.fs.readlink(path) : null;
+    const bytes = facts.kind === "file" ? this.ports.fs.read(path) : link === null ? null : Buffer.from(link);
+    if (bytes === null) return true;
+    const known = o.hostFiles[path];
+    if (facts.kind === "file") {
+      if (next?.equals(bytes)) return true;
+      if (known?.appliedDigest && sha256(bytes) === known.appliedDigest) return true;
+    }
+    const reason: BackupReason = !known?.owned ? "taken_over" : known.appliedDigest ? "edited" : "unrecorded";
+    try {
+      const entry = sink.save({
+        path,
+        reason,
+        kind: facts.kind,
+        bytes,
+        mode: facts.mode,
+        uid: facts.uid,
+        gid: facts.gid,
+      });
+      this.saved.push(entry);
+      this.record(
+        o.id,
+        "backup",
+        path,
+        "succeeded",
+        `${BACKUP_WHY[reason]}; saved to ${sink.dir}/${entry.file}`,
+      );
+      return true;
+    } catch (err) {
+      this.record(o.id, "backup", path, "failed", errText(err));
+      this.fail(
+        o.id,
+        "backup_failed",
+        `${path}: could not save its bytes before changing it: ${errText(err)}`,
+      );
+      return false;
+    }
+  }
+
   private writeObject(o: ApplyObject): { changed: boolean; unitFilesChanged: boolean } {
     let changed = false;
     let unitFilesChanged = false;
     if (!WRITES.has(o.action)) {
       for (const path of o.removePaths) {
-        if (this.removeFile(o.id, path)) changed = unitFilesChanged = true;
+        if (this.removeFile(o, path)) changed = unitFilesChanged = true;
       }
       return { changed, unitFilesChanged };
     }
@@ -413,6 +483,7 @@ export class Executor {
         continue;
       }
       if (!this.fileDiffers(f, uid, gid)) continue;
+      if (!this.preserve(o, f.path, f.content)) continue;
       try {
         this.ports.fs.writeAtomic(f.path, f.content, f.mode, uid, gid);
         this.record(o.id, "write", f.path, "succeeded");
@@ -424,7 +495,7 @@ export class Executor {
       }
     }
     for (const path of o.removePaths) {
-      if (this.removeFile(o.id, path)) {
+      if (this.removeFile(o, path)) {
         changed = true;
         unitFilesChanged = true;
       }
@@ -432,7 +503,9 @@ export class Executor {
     return { changed, unitFilesChanged };
   }
 
-  private removeFile(object: string, path: string): boolean {
+  private removeFile(o: ApplyObject, path: string): boolean {
+    const object = o.id;
+    if (!this.preserve(o, path, null)) return false;
     try {
       if (!this.ports.fs.remove(path)) return false;
       this.record(object, "remove", path, "succeeded");
@@ -818,6 +891,7 @@ export class Executor {
       changed: this.mutated,
       durations,
       stopTimeouts: this.stopTimeouts,
+      backups: this.saved,
     };
   }
 }

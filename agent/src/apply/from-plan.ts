@@ -9,7 +9,14 @@ import type { NormalizedObject } from "../resources/managed-object.js";
 import { applyDropIns } from "../units/dropins.js";
 import { effectiveValues, lastValue, parseUnitFile, type UnitFile } from "../units/parse.js";
 import { parseTimespanMs } from "../units/timespan.js";
-import type { Activation, ApplyObject, DesiredFile, Expectation, PlannedAction } from "./model.js";
+import type {
+  Activation,
+  ApplyObject,
+  DesiredFile,
+  Expectation,
+  HostFileKnowledge,
+  PlannedAction,
+} from "./model.js";
 import type { InstallInfo } from "./ports.js";
 import { PODMAN_DEFAULT_STOP_TIMEOUT_MS } from "./stop-timeout.js";
 
@@ -42,6 +49,15 @@ export function installInfo(unit: UnitFile | null): InstallInfo | null {
     also: words("Also"),
   };
   return info.wantedBy.length + info.requiredBy.length + info.alias.length > 0 ? info : null;
+}
+
+/** Per host path: whether planning saw CoreOps own it, and the digest it last wrote there. */
+function hostFiles(p: PlannedObject): Record<string, HostFileKnowledge> {
+  const out: Record<string, HostFileKnowledge> = {};
+  const applied = new Map((p.applied?.files ?? []).map((f) => [f.path, f.digest]));
+  for (const f of p.observed?.files ?? [])
+    out[f.path] = { owned: f.owned, appliedDigest: applied.get(f.path) ?? null };
+  return out;
 }
 
 /** A `.container`'s effective StopTimeout= (seconds in Quadlet), Podman's default when unset. */
@@ -147,6 +163,7 @@ export function applyObjectsFromPlan(plan: Plan): ApplyObject[] {
       automountUnit,
       mount: kind === "mount" ? mount : null,
       toleratedVariance: p.entry.causes.some((c) => c.kind === "runtime_variance"),
+      hostFiles: hostFiles(p),
       containerStopTimeoutMs:
         kind === "quadlet_resource" && resourceType === "container" ? containerStopTimeoutMs(parsed) : null,
     };

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { ManagedKind } from "../resources/kinds.js";
+import type { BackupEntry } from "../state/backups.js";
 import type { InstallInfo } from "./ports.js";
 
 export type PlannedAction =
@@ -72,6 +73,18 @@ export interface ApplyObject {
   toleratedVariance: boolean;
   /** A Quadlet `.container`: its effective StopTimeout= (Podman's default when unset), for stop-timeout warnings. */
   containerStopTimeoutMs?: number | null;
+  /**
+   * What planning knew about the host file at each path the object writes or removes: whether CoreOps
+   * owns it (marker or inventory) and the sha256 it last wrote there. Bytes that are not provably
+   * CoreOps's are saved to the backup store before they are overwritten or removed.
+   */
+  hostFiles: Record<string, HostFileKnowledge>;
+}
+
+export interface HostFileKnowledge {
+  owned: boolean;
+  /** `sha256:<hex>` of the bytes CoreOps last wrote at this path (last-applied inventory), else null. */
+  appliedDigest: string | null;
 }
 
 export interface ApplyOptions {
@@ -93,6 +106,7 @@ export interface ApplyOptions {
 }
 
 export const OperationSchema = z.enum([
+  "backup",
   "prepare_mountpoint",
   "write",
   "remove",
@@ -138,6 +152,7 @@ export const FailureReasonSchema = z.enum([
   "file_mismatch",
   "dependency_failed",
   "unknown_owner",
+  "backup_failed",
 ]);
 export type FailureReason = z.infer<typeof FailureReasonSchema>;
 
@@ -228,4 +243,6 @@ export interface ExecutionResult {
   stopTimeouts: StopTimeoutWarning[];
   /** Host mutations performed (file writes/removals/symlinks) and systemctl calls made. */
   changed: boolean;
+  /** Bytes saved to the backup store before they were overwritten or removed, in order. */
+  backups: BackupEntry[];
 }

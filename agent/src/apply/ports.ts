@@ -1,3 +1,5 @@
+import type { BackupEntry, BackupItem } from "../state/backups.js";
+
 /**
  * The effects apply needs, as small interfaces (DESIGN §5). Implementations live in src/effects/ and are
  * created at the CLI edge: `SystemctlSystemd` + `NodeHostFs` on a host, `OfflineSystemd` + `NodeHostFs`
@@ -78,6 +80,13 @@ export interface HostFs {
   /** Resolves a user or group name (or a numeric id) through the host's passwd/group files. */
   uid(owner: string): number | null;
   gid(group: string): number | null;
+}
+
+/** Where bytes CoreOps cannot prove it wrote are saved before they are overwritten or removed. */
+export interface BackupSink {
+  /** The backup directory (for messages). */
+  readonly dir: string;
+  save(item: BackupItem): BackupEntry;
 }
 
 /** Runs the Quadlet generator in dry-run mode and returns what it said about `fileName`. */

@@ -10,7 +10,7 @@ import { buildInfo } from "../identity.js";
 import type { Plan } from "../plan/compute-plan.js";
 import type { HostObserver } from "../plan/host-observer.js";
 import { planHost } from "../plan/plan-host.js";
-import { desiredObjects, type ManagedDirs } from "../resources/from-desired.js";
+import type { ManagedDirs } from "../resources/from-desired.js";
 import { inventoryFromObjects } from "../resources/inventory.js";
 import { recordSuccess } from "../state/record-success.js";
 import { rfc3339, type Status, writeStatusAtomic } from "../state/status.js";
@@ -44,6 +44,8 @@ export interface ApplyRunRequest {
   onPhase?: (p: PhaseEvent) => void;
   /** systemctl invocations made so far by the ports (reported in the result). */
   systemctlCalls?: () => number;
+  /** Delete no-longer-desired objects even when edited on the host (`--delete-edited`). */
+  deleteEdited?: boolean;
   /** Time spent before this call, measured at the CLI edge (process start-up, source resolution). */
   before?: { startupMs: number; resolutionMs: number };
 }
@@ -142,6 +144,7 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
     stateMode: req.stateMode,
     status: req.status,
     notes,
+    deleteEdited: req.deleteEdited ?? false,
   });
   phase("graph_construction", "completed");
   phase("planning", "completed");
@@ -258,7 +261,10 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
   }
   const recordNotes: string[] = [];
   if (recording && base) {
-    const desiredObjs = converged ? desiredObjects(req.desired, req.dirs) : null;
+    // The inventory: what was written (the plan's desired objects, modes as written), plus the objects
+    // kept because they were edited on the host — so the next run still recognises them as edited.
+    const desiredObjs = converged ? plan.objects.flatMap((p) => (p.desired ? [p.desired] : [])) : null;
+    const keptObjs = plan.objects.flatMap((p) => (p.kept && p.applied ? [p.applied] : []));
     const final: Status = {
       ...base,
       hold: newHold,
@@ -271,7 +277,11 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
         last_started_at: startedAt,
         last_finished_at: finishedAt,
       },
-      inventory: desiredObjs ? inventoryFromObjects(desiredObjs) : base.inventory,
+      inventory: desiredObjs
+        ? [...inventoryFromObjects(desiredObjs), ...keptObjs].sort((a, b) =>
+            a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+          )
+        : base.inventory,
     };
     if (converged && revision && req.stateFile) {
       const s0 = performance.now();
@@ -353,6 +363,7 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
     events: exec.events,
     entries,
     notes: [...plan.view.notes, ...recordNotes],
+    ...(req.ports.backups ? { backups: { dir: req.ports.backups.dir, saved: exec.backups } } : {}),
   };
   return { view, plan, exitCode: converged ? 0 : 1 };
 }

@@ -22,7 +22,7 @@ import {
   STATUS_SCHEMA_VERSION,
   writeStatusAtomic,
 } from "../state/status.js";
-import { createApplyPorts } from "./apply-ports.js";
+import { backupDirForRun, createApplyPorts } from "./apply-ports.js";
 import { requestExitCode } from "./exit-code.js";
 import { resolveSource } from "./source-options.js";
 
@@ -175,8 +175,8 @@ export async function agentCommand(
     const source = await resolveSource(
       {
         host: opts.host,
-        quadletDir: opts.quadletDir ?? env.CORE_OPS_QUADLET_DIR,
-        systemdUnitDir: opts.systemdUnitDir ?? env.CORE_OPS_SYSTEMD_UNIT_DIR,
+        quadletDir: opts.quadletDir,
+        systemdUnitDir: opts.systemdUnitDir,
         root: opts.root,
         stateFile,
       },
@@ -192,7 +192,7 @@ export async function agentCommand(
         return emit(0);
       }
       const root = opts.root !== undefined ? resolve(opts.root) : null;
-      const ports = createApplyPorts(root, source.dirs.unitDir);
+      const ports = createApplyPorts(root, source.dirs, backupDirForRun(stateFile, root, env));
       const result = await runApply({
         systemctlCalls: ports.systemctlCalls,
         desired: source.desired,

@@ -11,7 +11,6 @@ import { resolveHost } from "../desired/host-identity.js";
 import { CoreOpsError, ExitCode, usageError } from "../errors.js";
 import { createHostObserver } from "../plan/fs-host-observer.js";
 import { planHost } from "../plan/plan-host.js";
-import { DEFAULT_QUADLET_DIR, DEFAULT_UNIT_DIR } from "../resources/from-desired.js";
 import { acquireLock, resolveLockPath } from "../state/lock.js";
 import { migrateStateDir } from "../state/migrate-state.js";
 import { fromSnapshot } from "../state/snapshot-desired.js";
@@ -20,10 +19,16 @@ import { resolveStateFile } from "../state/status.js";
 import { renderPlan } from "../views/render-plan.js";
 import { renderEvent, renderResult } from "../views/render-result.js";
 import type { PhaseEvent } from "../views/result-view.js";
-import { createApplyPorts } from "./apply-ports.js";
+import { backupDirForRun, createApplyPorts } from "./apply-ports.js";
 import { requestExitCode } from "./exit-code.js";
 import { printJson, printText } from "./output.js";
-import { addSourceOptions, readTrackedStatus, resolveSource, type SourceOptions } from "./source-options.js";
+import {
+  addSourceOptions,
+  readTrackedStatus,
+  resolveManagedDirs,
+  resolveSource,
+  type SourceOptions,
+} from "./source-options.js";
 
 export interface ApplyCliOptions extends SourceOptions {
   forceNoState?: boolean;
@@ -31,15 +36,11 @@ export interface ApplyCliOptions extends SourceOptions {
   rollbackTo?: string;
   rollbackPlanOnly?: boolean;
   allowMassDelete?: boolean;
+  deleteEdited?: boolean;
   lockPath?: string;
   activationTimeout?: string;
   json?: boolean;
   verbose?: boolean;
-}
-
-function absoluteDir(flag: string, dir: string): string {
-  if (!dir.startsWith("/")) throw usageError(`${flag} must be an absolute host path, got '${dir}'`);
-  return dir.replace(/\/+$/, "") || "/";
 }
 
 export function register(program: Command): void {
@@ -54,6 +55,10 @@ export function register(program: Command): void {
     .option("--rollback-to <rev>", "apply the retained snapshot of an earlier successfully applied revision")
     .option("--rollback-plan-only", "with --rollback-to: show the rollback plan, change nothing")
     .option("--allow-mass-delete", "allow a plan that deletes more than half of the managed objects")
+    .option(
+      "--delete-edited",
+      "delete objects no longer desired even when edited on the host (their bytes are saved to the backup store first)",
+    )
     .option("--lock-path <file>", "run lock (default: CORE_OPS_LOCK_PATH, else /run/core-ops/agent.lock)")
     .option("--activation-timeout <seconds>", "bound of the wait for activating units per attempt", "90")
     .option("--json", "print the result view model as one JSON document")
@@ -112,10 +117,7 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
         desired: fromSnapshot(snapshot, content),
         stateMode: "tracked",
         status,
-        dirs: {
-          quadletDir: absoluteDir("--quadlet-dir", opts.quadletDir ?? DEFAULT_QUADLET_DIR),
-          unitDir: absoluteDir("--systemd-unit-dir", opts.systemdUnitDir ?? DEFAULT_UNIT_DIR),
-        },
+        dirs: resolveManagedDirs(opts, env),
         observer: createHostObserver({ root }),
         notes: [
           `rollback to ${snapshot.revision.slice(0, 8)} from its retained snapshot (applied ${snapshot.applied_at})`,
@@ -135,6 +137,7 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
           stateMode: source.stateMode,
           status: source.status,
           notes: source.notes,
+          deleteEdited: Boolean(opts.deleteEdited),
         });
         const disruptive = plan.view.entries.filter((e) => e.action === "delete" || e.action === "replace");
         const notes = disruptive.map(
@@ -150,7 +153,7 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
       }
       const stateFile =
         source.stateMode === "tracked" && !opts.forceNoState ? resolveStateFile(opts.stateFile, env) : null;
-      const ports = createApplyPorts(root, source.dirs.unitDir);
+      const ports = createApplyPorts(root, source.dirs, backupDirForRun(stateFile, root, env));
       const live = !opts.json && opts.verbose;
       const tty = !opts.json && !opts.verbose && process.stderr.isTTY === true;
       const frames = ["◰", "◳", "◲", "◱"];
@@ -174,6 +177,7 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
         ports,
         noReload: opts.reload === false,
         allowMassDelete: Boolean(opts.allowMassDelete),
+        deleteEdited: Boolean(opts.deleteEdited),
         rollback,
         notes: [...migration.notes, ...source.notes],
         activationTimeoutMs: timeout * 1000,

@@ -9,6 +9,7 @@ import { addSourceOptions, resolveSource, type SourceOptions } from "./source-op
 
 interface PlanOptions extends SourceOptions {
   json?: boolean;
+  deleteEdited?: boolean;
   detailedExitcode?: boolean;
   verbose?: boolean;
 }
@@ -25,6 +26,10 @@ export function register(program: Command): void {
       "exit 0 when nothing changes, 2 when changes (or blocked objects) are pending",
     )
     .option("-v, --verbose", "list unchanged objects and show semantic diffs")
+    .option(
+      "--delete-edited",
+      "plan as apply --delete-edited would: delete edited objects that are no longer desired",
+    )
     .action(async (opts: PlanOptions) => {
       if (opts.json && opts.verbose) throw usageError("--json and --verbose cannot be combined");
       const source = await resolveSource(opts, process.env);
@@ -36,6 +41,7 @@ export function register(program: Command): void {
           stateMode: source.stateMode,
           status: source.status,
           notes: source.notes,
+          deleteEdited: Boolean(opts.deleteEdited),
         });
         if (opts.json) printJson(plan.view);
         else printText(renderPlan(plan.view, { verbose: opts.verbose ?? false }));

@@ -30,8 +30,14 @@ export function addSourceOptions(cmd: Command): Command {
   return cmd
     .option("--host <host>", "host to plan for (default: CORE_OPS_HOST, else the hostname)")
     .option("--source-repo <path>", "stateless: read this directory instead of the tracked repository")
-    .option("--quadlet-dir <dir>", "Quadlet directory", DEFAULT_QUADLET_DIR)
-    .option("--systemd-unit-dir <dir>", "native unit directory", DEFAULT_UNIT_DIR)
+    .option(
+      "--quadlet-dir <dir>",
+      `Quadlet directory (default: CORE_OPS_QUADLET_DIR, else ${DEFAULT_QUADLET_DIR})`,
+    )
+    .option(
+      "--systemd-unit-dir <dir>",
+      `native unit directory (default: CORE_OPS_SYSTEMD_UNIT_DIR, else ${DEFAULT_UNIT_DIR})`,
+    )
     .option("--root <dir>", "offline root: resolve every host path under DIR, no systemctl")
     .option(
       "--state-file <file>",
@@ -54,6 +60,29 @@ function absoluteDir(flag: string, dir: string): string {
   if (!dir.startsWith("/"))
     throw usageError(`${flag} must be an absolute host path, got '${dir}'`, "e.g. /etc/containers/systemd");
   return dir.replace(/\/+$/, "") || "/";
+}
+
+/**
+ * The effective managed directories, the same for every command (plan, apply, explain, agent) so an
+ * operator's plan never differs from what the timer's agent does: the flag, else CORE_OPS_QUADLET_DIR /
+ * CORE_OPS_SYSTEMD_UNIT_DIR, else the defaults.
+ */
+export function resolveManagedDirs(
+  opts: Pick<SourceOptions, "quadletDir" | "systemdUnitDir">,
+  env: NodeJS.ProcessEnv,
+): ManagedDirs {
+  const pick = (flag: string | undefined, fromEnv: string | undefined, fallback: string) =>
+    flag !== undefined && flag !== "" ? flag : fromEnv !== undefined && fromEnv !== "" ? fromEnv : fallback;
+  return {
+    quadletDir: absoluteDir(
+      "--quadlet-dir",
+      pick(opts.quadletDir, env.CORE_OPS_QUADLET_DIR, DEFAULT_QUADLET_DIR),
+    ),
+    unitDir: absoluteDir(
+      "--systemd-unit-dir",
+      pick(opts.systemdUnitDir, env.CORE_OPS_SYSTEMD_UNIT_DIR, DEFAULT_UNIT_DIR),
+    ),
+  };
 }
 
 /** git only reads a local checkout here: seconds are plenty. */
@@ -107,10 +136,7 @@ export async function resolveSource(
     );
   const host = resolveHost(opts.host, env);
   const root = opts.root !== undefined ? resolve(opts.root) : null;
-  const dirs: ManagedDirs = {
-    quadletDir: absoluteDir("--quadlet-dir", opts.quadletDir ?? DEFAULT_QUADLET_DIR),
-    unitDir: absoluteDir("--systemd-unit-dir", opts.systemdUnitDir ?? DEFAULT_UNIT_DIR),
-  };
+  const dirs = resolveManagedDirs(opts, env);
   const observer = createHostObserver({ root });
   const notes: string[] = [];
   if (opts.sourceRepo !== undefined) {

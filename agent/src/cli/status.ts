@@ -1,5 +1,6 @@
 /** `core-ops status`: the canonical snapshot; missing, partial, invalid or unsupported → absent (exit 0). */
 import type { Command } from "commander";
+import { backupDirFor, readBackupIndex } from "../state/backups.js";
 import { inspectLock, resolveLockPath } from "../state/lock.js";
 import { readStatus, resolveStateFile } from "../state/status.js";
 import { VIEW_SCHEMA_VERSION } from "../views/common.js";
@@ -22,6 +23,8 @@ export function register(program: Command): void {
       const stateFile = resolveStateFile(opts.stateFile, process.env);
       const lockPath = resolveLockPath(opts.lockPath, process.env);
       const read = await readStatus(stateFile);
+      const backupDir = backupDirFor(stateFile);
+      const backups = readBackupIndex(backupDir);
       const view: StatusView = {
         view_kind: "status",
         schema_version: VIEW_SCHEMA_VERSION,
@@ -30,6 +33,11 @@ export function register(program: Command): void {
         absent_reason: read.kind === "ok" ? null : read.kind === "absent" ? "missing" : read.reason,
         running_controller: controllerBlock(),
         snapshot: read.kind === "ok" ? read.status : null,
+        backups: {
+          dir: backupDir,
+          entries: backups.kind === "ok" ? backups.index.entries : [],
+          invalid_reason: backups.kind === "ok" ? null : backups.reason,
+        },
         migrated_from: read.kind === "ok" ? read.migratedFrom : null,
         lock: { path: lockPath, ...inspectLock(lockPath) },
       };

@@ -1,6 +1,9 @@
 /**
- * Where desired files land by default, and the check that a rendered /etc file does not shadow a unit,
- * drop-in or companion file that CoreOps writes itself ("two sources for one destination").
+ * Where desired files land, and the checks that a rendered /etc file neither shadows a unit, drop-in or
+ * companion file that CoreOps writes itself ("two sources for one destination") nor lands in a directory
+ * systemd or Quadlet reads units from (it would bypass unit validation and the managed marker). Both run
+ * against the effective managed directories of the command (README "What CoreOps owns and where it
+ * writes"), never the defaults alone.
  */
 import { layoutError } from "../errors.js";
 import type { DesiredCompanion, DesiredConfig, DesiredUnit } from "./model.js";
@@ -8,6 +11,22 @@ import { orderedPair } from "./names.js";
 
 export const DEFAULT_QUADLET_DIR = "/etc/containers/systemd";
 export const DEFAULT_UNIT_DIR = "/etc/systemd/system";
+/** The directories under /etc that systemd and Quadlet read units from, whatever CoreOps manages. */
+export const ETC_UNIT_DIRS: readonly string[] = [
+  "/etc/containers/systemd",
+  "/etc/systemd/system",
+  "/etc/systemd/user",
+];
+
+/** The effective managed directories (logical host paths). */
+export interface UnitDirs {
+  quadletDir: string;
+  unitDir: string;
+}
+
+function under(dir: string, path: string): boolean {
+  return path.startsWith(`${dir.replace(/\/+$/, "")}/`);
+}
 
 /** Absolute default destination of each unit, drop-in and companion file, with its source path. */
 export function managedDestinations(
@@ -30,8 +49,10 @@ export function checkConfigDestinations(
   configs: readonly DesiredConfig[],
   units: readonly DesiredUnit[],
   companions: readonly DesiredCompanion[],
+  dirs: UnitDirs,
 ): void {
-  const managed = managedDestinations(units, companions);
+  const managed = managedDestinations(units, companions, dirs.quadletDir, dirs.unitDir);
+  const unitDirs = [...new Set([dirs.quadletDir, dirs.unitDir, ...ETC_UNIT_DIRS])].sort();
   for (const c of configs) {
     const other = managed.get(c.target);
     if (other !== undefined) {
@@ -43,5 +64,12 @@ export function checkConfigDestinations(
         hint: "unit, drop-in and companion files are written by CoreOps from services/<svc>/; remove the config/etc copy",
       });
     }
+    const dir = unitDirs.find((d) => under(d, c.target));
+    if (dir !== undefined)
+      throw layoutError(`rendered file ${c.target} would land in the unit directory ${dir}`, {
+        code: "config_in_unit_dir",
+        file: c.source.path,
+        hint: "units belong in services/<svc>/<name>.<ext> (Quadlet files and native units, validated and marked by CoreOps), drop-ins in services/<svc>/<unit>.d/<name>.conf; config/etc/ is for other host files",
+      });
   }
 }

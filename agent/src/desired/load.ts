@@ -9,13 +9,12 @@ import { CoreOpsError, ExitCode, layoutError } from "../errors.js";
 import { NATIVE_UNIT_EXTENSIONS, QUADLET_EXTENSIONS, unitFamily } from "../units/quadlet.js";
 import { type CompanionCandidate, resolveCompanions } from "./companions.js";
 import { configTarget } from "./config-target.js";
-import { checkConfigDestinations } from "./destinations.js";
 import { parseHostFile } from "./host-file.js";
 import { layerConfigs, layerDropIns, type RawConfig, type RawDropIn } from "./layering.js";
 import type { DesiredSource, DesiredState, DesiredUnit, Layer, SourceRef } from "./model.js";
 import { compareNames, isIdentifier, sortedNames } from "./names.js";
 import { readRenderedFile } from "./rendered-file.js";
-import { checkRuntimeNames, checkUnitFileName, effectiveUnits } from "./unit-checks.js";
+import { checkInstallNames, checkRuntimeNames, checkUnitFileName, effectiveUnits } from "./unit-checks.js";
 import { readUnitText } from "./unit-text.js";
 import { describe, type Entry, type Listing, listDir, listFilesRecursive, scanRepository } from "./walk.js";
 
@@ -196,13 +195,13 @@ export async function loadDesiredState(
 
   const effective = effectiveUnits(desiredUnits);
   checkRuntimeNames(desiredUnits, effective);
+  checkInstallNames(desiredUnits, effective);
   const companions = resolveCompanions(
     desiredUnits,
     effective,
     [...contents.values()].flatMap((c) => c.candidates),
     SERVICE_KINDS_HINT,
   );
-  checkConfigDestinations(configs, desiredUnits, companions);
 
   return {
     host,

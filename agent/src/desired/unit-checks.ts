@@ -4,6 +4,7 @@
  */
 import { CoreOpsError, layoutError } from "../errors.js";
 import { applyDropIns } from "../units/dropins.js";
+import { INSTALL_NAME_KEYS, installNameProblem } from "../units/install-names.js";
 import type { UnitFile } from "../units/parse.js";
 import { parseUnitFile } from "../units/parse.js";
 import { isValidUnitFileName, runtimeUnitName } from "../units/quadlet.js";
@@ -67,5 +68,33 @@ export function checkRuntimeNames(units: readonly DesiredUnit[], effective: Map<
       });
     }
     owner.set(name, u);
+  }
+}
+
+/**
+ * `[Install]` names become paths when a unit is enabled: each must be a valid unit name (see
+ * `units/install-names.ts`), checked before anything is written. The error names the file and line.
+ */
+export function checkInstallNames(units: readonly DesiredUnit[], effective: Map<string, UnitFile>): void {
+  for (const u of units) {
+    const unit = effective.get(u.fileName);
+    if (!unit) continue;
+    const runtime = runtimeUnitName(u.fileName, unit);
+    for (const e of unit.entries) {
+      if (e.section !== "Install") continue;
+      const key = INSTALL_NAME_KEYS.find((k) => k === e.key);
+      if (!key) continue;
+      for (const name of e.value.split(/\s+/).filter(Boolean)) {
+        const problem = installNameProblem(key, name, runtime);
+        if (problem)
+          throw layoutError(`[Install] ${key}=: ${problem}`, {
+            code: "invalid_install_name",
+            file: e.file ?? u.source.path,
+            line: e.line,
+            field: `[Install] ${key}`,
+            hint: "name units the way systemd does: no '/', letters, digits and ':-_.\\@', and a unit suffix such as .target or .service",
+          });
+      }
+    }
   }
 }

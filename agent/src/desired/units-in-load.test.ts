@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { CoreOpsError } from "../errors.js";
+import { desiredObjects } from "../resources/from-desired.js";
 import { loadDesiredState } from "./load.js";
 import { makeTree, removeTree, type TreeEntry } from "./test-support/tree.js";
 
@@ -197,15 +198,30 @@ describe("companion files", () => {
 });
 
 describe("rendered /etc files do not shadow files CoreOps writes itself", () => {
+  const DEFAULTS = { quadletDir: "/etc/containers/systemd", unitDir: "/etc/systemd/system" };
+  async function objectsFailure(
+    tree: Record<string, TreeEntry>,
+    dirs: { quadletDir: string; unitDir: string } = DEFAULTS,
+  ): Promise<CoreOpsError> {
+    const state = await load(tree);
+    try {
+      desiredObjects(state, dirs);
+    } catch (err) {
+      if (err instanceof CoreOpsError) return err;
+      throw err;
+    }
+    throw new Error("desiredObjects accepted the repository");
+  }
+
   it("a config file at a unit's or drop-in's destination is a conflict", async () => {
-    const err = await failure(
+    const err = await objectsFailure(
       files({ "services/web/config/etc/containers/systemd/web.container": "[Container]\nImage=x\n" }),
     );
     expect(err.code).toBe("destination_conflict");
     expect(err.message).toBe(
       "two sources for /etc/containers/systemd/web.container: 'services/web/config/etc/containers/systemd/web.container' and 'services/web/web.container'",
     );
-    const dropIn = await failure(
+    const dropIn = await objectsFailure(
       files({
         "services/web/web.container.d/10-a.conf": "[Container]\n",
         "services/web/config/etc/containers/systemd/web.container.d/10-a.conf": "[Container]\n",
@@ -215,10 +231,36 @@ describe("rendered /etc files do not shadow files CoreOps writes itself", () => 
     expect(dropIn.related).toEqual(["services/web/web.container.d/10-a.conf"]);
   });
 
-  it("other files under /etc/systemd/system are allowed", async () => {
-    const state = await load(
-      files({ "services/web/config/etc/systemd/system/zincati.service.d/10-x.conf": "x\n" }),
+  it("the conflict is found under the effective directories, not only the defaults", async () => {
+    const err = await objectsFailure(
+      files({ "services/web/config/etc/qd/web.container": "[Container]\nImage=x\n" }),
+      { quadletDir: "/etc/qd", unitDir: "/etc/systemd/system" },
     );
-    expect(state.configs.map((c) => c.target)).toEqual(["/etc/systemd/system/zincati.service.d/10-x.conf"]);
+    expect(err.code).toBe("destination_conflict");
+    expect(err.exitCode).toBe(65);
+  });
+
+  it("any other rendered file under a unit directory is refused, saying where units belong", async () => {
+    for (const path of [
+      "services/web/config/etc/systemd/system/zincati.service.d/10-x.conf",
+      "services/web/config/etc/systemd/system/evil.service",
+      "services/web/config/etc/containers/systemd/other.container",
+      "services/web/config/etc/systemd/user/x.service",
+    ]) {
+      const err = await objectsFailure(files({ [path]: "x\n" }));
+      expect(err.code).toBe("config_in_unit_dir");
+      expect(err.exitCode).toBe(65);
+      expect(err.file).toBe(path);
+      expect(err.hint).toMatch(/services\/<svc>\/<name>\.<ext>/);
+    }
+    const custom = await objectsFailure(files({ "services/web/config/etc/units/a.service": "x\n" }), {
+      quadletDir: "/etc/containers/systemd",
+      unitDir: "/etc/units",
+    });
+    expect(custom.code).toBe("config_in_unit_dir");
+    const state = await load(files({ "services/web/config/etc/systemd/journald.conf.d/10-x.conf": "x\n" }));
+    expect(desiredObjects(state, DEFAULTS).map((o) => o.id)).toContain(
+      "file//etc/systemd/journald.conf.d/10-x.conf",
+    );
   });
 });

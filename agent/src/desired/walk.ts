@@ -102,9 +102,10 @@ export function isInside(root: string, candidate: string): boolean {
 
 /**
  * Reads every directory of the repository once (except the root `.git`) and rejects any symlink whose
- * target — lexically or after resolving further links — lies outside the repository. `realRoot` must be a
- * real path. A file name that is not UTF-8 anywhere in the repository is an error (it could not be read back,
- * and git and systemd would not agree on it). Returns the sorted listings for `listDir`.
+ * target — lexically or after resolving further links — lies outside the repository or inside its `.git/`.
+ * `realRoot` must be a real path. A file name that is not UTF-8 anywhere in the repository is an error (it
+ * could not be read back, and git and systemd would not agree on it). Returns the sorted listings for
+ * `listDir`.
  */
 export function scanRepository(realRoot: string): Listing {
   const listing: Listing = new Map();
@@ -141,6 +142,14 @@ export function scanRepository(realRoot: string): Listing {
             code: "symlink_escapes_repository",
             file: rel,
             hint: "replace the symlink with the file itself, or point it at a file inside the repository",
+          });
+        }
+        const gitDir = path.join(realRoot, ".git");
+        if (isInside(gitDir, lexical) || isInside(gitDir, resolved)) {
+          throw layoutError(`symlink '${rel}' points into the repository's .git/ (to '${target}')`, {
+            code: "symlink_into_git",
+            file: rel,
+            hint: "git internals are not desired state; replace the symlink with the file itself",
           });
         }
       } else if (d.isDirectory()) {

@@ -1,9 +1,12 @@
 /**
- * The real `HostFs`, optionally rooted (`--root DIR`: every logical host path maps under DIR). Counts the
- * mutations it performs (the bench and the re-apply tests assert a converged apply writes nothing).
+ * The real `HostFs`, optionally rooted (`--root DIR`: every logical host path maps under DIR through the
+ * `RootResolver`, which confines every lookup to the root and never follows a managed leaf that is a
+ * symlink). Counts the mutations it performs (the bench and the re-apply tests assert a converged apply
+ * writes nothing).
  */
 import {
   closeSync,
+  constants,
   fstatSync,
   lstatSync,
   mkdirSync,
@@ -16,42 +19,83 @@ import {
   symlinkSync,
   unlinkSync,
 } from "node:fs";
-import { join } from "node:path";
+import { dirname } from "node:path";
 import type { FileFacts, HostFs } from "../apply/ports.js";
 import { writeFileAtomic } from "../state/atomic-file.js";
+import { RootResolver } from "./root-resolver.js";
+
+/** A regular file read without following a symlink at the leaf, with the facts of what was read. */
+export interface RegularFile {
+  bytes: Buffer;
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+/**
+ * Reads a regular file (at most `limit` bytes when given) without following a symlink at the leaf;
+ * null when it is absent, a symlink, a directory or anything else.
+ */
+export function readRegularFile(real: string, limit?: number): RegularFile | null {
+  let fd: number;
+  try {
+    fd = openSync(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP" || code === "EISDIR") return null;
+    throw err;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return null;
+    let bytes: Buffer;
+    if (limit === undefined) bytes = readFileSync(fd);
+    else {
+      const buf = Buffer.alloc(limit);
+      const n = readSync(fd, buf, 0, limit, 0);
+      bytes = buf.subarray(0, n);
+    }
+    return { bytes, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export class NodeHostFs implements HostFs {
   writes = 0;
   removals = 0;
   private users: Map<string, number> | undefined;
   private groups: Map<string, number> | undefined;
+  private readonly resolver: RootResolver;
 
   constructor(
     readonly root: string | null,
     private readonly mountinfoPath = process.env.CORE_OPS_MOUNTINFO_PATH ?? "/proc/self/mountinfo",
-  ) {}
+  ) {
+    this.resolver = new RootResolver(root);
+  }
 
+  /** The real path of a managed file: parents resolved inside the root, the leaf itself not followed. */
   resolve(path: string): string {
-    return this.root ? join(this.root, path) : path;
+    return this.resolver.resolve(path);
+  }
+
+  /** The real path of a directory (listed or created): the leaf is followed, inside the root. */
+  private resolveDir(path: string): string {
+    return this.resolver.resolve(path, { followLeaf: true });
   }
 
   read(path: string): Buffer | null {
-    try {
-      return readFileSync(this.resolve(path));
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return null;
-      throw err;
-    }
+    return readRegularFile(this.resolve(path))?.bytes ?? null;
   }
 
   sameContent(path: string, expected: Uint8Array): boolean {
     let fd: number;
     try {
-      fd = openSync(this.resolve(path), "r");
+      fd = openSync(this.resolve(path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return false;
+      if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR" || code === "ELOOP") return false;
       throw err;
     }
     try {
@@ -124,15 +168,20 @@ export class NodeHostFs implements HostFs {
   }
 
   mkdirp(path: string, mode: number): boolean {
-    if (this.stat(path)?.kind === "directory") return false;
-    mkdirSync(this.resolve(path), { recursive: true, mode });
+    const real = this.resolveDir(path);
+    try {
+      if (lstatSync(real).isDirectory()) return false;
+    } catch {
+      // absent: created below
+    }
+    mkdirSync(real, { recursive: true, mode });
     this.writes += 1;
     return true;
   }
 
   list(path: string): string[] {
     try {
-      return readdirSync(this.resolve(path)).sort();
+      return readdirSync(this.resolveDir(path)).sort();
     } catch {
       return [];
     }
@@ -140,7 +189,7 @@ export class NodeHostFs implements HostFs {
 
   symlink(target: string, path: string): void {
     const real = this.resolve(path);
-    mkdirSync(join(real, ".."), { recursive: true, mode: 0o755 });
+    mkdirSync(dirname(real), { recursive: true, mode: 0o755 });
     try {
       unlinkSync(real);
     } catch {}

@@ -6,13 +6,17 @@
  * calls them in offline mode, and a bug that did would be loud.
  */
 import type { HostFs, InstallInfo, Systemd, UnitProperties } from "../apply/ports.js";
+import { installNameProblem } from "../units/install-names.js";
 
 export interface EnablementLink {
   link: string;
   target: string;
 }
 
-/** The symlinks `systemctl --root` creates for a unit with this `[Install]` section. */
+/**
+ * The symlinks `systemctl --root` creates for a unit with this `[Install]` section. Names that are not
+ * valid unit names never become links (the repository is checked at load; a unit found on the host is not).
+ */
 export function enablementLinks(
   unitDir: string,
   unit: string,
@@ -21,10 +25,14 @@ export function enablementLinks(
 ): EnablementLink[] {
   if (/@\./.test(unit)) return []; // a template needs an instance (DefaultInstance=) — not enabled offline
   const links: EnablementLink[] = [];
-  for (const t of install.wantedBy) links.push({ link: `${unitDir}/${t}.wants/${unit}`, target: unitPath });
+  const ok = (key: "WantedBy" | "RequiredBy" | "Alias", name: string) =>
+    installNameProblem(key, name, unit) === null;
+  for (const t of install.wantedBy)
+    if (ok("WantedBy", t)) links.push({ link: `${unitDir}/${t}.wants/${unit}`, target: unitPath });
   for (const t of install.requiredBy)
-    links.push({ link: `${unitDir}/${t}.requires/${unit}`, target: unitPath });
-  for (const a of install.alias) links.push({ link: `${unitDir}/${a}`, target: unitPath });
+    if (ok("RequiredBy", t)) links.push({ link: `${unitDir}/${t}.requires/${unit}`, target: unitPath });
+  for (const a of install.alias)
+    if (ok("Alias", a)) links.push({ link: `${unitDir}/${a}`, target: unitPath });
   return links.sort((a, b) => (a.link < b.link ? -1 : a.link > b.link ? 1 : 0));
 }
 

@@ -180,15 +180,23 @@ describe("three-way planning", () => {
     );
   });
 
-  it("treats a mode or owner change of a rendered file as material", async () => {
+  it("treats a mode or owner change of a rendered file as material, but never widens a narrower mode", async () => {
     applyFiles(await planOffline(demo(), root), root);
-    writeHostFile(root, "/etc/web/Caddyfile", ":80 { respond hi }\n", 0o600);
+    writeHostFile(root, "/etc/web/Caddyfile", ":80 { respond hi }\n", 0o666);
     const e = entry(
       (await planOffline(demo(), root, { status: statusFor(demo()) })).view.entries,
       "file//etc/web/Caddyfile",
     );
     expect(e.action).toBe("update");
     expect(e.diff?.fields).toEqual(["mode"]);
+    // README "What CoreOps owns and where it writes": without a declared mode a narrower mode stays.
+    writeHostFile(root, "/etc/web/Caddyfile", ":80 { respond hi }\n", 0o600);
+    const narrower = entry(
+      (await planOffline(demo(), root, { status: statusFor(demo()) })).view.entries,
+      "file//etc/web/Caddyfile",
+    );
+    expect(narrower.action).toBe("no_op");
+    expect(narrower.notes.join(" ")).toMatch(/never widens an existing file's mode/);
   });
 
   it("deletes owned objects that left the desired state, never unmarked files", async () => {

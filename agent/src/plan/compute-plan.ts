@@ -13,7 +13,9 @@
  *   unit name changes, or when a mount's What/Where/Type change (unmount + mount).
  * - not desired, owned on host: `delete` (`desired_change` when it was in the inventory, `stale_residue`
  *   drift when only the marker claims it); not desired, in inventory, gone from host: `skipped`.
- *   Unowned host files are never deleted.
+ *   Unowned host files are never deleted. Not desired, but edited on the host since the last apply (a
+ *   file's sha256 differs from the inventory's): `skipped` and kept — with its unit left as it is —
+ *   unless `deleteEdited` (README "What CoreOps owns and where it writes").
  * - blocked: a Quadlet reference (`Volume=x.volume`, `Network=`, `Pod=`, `Image=`) to a file that exists
  *   neither in the desired state nor on the host; dependents of a blocked object are blocked.
  * - restart: an unchanged unit whose prerequisite is created/updated/replaced/recovered/restarted through a
@@ -22,6 +24,7 @@
  * Order: desired objects topologically (lexical tie-break), then deletes in reverse topological order.
  */
 
+import { sha256 } from "../resources/digest.js";
 import type { NormalizedObject, ObjectFile } from "../resources/managed-object.js";
 import { hasManagedMarker } from "../resources/marker.js";
 import { ignoredDifferences } from "../resources/variance.js";
@@ -50,6 +53,8 @@ export interface PlannedObject {
   applied: InventoryObject | null;
   /** Owned host files the action removes (all owned files for `delete`; stale drop-ins otherwise). */
   removeFiles: ObjectFile[];
+  /** No longer desired but edited on the host: kept (and kept in the inventory) instead of deleted. */
+  kept: boolean;
 }
 
 export interface Plan {
@@ -68,6 +73,8 @@ export interface ComputePlanInput {
   revision: RevisionContext;
   observation: Observation;
   notes?: string[];
+  /** Delete no-longer-desired objects even when they were edited on the host (`--delete-edited`). */
+  deleteEdited?: boolean;
 }
 
 const RESTART_TRIGGERS: ReadonlySet<Action> = new Set(["create", "update", "replace", "recover", "restart"]);
@@ -137,6 +144,16 @@ interface Draft {
   observed: NormalizedObject | null;
   applied: InventoryObject | null;
   removeFiles: ObjectFile[];
+  kept?: boolean;
+}
+
+/** Owned host files whose bytes differ from what CoreOps last wrote there (per the inventory). */
+function editedFiles(o: NormalizedObject | null, a: InventoryObject | null): string[] {
+  if (!o || !a) return [];
+  const applied = new Map(a.files.map((f) => [f.path, f.digest]));
+  return o.files
+    .filter((f) => f.owned && applied.has(f.path) && applied.get(f.path) !== sha256(f.bytes))
+    .map((f) => f.path);
 }
 
 function classifyDesired(
@@ -317,8 +334,44 @@ function classifyDesired(
   return draft;
 }
 
-function classifyUndesired(id: string, o: NormalizedObject | null, a: InventoryObject | null): Draft | null {
+function classifyUndesired(
+  id: string,
+  o: NormalizedObject | null,
+  a: InventoryObject | null,
+  deleteEdited: boolean,
+): Draft | null {
   const owned = ownedFiles(o);
+  const edited = editedFiles(o, a);
+  if (edited.length > 0 && !deleteEdited)
+    return {
+      id,
+      action: "skipped",
+      causes: [
+        cause(
+          "drift",
+          `edited on the host since the last apply (${edited.join(", ")}): kept, not deleted; pass --delete-edited to delete it`,
+        ),
+      ],
+      drift: [
+        {
+          category: "external_drift",
+          comparison_basis: "three_way",
+          auto_action: false,
+          attention_required: true,
+          details: "removed from the desired state, but the host copy was edited since the last apply",
+        },
+      ],
+      notes: [
+        o?.unit
+          ? `its unit ${o.unit} is left as it is: not stopped, not disabled, its files stay in place`
+          : "a rendered file has no unit of its own; units that used it change as planned",
+      ],
+      desired: null,
+      observed: o,
+      applied: a,
+      removeFiles: [],
+      kept: true,
+    };
   if (owned.length === 0) {
     if (!a) return null;
     return {
@@ -342,6 +395,10 @@ function classifyUndesired(id: string, o: NormalizedObject | null, a: InventoryO
     };
   }
   const notes: string[] = [];
+  if (edited.length > 0)
+    notes.push(
+      `edited on the host since the last apply (${edited.join(", ")}); --delete-edited: deleted, the edited bytes are saved to the backup store first`,
+    );
   const foreign = o ? o.files.filter((f) => !f.owned).map((f) => f.path) : [];
   if (foreign.length > 0) notes.push(`left in place (not owned by CoreOps): ${foreign.join(", ")}`);
   return {
@@ -493,7 +550,12 @@ export function computePlan(input: ComputePlanInput): Plan {
   const deletes: Draft[] = [];
   for (const id of [...candidates].sort()) {
     if (desiredById.has(id)) continue;
-    const d = classifyUndesired(id, observed.objects.get(id) ?? null, applied.get(id) ?? null);
+    const d = classifyUndesired(
+      id,
+      observed.objects.get(id) ?? null,
+      applied.get(id) ?? null,
+      input.deleteEdited ?? false,
+    );
     if (d) deletes.push(d);
   }
   const deleteObjects = deletes.flatMap((d) => (d.observed ? [d.observed] : []));
@@ -567,6 +629,7 @@ export function computePlan(input: ComputePlanInput): Plan {
       observed: draft.observed,
       applied: draft.applied,
       removeFiles: draft.removeFiles,
+      kept: draft.kept ?? false,
     };
   });
   const entries = objects.map((o) => o.entry);

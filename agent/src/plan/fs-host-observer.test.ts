@@ -39,11 +39,11 @@ describe("fs host observer", () => {
     expect((await o.listDir("/etc/web")).map((e) => e.name)).toEqual(["app.conf"]);
   });
 
-  it("observes through a symlinked managed directory", async () => {
+  it("observes through a symlinked managed directory (an absolute link read inside the root)", async () => {
     const real = join(root, "real-quadlets");
     mkdirSync(real);
     mkdirSync(join(root, "etc/containers"), { recursive: true });
-    symlinkSync(real, join(root, "etc/containers/systemd"));
+    symlinkSync("/real-quadlets", join(root, "etc/containers/systemd"));
     writeFileSync(join(real, "web.container"), "# Managed by CoreOps\n[Container]\nImage=a\n");
     const desired = desiredObjects(
       desiredState({ units: [unit("web", "web.container", "[Container]\nImage=a\n")] }),

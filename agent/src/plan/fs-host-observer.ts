@@ -1,30 +1,29 @@
 /**
- * The effectful `HostObserver`: reads files from the real host or from an offline root, and asks
+ * The effectful `HostObserver`: reads files from the real host or from an offline root — through the same
+ * `RootResolver` apply writes through (parents resolved inside the root, a symlink at a managed path is
+ * observed as "not a regular file", never followed) — and asks
  * `systemctl show` for unit runtime state only when systemd is PID 1 (`/run/systemd/system` exists) and
  * no offline root is in use.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { open, readdir, readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { existsSync, lstatSync } from "node:fs";
+import { readdir } from "node:fs/promises";
 import { hashLargeFile } from "../effects/hash-file.js";
+import { readRegularFile } from "../effects/host-fs.js";
+import { RootResolver } from "../effects/root-resolver.js";
 import type { HostObserver, ObservedFile, SystemdAvailability, UnitRuntime } from "./host-observer.js";
 import { parseSystemctlShow } from "./systemctl-show.js";
 
-/** Resolves a logical host path under `root` (or returns it unchanged on the real host). */
+/** The real path of a logical host path under `root` (the leaf not followed); see `RootResolver`. */
 export function hostPath(root: string | null, path: string): string {
-  return root === null ? path : join(root, path);
+  return new RootResolver(root).resolve(path);
 }
 
-function idNames(file: string): Map<number, string> {
+function idNames(text: string | null): Map<number, string> {
   const names = new Map<number, string>([[0, "root"]]);
-  try {
-    for (const line of readFileSync(file, "utf8").split("\n")) {
-      const parts = line.split(":");
-      const id = Number(parts[2]);
-      if (parts[0] && Number.isInteger(id) && !names.has(id)) names.set(id, parts[0]);
-    }
-  } catch {
-    // no passwd/group file: numeric ids are shown
+  for (const line of (text ?? "").split("\n")) {
+    const parts = line.split(":");
+    const id = Number(parts[2]);
+    if (parts[0] && Number.isInteger(id) && !names.has(id)) names.set(id, parts[0]);
   }
   return names;
 }
@@ -52,8 +51,13 @@ export interface HostObserverOptions {
 export function createHostObserver(opts: HostObserverOptions): HostObserver {
   const root = opts.root;
   const systemd = opts.systemd ?? detectSystemd(root);
-  const etc = (f: string) =>
-    root !== null && existsSync(join(root, "etc", f)) ? join(root, "etc", f) : `/etc/${f}`;
+  const resolver = new RootResolver(root);
+  // The root's passwd/group when it has them (read like any managed path: no leaf link followed), else
+  // this machine's; without either, numeric ids are shown.
+  const etc = (f: string): string | null => {
+    const inRoot = root === null ? null : readRegularFile(resolver.resolve(`/etc/${f}`));
+    return (inRoot ?? readRegularFile(`/etc/${f}`))?.bytes.toString("utf8") ?? null;
+  };
   let users: Map<number, string> | undefined;
   let groups: Map<number, string> | undefined;
   const userName = (uid: number) => {
@@ -70,41 +74,35 @@ export function createHostObserver(opts: HostObserverOptions): HostObserver {
     root,
     systemd,
     async readFile(path: string, opts: { digestAbove?: number } = {}): Promise<ObservedFile | null> {
-      const real = hostPath(root, path);
-      try {
-        const st = await stat(real);
-        if (!st.isFile()) return null;
-        const facts = { path, mode: st.mode & 0o7777, owner: userName(st.uid), group: groupName(st.gid) };
-        if (opts.digestAbove !== undefined && st.size > opts.digestAbove) {
-          const head = await this.readHead(path, 256);
-          return { ...facts, bytes: head ?? Buffer.alloc(0), large: await hashLargeFile(real) };
+      const real = resolver.resolve(path);
+      if (opts.digestAbove !== undefined) {
+        let size: number;
+        try {
+          const st = lstatSync(real);
+          if (!st.isFile()) return null; // a symlink at a managed path is not followed
+          size = st.size;
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === "ENOENT" || code === "ENOTDIR") return null;
+          throw err;
         }
-        return { ...facts, bytes: await readFile(real) };
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === "ENOENT" || code === "ENOTDIR") return null;
-        throw err;
+        if (size > opts.digestAbove) {
+          const head = readRegularFile(real, 256);
+          if (head === null) return null;
+          const facts = { path, mode: head.mode, owner: userName(head.uid), group: groupName(head.gid) };
+          return { ...facts, bytes: head.bytes, large: await hashLargeFile(real) };
+        }
       }
+      const f = readRegularFile(real);
+      if (f === null) return null;
+      return { path, bytes: f.bytes, mode: f.mode, owner: userName(f.uid), group: groupName(f.gid) };
     },
     async readHead(path: string, n: number): Promise<Buffer | null> {
-      try {
-        const fh = await open(hostPath(root, path), "r");
-        try {
-          const buf = Buffer.alloc(n);
-          const { bytesRead } = await fh.read(buf, 0, n, 0);
-          return buf.subarray(0, bytesRead);
-        } finally {
-          await fh.close();
-        }
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return null;
-        throw err;
-      }
+      return readRegularFile(resolver.resolve(path), n)?.bytes ?? null;
     },
     async listDir(path: string) {
       try {
-        const entries = await readdir(hostPath(root, path), { withFileTypes: true });
+        const entries = await readdir(resolver.resolve(path, { followLeaf: true }), { withFileTypes: true });
         return entries
           .map((e) => ({ name: e.name, isDir: e.isDirectory(), isFile: e.isFile() }))
           .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

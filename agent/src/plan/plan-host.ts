@@ -3,6 +3,7 @@
  * the given `HostObserver` does (reads, and `systemctl show` when systemd runs); nothing is written.
  */
 import type { DesiredState } from "../desired/model.js";
+import { narrowModesToHost } from "../resources/file-modes.js";
 import { desiredObjects, type ManagedDirs } from "../resources/from-desired.js";
 import type { Status } from "../state/status.js";
 import type { RevisionContext } from "../views/common.js";
@@ -21,6 +22,8 @@ export interface PlanRequest {
   /** Overrides the revision context's source kind (explain from state). */
   sourceKind?: RevisionContext["source_kind"];
   notes?: string[];
+  /** Delete no-longer-desired objects even when edited on the host (`--delete-edited`). */
+  deleteEdited?: boolean;
 }
 
 export function revisionContext(
@@ -38,13 +41,14 @@ export function revisionContext(
 }
 
 export async function planHost(req: PlanRequest): Promise<Plan> {
-  const desired = desiredObjects(req.desired, req.dirs);
+  const declared = desiredObjects(req.desired, req.dirs);
   const hasInventory =
     req.stateMode === "tracked" &&
     req.status !== null &&
     req.status.reconciliation.last_applied_revision !== null;
   const inventory = hasInventory && req.status ? req.status.inventory : null;
-  const observed = await observeHost(req.observer, req.dirs, desired, inventory ?? []);
+  const observed = await observeHost(req.observer, req.dirs, declared, inventory ?? []);
+  const desired = narrowModesToHost(declared, observed.objects);
   const observation: Observation = {
     mode: req.observer.mode,
     root: req.observer.root,
@@ -74,5 +78,6 @@ export async function planHost(req: PlanRequest): Promise<Plan> {
     revision: revisionContext(req),
     observation,
     notes,
+    deleteEdited: req.deleteEdited ?? false,
   });
 }

@@ -3,6 +3,7 @@
  * Units and drop-ins get the managed marker; companions get it when they are comment-capable text.
  */
 import { posix } from "node:path";
+import { checkConfigDestinations } from "../desired/destinations.js";
 import type { DesiredState } from "../desired/model.js";
 import { layoutError } from "../errors.js";
 import type { NormalizedObject, ObjectFile } from "./managed-object.js";
@@ -21,8 +22,12 @@ export const DEFAULT_QUADLET_DIR = "/etc/containers/systemd";
 export const DEFAULT_UNIT_DIR = "/etc/systemd/system";
 export const UNIT_FILE_MODE = 0o644;
 
-/** Builds every desired object, sorted by id. Throws layout errors (exit 65) for invalid mounts. */
+/**
+ * Builds every desired object, sorted by id. Throws layout errors (exit 65) for invalid mounts and for
+ * rendered files that collide with, or land in, the effective unit directories `dirs`.
+ */
 export function desiredObjects(desired: DesiredState, dirs: ManagedDirs): NormalizedObject[] {
+  checkConfigDestinations(desired.configs, desired.units, desired.companions, dirs);
   const objects: NormalizedObject[] = [];
   for (const u of desired.units) {
     const dir = u.family === "quadlet" ? dirs.quadletDir : dirs.unitDir;

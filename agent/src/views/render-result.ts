@@ -40,7 +40,8 @@ function entryLine(e: ResultEntry): string[] {
   }
   if (e.final_state === "blocked")
     return [`  [!] blocked   ${e.object.display_id}${e.failure ? `: ${e.failure.detail}` : ""}`];
-  if (e.final_state === "skipped") return [`  ·   skipped   ${e.object.display_id}`];
+  if (e.final_state === "skipped")
+    return [`  ·   skipped   ${e.object.display_id}${e.causes[0] ? `: ${e.causes[0].summary}` : ""}`];
   return [`  ✓   ${e.action.padEnd(9)} ${e.object.display_id}${collapsed ? ` (${collapsed})` : ""}`];
 }
 
@@ -93,6 +94,16 @@ export function renderResult(
     (e) => e.final_state !== "no_op" && (changed(e) || e.final_state !== "succeeded"),
   );
   for (const e of shown) out.push(...entryLine(e));
+  const saved = view.backups?.saved ?? [];
+  for (const b of saved) {
+    const what =
+      b.reason === "taken_over"
+        ? "taken over (not written by CoreOps)"
+        : b.reason === "edited"
+          ? "edited on the host"
+          : "not provably written by CoreOps";
+    out.push(`  saved     ${b.path}: ${what}; old bytes in ${view.backups?.dir}/${b.file}`);
+  }
   const s = view.summary;
   const unchanged = view.entries.length - shown.length;
   if (unchanged > 0 && shown.length > 0) out.push(`  … ${unchanged} unchanged`);

@@ -3,6 +3,19 @@
 import { formatRevision } from "./revision.js";
 import type { StatusView } from "./status-view.js";
 
+function backupLines(view: StatusView): string[] {
+  const b = view.backups;
+  if (!b) return [];
+  if (b.invalid_reason) return [`backups: ${b.dir}: index unreadable (${b.invalid_reason})`];
+  if (b.entries.length === 0) return [`backups: none (${b.dir})`];
+  return [
+    `backups: ${b.entries.length} in ${b.dir}`,
+    ...b.entries.map(
+      (e) => `  ${e.saved_at} ${e.path} (${e.reason.replace("_", " ")}, ${e.size} bytes) → ${e.file}`,
+    ),
+  ];
+}
+
 export function renderStatus(view: StatusView): string {
   const out: string[] = [];
   const rc = view.running_controller;
@@ -11,6 +24,7 @@ export function renderStatus(view: StatusView): string {
   if (view.status === "absent" || view.snapshot === null) {
     out.push(`Status: absent (${view.absent_reason ?? "missing"})`);
     out.push(`Controller: ${rc.version} (${rc.revision.slice(0, 8)}) ${rc.tree_state}`);
+    out.push(...backupLines(view));
     out.push(lock);
     return `${out.join("\n")}\n`;
   }
@@ -47,6 +61,7 @@ export function renderStatus(view: StatusView): string {
     );
   else out.push("hold: none");
   out.push(`managed objects: ${s.inventory.length}`);
+  out.push(...backupLines(view));
   out.push(lock);
   return `${out.join("\n")}\n`;
 }

@@ -12,6 +12,7 @@ import {
   OperationSchema,
   StopTimeoutWarningSchema,
 } from "../apply/model.js";
+import { BackupEntrySchema } from "../state/backups.js";
 import {
   ActionSchema,
   CauseSchema,
@@ -108,5 +109,15 @@ export const ResultViewSchema = z.object({
   events: z.array(ApplyEventSchema),
   entries: z.array(ResultEntrySchema),
   notes: z.array(z.string()),
+  /**
+   * Bytes saved to the backup store by this run before CoreOps overwrote or removed them (a file taken
+   * over, an edit restored or deleted), with the store's directory. Absent from older agents' output.
+   */
+  backups: z
+    .object({
+      dir: z.string(),
+      saved: z.array(BackupEntrySchema),
+    })
+    .optional(),
 });
 export type ResultView = z.infer<typeof ResultViewSchema>;

@@ -1,5 +1,6 @@
 /** The `status` view model (`core-ops status --json`). Missing, partial, invalid, unsupported → absent. */
 import { z } from "zod";
+import { BackupEntrySchema } from "../state/backups.js";
 import { LockHolderSchema } from "../state/lock.js";
 import { ControllerSchema, StatusSchema } from "../state/status.js";
 import { VIEW_SCHEMA_VERSION } from "./common.js";
@@ -15,6 +16,18 @@ export const StatusViewSchema = z.object({
   /** The controller answering now (the snapshot's `controller` is the one that last wrote it). */
   running_controller: ControllerSchema,
   snapshot: StatusSchema.nullable(),
+  /**
+   * The backup store next to the state file: bytes CoreOps saved before overwriting or removing them,
+   * oldest first (bounded; README "What CoreOps owns and where it writes"). `invalid_reason` is set when
+   * its index cannot be read. Absent from older agents' output.
+   */
+  backups: z
+    .object({
+      dir: z.string(),
+      entries: z.array(BackupEntrySchema),
+      invalid_reason: z.string().nullable(),
+    })
+    .optional(),
   /** The schema_version of the file on disk when it is an older one read through its migration. */
   migrated_from: z.number().int().nullable(),
   /**
