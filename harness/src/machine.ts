@@ -3,6 +3,7 @@
  * the serial console, SSH) and the scenario layer (what a test does). The scenario layer uses only
  * these interfaces; it never calls virsh or ssh2 itself (DESIGN §1, §4; kola's platform/machine split).
  */
+import type { IgnitionExtras } from "./ignition/config.js";
 
 /** What a readiness record on the serial console says (DESIGN §4 "Guest contract"). */
 export interface ReadinessRecord {
@@ -58,6 +59,8 @@ export interface MachineSpec {
   runDir: string;
   /** Files attached read-only without a per-run copy (the agent binary, the fixture repository). */
   deliveries: Delivery[];
+  /** Added to the guest's Ignition config after the harness's own entries (an agent installation). */
+  ignitionExtras?: IgnitionExtras;
 }
 
 export interface DestroyReport {

@@ -165,6 +165,12 @@ export class Executor {
         hint: "check --host and the host's services list; pass --allow-mass-delete if this is intended",
       });
 
+    // A blocked object (missing prerequisite or mountpoint) is not converged: the apply says so and
+    // last_applied does not advance; retrying cannot fix it (the input or the host must change).
+    for (const o of this.objects)
+      if (o.action === "blocked")
+        this.fail(o.id, "blocked_prerequisite", o.blockedBy ?? "blocked by the plan");
+
     const deletes = this.objects.filter((o) => o.action === "delete").reverse();
     // Blocked objects (a missing prerequisite) and skipped ones are neither written nor activated.
     const keeps = this.objects.filter(
@@ -277,7 +283,16 @@ export class Executor {
         mounted ? "failed" : "succeeded",
         mounted ? "still mounted" : null,
       );
-      if (mounted) this.fail(o.id, "busy_mount", `busy mount removal: ${o.mount.where}`);
+      if (mounted) {
+        // A busy mount usually also fails its stop job (umount: target is busy): the busy mount is the
+        // cause the operator needs, the failed stop is its detail.
+        const stop = this.failures.get(o.id);
+        this.failures.set(o.id, {
+          object: o.id,
+          reason: "busy_mount",
+          detail: `busy mount removal: ${o.mount.where}${stop ? ` (${stop.detail})` : ""}`,
+        });
+      }
     }
   }
 
@@ -672,7 +687,11 @@ export class Executor {
       const executed = this.executed.get(o.id) ?? [];
       const failure = failedIds.get(o.id) ?? null;
       let final: ObjectResult["final_state"];
-      if (failure) final = failure.reason === "dependency_failed" ? "blocked" : "failed";
+      if (failure)
+        final =
+          failure.reason === "dependency_failed" || failure.reason === "blocked_prerequisite"
+            ? "blocked"
+            : "failed";
       else if (this.blocked.has(o.id)) final = "blocked";
       else if (o.action === "blocked") final = "blocked";
       else if (o.action === "skipped") final = "skipped";

@@ -137,6 +137,10 @@ export function applyObjectsFromPlan(plan: Plan): ApplyObject[] {
       automountUnit,
       mount: kind === "mount" ? mount : null,
       toleratedVariance: p.entry.causes.some((c) => c.kind === "runtime_variance"),
+      blockedBy:
+        p.entry.action === "blocked"
+          ? p.entry.causes.map((c) => c.summary).join("; ") || "blocked by the plan"
+          : null,
     };
   });
 }

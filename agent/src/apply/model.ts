@@ -70,6 +70,8 @@ export interface ApplyObject {
   mount: { where: string; createMountpoint: boolean } | null;
   /** True when the plan tolerated a runtime variance for this object. */
   toleratedVariance: boolean;
+  /** For a `blocked` object: the plan's reason (a missing prerequisite or mountpoint). */
+  blockedBy: string | null;
 }
 
 export interface ApplyOptions {
@@ -134,6 +136,7 @@ export const FailureReasonSchema = z.enum([
   "file_mismatch",
   "dependency_failed",
   "unknown_owner",
+  "blocked_prerequisite",
 ]);
 export type FailureReason = z.infer<typeof FailureReasonSchema>;
 

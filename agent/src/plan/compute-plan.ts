@@ -15,7 +15,8 @@
  *   drift when only the marker claims it); not desired, in inventory, gone from host: `skipped`.
  *   Unowned host files are never deleted.
  * - blocked: a Quadlet reference (`Volume=x.volume`, `Network=`, `Pod=`, `Image=`) to a file that exists
- *   neither in the desired state nor on the host; dependents of a blocked object are blocked.
+ *   neither in the desired state nor on the host, or a mount with `[X-CoreOps] CreateMountpoint=false` whose
+ *   mountpoint is missing on the host; dependents of a blocked object are blocked.
  * - restart: an unchanged unit whose prerequisite is created/updated/replaced/recovered/restarted through a
  *   binding dependency (Requires=, BindsTo=, Requisite=, RequiresMountsFor=, Volume=, Network=, Pod=,
  *   EnvironmentFile=, bind mounts). `After=`/`Wants=` only order.
@@ -453,6 +454,17 @@ export function computePlan(input: ComputePlanInput): Plan {
         cause(
           "blocked_prerequisite",
           `references ${missing.join(", ")}, which is neither in the desired state nor on the host`,
+        ),
+      ];
+      continue;
+    }
+    const mountpoint = observed.missingMountpoints.get(id);
+    if (mountpoint !== undefined) {
+      draft.action = "blocked";
+      draft.causes = [
+        cause(
+          "blocked_prerequisite",
+          `mountpoint ${mountpoint} is missing on the host and [X-CoreOps] CreateMountpoint=false: create the directory, or set CreateMountpoint=true`,
         ),
       ];
       continue;
