@@ -253,7 +253,7 @@ describe("executor ordering and propagation", () => {
     expect(res.convergence.status).toBe("success");
   });
 
-  it("stops and removes in reverse order, disabling native units, and never starts a socket-activated service", async () => {
+  it("stops and removes in plan order (dependents first), disabling native units, and never starts a socket-activated service", async () => {
     const fs = rootFs();
     fs.writeAtomic(`${U}/a.service`, Buffer.from("a"), 0o644, 0, 0);
     fs.writeAtomic(`${U}/b.service`, Buffer.from("b"), 0o644, 0, 0);
@@ -278,14 +278,7 @@ describe("executor ordering and propagation", () => {
     ];
     const objects = [
       ...keep,
-      obj({
-        id: "service/a.service",
-        kind: "generated_unit",
-        unit: "a.service",
-        action: "delete",
-        install,
-        removePaths: [`${U}/a.service`],
-      }),
+      // As the planner orders deletes: the dependent (b needs a) first.
       obj({
         id: "service/b.service",
         kind: "generated_unit",
@@ -293,6 +286,14 @@ describe("executor ordering and propagation", () => {
         action: "delete",
         prerequisites: ["service/a.service"],
         removePaths: [`${U}/b.service`],
+      }),
+      obj({
+        id: "service/a.service",
+        kind: "generated_unit",
+        unit: "a.service",
+        action: "delete",
+        install,
+        removePaths: [`${U}/a.service`],
       }),
       obj({ id: "service/c.service", kind: "generated_unit", unit: "c.service", action: "no_op" }),
       obj({ id: "service/d.service", kind: "generated_unit", unit: "d.service", action: "no_op" }),

@@ -3,7 +3,7 @@
  * `Systemd` and `HostFs` ports and reports what actually executed.
  *
  *   1. refuse a mass delete (more than half of the managed objects) unless allowed;
- *   2. removals, in reverse plan order: native units disabled, units stopped (dependents of a removed
+ *   2. removals, in plan order (the plan lists deletes dependents first): native units disabled, units stopped (dependents of a removed
  *      mount first; a mount still in mountinfo afterwards fails `busy mount removal: <path>`);
  *   3. writes, in plan order (mountpoints prepared first), only of files whose bytes, mode or owner differ;
  *      then the removed objects' files and stale files;
@@ -171,7 +171,8 @@ export class Executor {
       if (o.action === "blocked")
         this.fail(o.id, "blocked_prerequisite", o.blockedBy ?? "blocked by the plan");
 
-    const deletes = this.objects.filter((o) => o.action === "delete").reverse();
+    // The plan lists deletes in reverse topological order already (dependents before what they need).
+    const deletes = this.objects.filter((o) => o.action === "delete");
     // Blocked objects (a missing prerequisite) and skipped ones are neither written nor activated.
     const keeps = this.objects.filter(
       (o) => o.action !== "delete" && o.action !== "blocked" && o.action !== "skipped",

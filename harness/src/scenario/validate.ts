@@ -201,16 +201,21 @@ export function validateScenarioRules(scenario: Scenario): RuleIssue[] {
         hint: "list each revision once, oldest first",
       });
     }
-    scenario.steps.forEach((step, i) => {
-      const r = step.action?.revision;
-      if (step.action?.action === "init" && r !== undefined && !revs.has(r) && !/^[0-9a-f]{7,40}$/.test(r)) {
+    const unknown = (r: string) => !revs.has(r) && !/^[0-9a-f]{7,40}$/.test(r);
+    const check = (path: (string | number)[], r: string) => {
+      if (unknown(r))
         issues.push({
-          path: ["steps", i, "action", "revision"],
+          path,
           message: `revision "${r}" is not one of the fixture's revisions`,
           hint: `use one of: ${rev.revisions.join(", ")}`,
         });
-      }
+    };
+    scenario.steps.forEach((step, i) => {
+      const r = step.action?.revision;
+      if (step.action?.action === "init" && r !== undefined) check(["steps", i, "action", "revision"], r);
+      if (step.fixture_ref) check(["steps", i, "fixture_ref", "revision"], step.fixture_ref.revision);
     });
+    if (scenario.installation) check(["installation", "at"], scenario.installation.at);
   }
   return issues;
 }
