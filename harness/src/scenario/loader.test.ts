@@ -111,9 +111,11 @@ describe("scenario loader", () => {
     const move = (extra: string) =>
       history.replace(
         "    action: { action: apply, mode: json }",
-        "    action: { action: apply, mode: json }\n  - step_id: push\n    step_type: mutate_state\n" + extra,
+        `    action: { action: apply, mode: json }\n  - step_id: push\n    step_type: mutate_state\n${extra}`,
       );
-    expect(() => parseScenario(move("    fixture_ref: { ref: main, revision: v2 }\n"), "s.yaml")).not.toThrow();
+    expect(() =>
+      parseScenario(move("    fixture_ref: { ref: main, revision: v2 }\n"), "s.yaml"),
+    ).not.toThrow();
     expect(problems(move("    fixture_ref: { ref: main, revision: v9 }\n"))[0]).toMatchObject({
       field: "steps[1].fixture_ref.revision",
     });
