@@ -44,7 +44,7 @@ describe("the unattended agent installation", () => {
       },
     ]);
     expect(extras.directories).toEqual([{ path: "/var/lib/core-ops", mode: 0o700 }]);
-    expect(extras.files?.map((f) => f.path)).toEqual(["/etc/hostname"]);
+    expect(extras.files?.map((f) => f.path)).toEqual(["/etc/hostname", "/etc/hosts"]);
     const secrets = generateRunSecrets("r1");
     const config = buildIgnitionConfig({
       runId: "r1",

@@ -8,7 +8,8 @@
  *   path is covered by `ignition-validate` and by the render tests of agent/deploy/);
  * - a timer drop-in with a short schedule, so a scenario sees several ticks within minutes;
  * - the host name, as a Fedora CoreOS host gets it from its Ignition config (the agent selects
- *   `hosts/<hostname>/` when neither `--host` nor `CORE_OPS_HOST` is given).
+ *   `hosts/<hostname>/` when neither `--host` nor `CORE_OPS_HOST` is given), with its `/etc/hosts` line
+ *   (sudo resolves the host name; without the line it waits for DNS the guest does not have).
  * `agentInstallExtras` is pure; `renderAgentIgnition` runs render.mjs.
  */
 import { createHash } from "node:crypto";
@@ -84,10 +85,21 @@ export function agentInstallExtras(
   );
   return {
     directories: rendered.storage.directories ?? [],
-    files: opts.hostname === undefined ? [] : [ignitionFile("/etc/hostname", 0o644, `${opts.hostname}\n`)],
+    files: opts.hostname === undefined ? [] : hostnameFiles(opts.hostname),
     links: [{ path: AGENT_BINARY_PATH, target: opts.binaryPath, hard: false, overwrite: true }],
     units,
   };
+}
+
+function hostnameFiles(hostname: string) {
+  return [
+    ignitionFile("/etc/hostname", 0o644, `${hostname}\n`),
+    ignitionFile(
+      "/etc/hosts",
+      0o644,
+      `127.0.0.1\tlocalhost\n127.0.1.1\t${hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
+    ),
+  ];
 }
 
 export async function sha512File(path: string): Promise<string> {
