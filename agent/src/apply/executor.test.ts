@@ -48,6 +48,9 @@ class RecordingSystemd implements Systemd {
     this.calls.push(`stop ${unit}`);
     if (this.failStop.has(unit)) throw new Error(`Job for ${unit} failed`);
   }
+  async resetFailed(unit: string) {
+    this.calls.push(`reset-failed ${unit}`);
+  }
   async restart(unit: string) {
     this.calls.push(`restart ${unit}`);
     if (this.failStart.has(unit)) throw new Error(`Job for ${unit} failed`);
@@ -311,8 +314,10 @@ describe("executor ordering and propagation", () => {
     const res = await executePlan(objects, { systemd: sd, fs, dryRun: null }, opts);
     expect(sd.actions()).toEqual([
       "stop b.service",
+      "reset-failed b.service",
       "disable a.service",
       "stop a.service",
+      "reset-failed a.service",
       "daemon-reload",
       "start s.socket",
     ]);

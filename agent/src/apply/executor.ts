@@ -274,7 +274,12 @@ export class Executor {
       }
       if (o.automountUnit) await this.stopUnit(o.id, o.automountUnit);
     }
-    if (o.unit && o.activation !== "none") await this.stopUnit(o.id, o.unit);
+    if (o.unit && o.activation !== "none") {
+      await this.stopUnit(o.id, o.unit);
+      // A unit that leaves is forgotten by systemd only when it is not failed (a container stopped by
+      // SIGTERM often exits 143): without this it stays in `systemctl --failed` with no unit file.
+      if (!this.failures.has(o.id)) await this.resetFailed(o.id, o.unit);
+    }
     if (o.kind === "mount" && o.mount) {
       const mounted = mountedTargets(this.ports.fs.mountinfo()).has(o.mount.where);
       this.record(
@@ -310,6 +315,16 @@ export class Executor {
         this.record(object, "stop", unit, "failed", text);
         this.fail(object, "activation_failed", `stop ${unit}: ${text}`);
       }
+    }
+  }
+
+  private async resetFailed(object: string, unit: string): Promise<void> {
+    try {
+      await this.ports.systemd.resetFailed(unit);
+      this.record(object, "reset_failed", unit, "succeeded");
+    } catch (err) {
+      // Not loaded (already gone) or not failed: nothing to forget.
+      this.record(object, "reset_failed", unit, "skipped", errText(err));
     }
   }
 

@@ -100,6 +100,7 @@ export const OperationSchema = z.enum([
   "disable",
   "start",
   "stop",
+  "reset_failed",
   "restart",
   "check_mount",
   "verify",
