@@ -12,8 +12,7 @@ import type { HostObserver } from "../plan/host-observer.js";
 import { planHost } from "../plan/plan-host.js";
 import { desiredObjects, type ManagedDirs } from "../resources/from-desired.js";
 import { inventoryFromObjects } from "../resources/inventory.js";
-import { toDesiredSnapshot } from "../state/snapshot-desired.js";
-import { retainSnapshot, snapshotsPathFor } from "../state/snapshots.js";
+import { recordSuccess } from "../state/record-success.js";
 import { rfc3339, type Status, writeStatusAtomic } from "../state/status.js";
 import { VIEW_SCHEMA_VERSION } from "../views/common.js";
 import type { PhaseEvent, ResultEntry, ResultView } from "../views/result-view.js";
@@ -249,9 +248,10 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
       since: finishedAt,
     };
   }
+  const recordNotes: string[] = [];
   if (recording && base) {
     const desiredObjs = converged ? desiredObjects(req.desired, req.dirs) : null;
-    await writeState({
+    const final: Status = {
       ...base,
       hold: newHold,
       reconciliation: {
@@ -264,17 +264,18 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
         last_finished_at: finishedAt,
       },
       inventory: desiredObjs ? inventoryFromObjects(desiredObjs) : base.inventory,
-    });
-    if (converged && revision && req.stateFile) {
-      retainSnapshot(snapshotsPathFor(req.stateFile), {
-        revision,
-        host: req.desired.host,
-        repository: req.desired.source.repository,
-        requested_ref: req.desired.source.requestedRef,
-        applied_at: finishedAt,
-        desired: toDesiredSnapshot(req.desired),
-      });
-    }
+    };
+    if (converged && revision && req.stateFile)
+      recordNotes.push(
+        ...(await recordSuccess({
+          stateFile: req.stateFile,
+          revision,
+          desired: req.desired,
+          appliedAt: finishedAt,
+          status: final,
+        })),
+      );
+    else await writeState(final);
   }
 
   const byId = new Map(exec.objects.map((o) => [o.object, o]));
@@ -328,7 +329,7 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
     phases,
     events: exec.events,
     entries,
-    notes: plan.view.notes,
+    notes: [...plan.view.notes, ...recordNotes],
   };
   return { view, plan, exitCode: converged ? 0 : 1 };
 }
