@@ -3,6 +3,8 @@
  * the serial console, SSH) and the scenario layer (what a test does). The scenario layer uses only
  * these interfaces; it never calls virsh or ssh2 itself (DESIGN §1, §4; kola's platform/machine split).
  */
+
+import type { IgnitionExtras } from "./ignition/config.js";
 import type { RunSecrets } from "./ignition/run-secrets.js";
 
 /** What a readiness record on the serial console says (DESIGN §4 "Guest contract"). */
@@ -64,6 +66,8 @@ export interface MachineSpec {
    * (also when it never becomes ready) is redacted with them.
    */
   secrets: RunSecrets;
+  /** Added to the guest's Ignition config after the harness's own entries (an agent installation). */
+  ignitionExtras?: IgnitionExtras;
 }
 
 export interface DestroyReport {

@@ -15,6 +15,7 @@ const BLOCKING = new Set([
   "mountpoint_invalid",
   "unknown_owner",
   "file_mismatch",
+  "blocked_prerequisite",
 ]);
 
 /** Stable signature of a set of failures: sorted `object=reason` pairs. */

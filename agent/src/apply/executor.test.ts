@@ -26,6 +26,7 @@ class RecordingSystemd implements Systemd {
     NRestarts: "0",
   });
   failStart = new Set<string>();
+  failStop = new Set<string>();
   private shows = 0;
   async daemonReload() {
     this.calls.push("daemon-reload");
@@ -45,6 +46,10 @@ class RecordingSystemd implements Systemd {
   }
   async stop(unit: string) {
     this.calls.push(`stop ${unit}`);
+    if (this.failStop.has(unit)) throw new Error(`Job for ${unit} failed`);
+  }
+  async resetFailed(unit: string) {
+    this.calls.push(`reset-failed ${unit}`);
   }
   async restart(unit: string) {
     this.calls.push(`restart ${unit}`);
@@ -104,6 +109,7 @@ function obj(partial: Partial<ApplyObject> & Pick<ApplyObject, "id">): ApplyObje
     mount: null,
     toleratedVariance: false,
     hostFiles: {},
+    blockedBy: null,
     ...partial,
   };
 }
@@ -251,7 +257,7 @@ describe("executor ordering and propagation", () => {
     expect(res.convergence.status).toBe("success");
   });
 
-  it("stops and removes in reverse order, disabling native units, and never starts a socket-activated service", async () => {
+  it("stops and removes in plan order (dependents first), disabling native units, and never starts a socket-activated service", async () => {
     const fs = rootFs();
     fs.writeAtomic(`${U}/a.service`, Buffer.from("a"), 0o644, 0, 0);
     fs.writeAtomic(`${U}/b.service`, Buffer.from("b"), 0o644, 0, 0);
@@ -276,14 +282,7 @@ describe("executor ordering and propagation", () => {
     ];
     const objects = [
       ...keep,
-      obj({
-        id: "service/a.service",
-        kind: "generated_unit",
-        unit: "a.service",
-        action: "delete",
-        install,
-        removePaths: [`${U}/a.service`],
-      }),
+      // As the planner orders deletes: the dependent (b needs a) first.
       obj({
         id: "service/b.service",
         kind: "generated_unit",
@@ -291,6 +290,14 @@ describe("executor ordering and propagation", () => {
         action: "delete",
         prerequisites: ["service/a.service"],
         removePaths: [`${U}/b.service`],
+      }),
+      obj({
+        id: "service/a.service",
+        kind: "generated_unit",
+        unit: "a.service",
+        action: "delete",
+        install,
+        removePaths: [`${U}/a.service`],
       }),
       obj({ id: "service/c.service", kind: "generated_unit", unit: "c.service", action: "no_op" }),
       obj({ id: "service/d.service", kind: "generated_unit", unit: "d.service", action: "no_op" }),
@@ -308,8 +315,10 @@ describe("executor ordering and propagation", () => {
     const res = await executePlan(objects, { systemd: sd, fs, dryRun: null }, opts);
     expect(sd.actions()).toEqual([
       "stop b.service",
+      "reset-failed b.service",
       "disable a.service",
       "stop a.service",
+      "reset-failed a.service",
       "daemon-reload",
       "start s.socket",
     ]);
@@ -369,48 +378,56 @@ describe("mounts", () => {
     expect(res.convergence.status).toBe("success");
   });
 
-  it("stops dependents before removing a mount and fails a busy mount without removing it", async () => {
-    const fs = rootFs();
-    fs.writeAtomic(`${U}/srv-data.mount`, Buffer.from("m"), 0o644, 0, 0);
-    fs.writeAtomic(
-      "/mountinfo",
-      Buffer.from("36 35 0:41 / /srv/data rw,relatime shared:1 - nfs4 nas:/d rw\n"),
-      0o644,
-      0,
-      0,
-    );
-    const real = new NodeHostFs(fs.root, fs.resolve("/mountinfo"));
-    // An offline root never reports mounts; this test needs mountinfo, so override it.
-    real.mountinfo = () => readFileSync(fs.resolve("/mountinfo"), "utf8");
-    const sd = new RecordingSystemd();
-    const res = await executePlan(
-      [
-        obj({
-          id: "container/app.container",
-          unit: "app.service",
-          action: "no_op",
-          prerequisites: ["mount/srv-data.mount"],
-        }),
-        obj({
-          id: "mount/srv-data.mount",
-          kind: "mount",
-          unit: "srv-data.mount",
-          action: "delete",
-          expectation: "mounted",
-          mount: { where: "/srv/data", createMountpoint: true },
-          removePaths: [`${U}/srv-data.mount`],
-        }),
-        obj({ id: "container/x.container", unit: "x.service", action: "no_op" }),
-      ],
-      { systemd: sd, fs: real, dryRun: null },
-      opts,
-    );
-    expect(sd.actions().slice(0, 2)).toEqual(["stop app.service", "stop srv-data.mount"]);
-    expect(real.stat(`${U}/srv-data.mount`)).not.toBeNull();
-    const failure = res.objects.find((o) => o.object === "mount/srv-data.mount")?.failure;
-    expect(failure?.detail).toBe("busy mount removal: /srv/data");
-    expect(res.convergence.status).toBe("blocked");
-  });
+  it.each([
+    ["stop succeeds", false],
+    ["stop fails (umount: target is busy)", true],
+  ])(
+    "stops dependents before removing a mount and fails a busy mount without removing it (%s)",
+    async (_, stopFails) => {
+      const fs = rootFs();
+      fs.writeAtomic(`${U}/srv-data.mount`, Buffer.from("m"), 0o644, 0, 0);
+      fs.writeAtomic(
+        "/mountinfo",
+        Buffer.from("36 35 0:41 / /srv/data rw,relatime shared:1 - nfs4 nas:/d rw\n"),
+        0o644,
+        0,
+        0,
+      );
+      const real = new NodeHostFs(fs.root, fs.resolve("/mountinfo"));
+      // An offline root never reports mounts; this test needs mountinfo, so override it.
+      real.mountinfo = () => readFileSync(fs.resolve("/mountinfo"), "utf8");
+      const sd = new RecordingSystemd();
+      if (stopFails) sd.failStop.add("srv-data.mount");
+      const res = await executePlan(
+        [
+          obj({
+            id: "container/app.container",
+            unit: "app.service",
+            action: "no_op",
+            prerequisites: ["mount/srv-data.mount"],
+          }),
+          obj({
+            id: "mount/srv-data.mount",
+            kind: "mount",
+            unit: "srv-data.mount",
+            action: "delete",
+            expectation: "mounted",
+            mount: { where: "/srv/data", createMountpoint: true },
+            removePaths: [`${U}/srv-data.mount`],
+          }),
+          obj({ id: "container/x.container", unit: "x.service", action: "no_op" }),
+        ],
+        { systemd: sd, fs: real, dryRun: null },
+        opts,
+      );
+      expect(sd.actions().slice(0, 2)).toEqual(["stop app.service", "stop srv-data.mount"]);
+      expect(real.stat(`${U}/srv-data.mount`)).not.toBeNull();
+      const failure = res.objects.find((o) => o.object === "mount/srv-data.mount")?.failure;
+      expect(failure?.reason).toBe("busy_mount");
+      expect(failure?.detail).toMatch(/^busy mount removal: \/srv\/data/);
+      expect(res.convergence.status).toBe("blocked");
+    },
+  );
 
   it("decodes mountinfo escapes", () => {
     expect(mountedTargets("1 2 0:1 / /srv/my\\040media rw - nfs a rw\n").has("/srv/my media")).toBe(true);

@@ -3,7 +3,7 @@
  * `Systemd` and `HostFs` ports and reports what actually executed.
  *
  *   1. refuse a mass delete (more than half of the managed objects) unless allowed;
- *   2. removals, in reverse plan order: native units disabled, units stopped (dependents of a removed
+ *   2. removals, in plan order (the plan lists deletes dependents first): native units disabled, units stopped (dependents of a removed
  *      mount first; a mount still in mountinfo afterwards fails `busy mount removal: <path>`);
  *   3. writes, in plan order (mountpoints prepared first), only of files whose bytes, mode or owner differ;
  *      then the removed objects' files and stale files;
@@ -231,7 +231,14 @@ export class Executor {
         hint: "check --host and the host's services list; pass --allow-mass-delete if this is intended",
       });
 
-    const deletes = this.objects.filter((o) => o.action === "delete").reverse();
+    // A blocked object (missing prerequisite or mountpoint) is not converged: the apply says so and
+    // last_applied does not advance; retrying cannot fix it (the input or the host must change).
+    for (const o of this.objects)
+      if (o.action === "blocked")
+        this.fail(o.id, "blocked_prerequisite", o.blockedBy ?? "blocked by the plan");
+
+    // The plan lists deletes in reverse topological order already (dependents before what they need).
+    const deletes = this.objects.filter((o) => o.action === "delete");
     // Blocked objects (a missing prerequisite) and skipped ones are neither written nor activated.
     const keeps = this.objects.filter(
       (o) => o.action !== "delete" && o.action !== "blocked" && o.action !== "skipped",
@@ -348,7 +355,12 @@ export class Executor {
       }
       if (o.automountUnit) await this.stopUnit(o.id, o.automountUnit);
     }
-    if (o.unit && o.activation !== "none") await this.stopUnit(o.id, o.unit);
+    if (o.unit && o.activation !== "none") {
+      await this.stopUnit(o.id, o.unit);
+      // A unit that leaves is forgotten by systemd only when it is not failed (a container stopped by
+      // SIGTERM often exits 143): without this it stays in `systemctl --failed` with no unit file.
+      if (!this.failures.has(o.id)) await this.resetFailed(o.id, o.unit);
+    }
     if (o.kind === "mount" && o.mount) {
       const mounted = mountedTargets(this.ports.fs.mountinfo()).has(o.mount.where);
       this.record(
@@ -358,7 +370,16 @@ export class Executor {
         mounted ? "failed" : "succeeded",
         mounted ? "still mounted" : null,
       );
-      if (mounted) this.fail(o.id, "busy_mount", `busy mount removal: ${o.mount.where}`);
+      if (mounted) {
+        // A busy mount usually also fails its stop job (umount: target is busy): the busy mount is the
+        // cause the operator needs, the failed stop is its detail.
+        const stop = this.failures.get(o.id);
+        this.failures.set(o.id, {
+          object: o.id,
+          reason: "busy_mount",
+          detail: `busy mount removal: ${o.mount.where}${stop ? ` (${stop.detail})` : ""}`,
+        });
+      }
     }
   }
 
@@ -375,6 +396,16 @@ export class Executor {
         this.record(object, "stop", unit, "failed", text);
         this.fail(object, "activation_failed", `stop ${unit}: ${text}`);
       }
+    }
+  }
+
+  private async resetFailed(object: string, unit: string): Promise<void> {
+    try {
+      await this.ports.systemd.resetFailed(unit);
+      this.record(object, "reset_failed", unit, "succeeded");
+    } catch (err) {
+      // Not loaded (already gone) or not failed: nothing to forget.
+      this.record(object, "reset_failed", unit, "skipped", errText(err));
     }
   }
 
@@ -862,7 +893,11 @@ export class Executor {
       const executed = this.executed.get(o.id) ?? [];
       const failure = failedIds.get(o.id) ?? null;
       let final: ObjectResult["final_state"];
-      if (failure) final = failure.reason === "dependency_failed" ? "blocked" : "failed";
+      if (failure)
+        final =
+          failure.reason === "dependency_failed" || failure.reason === "blocked_prerequisite"
+            ? "blocked"
+            : "failed";
       else if (this.blocked.has(o.id)) final = "blocked";
       else if (o.action === "blocked") final = "blocked";
       else if (o.action === "skipped") final = "skipped";

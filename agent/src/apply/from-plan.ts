@@ -166,6 +166,10 @@ export function applyObjectsFromPlan(plan: Plan): ApplyObject[] {
       hostFiles: hostFiles(p),
       containerStopTimeoutMs:
         kind === "quadlet_resource" && resourceType === "container" ? containerStopTimeoutMs(parsed) : null,
+      blockedBy:
+        p.entry.action === "blocked"
+          ? p.entry.causes.map((c) => c.summary).join("; ") || "blocked by the plan"
+          : null,
     };
   });
 }

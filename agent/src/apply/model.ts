@@ -79,6 +79,8 @@ export interface ApplyObject {
    * CoreOps's are saved to the backup store before they are overwritten or removed.
    */
   hostFiles: Record<string, HostFileKnowledge>;
+  /** For a `blocked` object: the plan's reason (a missing prerequisite or mountpoint). */
+  blockedBy: string | null;
 }
 
 export interface HostFileKnowledge {
@@ -116,6 +118,7 @@ export const OperationSchema = z.enum([
   "disable",
   "start",
   "stop",
+  "reset_failed",
   "restart",
   "check_mount",
   "verify",
@@ -153,6 +156,7 @@ export const FailureReasonSchema = z.enum([
   "dependency_failed",
   "unknown_owner",
   "backup_failed",
+  "blocked_prerequisite",
 ]);
 export type FailureReason = z.infer<typeof FailureReasonSchema>;
 

@@ -28,6 +28,9 @@ export interface Systemd {
   show(units: readonly string[], properties: readonly string[]): Promise<UnitProperties[]>;
   start(unit: string): Promise<void>;
   stop(unit: string): Promise<void>;
+  /** Forgets a unit's failed state (`systemctl reset-failed`): a removed unit whose stop ended with a failure
+   * exit would otherwise stay listed by `systemctl --failed` after its files are gone. */
+  resetFailed(unit: string): Promise<void>;
   restart(unit: string): Promise<void>;
   /** Enables a native unit; `install` is its parsed `[Install]` section. Returns true when something changed. */
   enable(unit: string, unitPath: string, install: InstallInfo): Promise<boolean>;

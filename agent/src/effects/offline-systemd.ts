@@ -58,6 +58,9 @@ export class OfflineSystemd implements Systemd {
   async stop(unit: string): Promise<void> {
     this.refuse(`stop ${unit}`);
   }
+  async resetFailed(unit: string): Promise<void> {
+    this.refuse(`reset-failed ${unit}`);
+  }
   async restart(unit: string): Promise<void> {
     this.refuse(`restart ${unit}`);
   }

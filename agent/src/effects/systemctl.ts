@@ -38,6 +38,9 @@ export class SystemctlSystemd implements Systemd {
   async stop(unit: string): Promise<void> {
     await this.run(["stop", "--", unit], "stop", unit);
   }
+  async resetFailed(unit: string): Promise<void> {
+    await this.run(["reset-failed", "--", unit], "reset-failed", unit);
+  }
   async restart(unit: string): Promise<void> {
     await this.run(["restart", "--", unit], "restart", unit);
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -395,5 +395,21 @@ describe("three-way planning", () => {
     const e = entry((await planOffline(demo(), root)).view.entries, "container/web.container");
     expect(e.action).toBe("update");
     expect(e.remove_paths).toEqual(["/etc/containers/systemd/web.container.d/99-old.conf"]);
+  });
+
+  it("blocks a mount whose mountpoint is missing with CreateMountpoint=false, and its dependents, nothing else", async () => {
+    const strict = NFS.replace("CreateMountpoint=true", "CreateMountpoint=false");
+    const d = demo({ extraUnits: [] });
+    d.units = d.units.map((u) => (u.fileName === "srv-media.mount" ? { ...u, text: strict } : u));
+    const blocked = await planOffline(d, root);
+    const mount = entry(blocked.view.entries, "mount/srv-media.mount");
+    expect(mount.action).toBe("blocked");
+    expect(mount.causes[0]?.summary).toMatch(/mountpoint \/srv\/media is missing .*CreateMountpoint=false/);
+    expect(entry(blocked.view.entries, "container/web.container").action).toBe("blocked");
+    expect(entry(blocked.view.entries, "automount/srv-media.automount").action).toBe("blocked");
+    expect(entry(blocked.view.entries, "service/backup.service").action).toBe("create");
+    mkdirSync(join(root, "srv/media"), { recursive: true });
+    const ready = await planOffline(d, root);
+    expect(entry(ready.view.entries, "mount/srv-media.mount").action).toBe("create");
   });
 });

@@ -17,7 +17,8 @@
  *   file's sha256 differs from the inventory's): `skipped` and kept — with its unit left as it is —
  *   unless `deleteEdited` (README "What CoreOps owns and where it writes").
  * - blocked: a Quadlet reference (`Volume=x.volume`, `Network=`, `Pod=`, `Image=`) to a file that exists
- *   neither in the desired state nor on the host; dependents of a blocked object are blocked.
+ *   neither in the desired state nor on the host, or a mount with `[X-CoreOps] CreateMountpoint=false` whose
+ *   mountpoint is missing on the host; dependents of a blocked object are blocked.
  * - restart: an unchanged unit whose prerequisite is created/updated/replaced/recovered/restarted through a
  *   binding dependency (Requires=, BindsTo=, Requisite=, RequiresMountsFor=, Volume=, Network=, Pod=,
  *   EnvironmentFile=, bind mounts). `After=`/`Wants=` only order.
@@ -514,6 +515,17 @@ export function computePlan(input: ComputePlanInput): Plan {
         cause(
           "blocked_prerequisite",
           `references ${missing.join(", ")}, which is neither in the desired state nor on the host`,
+        ),
+      ];
+      continue;
+    }
+    const mountpoint = observed.missingMountpoints.get(id);
+    if (mountpoint !== undefined) {
+      draft.action = "blocked";
+      draft.causes = [
+        cause(
+          "blocked_prerequisite",
+          `mountpoint ${mountpoint} is missing on the host and [X-CoreOps] CreateMountpoint=false: create the directory, or set CreateMountpoint=true`,
         ),
       ];
       continue;

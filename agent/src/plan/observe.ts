@@ -24,6 +24,9 @@ export interface Observed {
   runtime: Map<string, UnitRuntime>;
   /** Ids of Quadlet files referenced by desired objects that exist on the host although not desired. */
   unmanagedReferenced: Set<string>;
+  /** Desired mounts with `[X-CoreOps] CreateMountpoint=false` whose mountpoint is not a directory on the host,
+   * by object id → the mountpoint. */
+  missingMountpoints: Map<string, string>;
 }
 
 interface UnitCandidate {
@@ -243,7 +246,16 @@ export async function observeHost(
       unmanagedReferenced.add(id);
   }
 
+  const missingMountpoints = new Map<string, string>();
+  for (const o of desired) {
+    if (o.kind !== "mount" || !o.mount || o.mount.createMountpoint) continue;
+    const where = posix.normalize(o.mount.where);
+    const entry = (await cache.list(posix.dirname(where))).get(posix.basename(where));
+    // A symlink to a directory is neither isDir nor isFile in a listing; systemd follows it, so it counts.
+    if (!entry || entry.isFile) missingMountpoints.set(o.id, where);
+  }
+
   const runtimeUnits = [...objects.values(), ...desired].flatMap((o) => (o.unit ? [o.unit] : []));
   const runtime = await observer.unitRuntime([...new Set(runtimeUnits)].sort());
-  return { objects, foreignDropIns, runtime, unmanagedReferenced };
+  return { objects, foreignDropIns, runtime, unmanagedReferenced, missingMountpoints };
 }

@@ -95,6 +95,7 @@ describe("backup store", () => {
       mount: null,
       toleratedVariance: false,
       hostFiles: { "/etc/app.conf": { owned: false, appliedDigest: null } },
+      blockedBy: null,
     };
     const backups = {
       dir: "/nowhere",

@@ -12,7 +12,7 @@ import { stepCommandContains } from "./step-command-contains.js";
 import { stepCommandNotContains } from "./step-command-not-contains.js";
 import { stepDurationWithinMs } from "./step-duration-within-ms.js";
 import { stepExitCodeIs } from "./step-exit-code-is.js";
-import { stepStdoutContains } from "./step-stdout-contains.js";
+import { stepStreamContains } from "./step-stream-contains.js";
 import type { AssertionContext, AssertionResult, Verdict } from "./types.js";
 import { unitState, unitStateProperties } from "./unit-state.js";
 
@@ -27,7 +27,8 @@ function dispatch(a: Assertion, ctx: AssertionContext): Promise<Verdict> {
     case "step_command_not_contains":
       return stepCommandNotContains(a, ctx);
     case "step_stdout_contains":
-      return stepStdoutContains(a, ctx);
+    case "step_stderr_contains":
+      return stepStreamContains(a, ctx);
     case "step_exit_code_is":
       return stepExitCodeIs(a, ctx);
     case "step_duration_within_ms":

@@ -32,7 +32,10 @@ export async function unitState(
   const expected: string[] = [];
   const observed: string[] = [];
   let ok = true;
-  if (now.LoadState === "not-found" && a.expect?.LoadState !== "not-found") {
+  // A unit removed by the end of the run is fine when only a past transition (`until`) is asserted.
+  const readsNow =
+    a.expect !== undefined || [a.unchanged_since, a.changed_since].some((r) => r && r.until === undefined);
+  if (readsNow && now.LoadState === "not-found" && a.expect?.LoadState !== "not-found") {
     return verdict(false, `${a.unit} exists`, `${a.unit}: LoadState=not-found`, [`unit:${a.unit}`]);
   }
   for (const [k, v] of Object.entries(a.expect ?? {}).sort(([x], [y]) => x.localeCompare(y))) {
@@ -46,10 +49,13 @@ export async function unitState(
   ] as const) {
     if (!rule) continue;
     const before = ctx.snapshots.get(rule.step)?.get(a.unit) ?? {};
+    const after = rule.until === undefined ? now : (ctx.snapshots.get(rule.until)?.get(a.unit) ?? {});
+    const span = rule.until === undefined ? `since ${rule.step}` : `from ${rule.step} to ${rule.until}`;
     for (const p of rule.properties) {
-      expected.push(`${p} ${same ? "unchanged" : "changed"} since ${rule.step}`);
-      observed.push(`${p}: ${before[p] ?? "(no snapshot)"} → ${now[p] ?? "(absent)"}`);
-      if (before[p] === undefined || (before[p] === now[p]) !== same) ok = false;
+      expected.push(`${p} ${same ? "unchanged" : "changed"} ${span}`);
+      observed.push(`${p}: ${before[p] ?? "(no snapshot)"} → ${after[p] ?? "(absent)"}`);
+      if (before[p] === undefined || (rule.until !== undefined && after[p] === undefined)) ok = false;
+      else if ((before[p] === after[p]) !== same) ok = false;
     }
   }
   return verdict(ok, `${a.unit}: ${expected.join(", ")}`, `${a.unit}: ${observed.join(", ")}`, [

@@ -1,7 +1,9 @@
 /**
  * What to fetch from the guest when a scenario did not pass: `journalctl -b`, `systemctl --failed`, the
  * agent's status.json, listings of the managed directories, and status/journal of every unit named in
- * the output of failing steps. Each item is collected on its own; a failure of one is recorded, not fatal.
+ * the output of failing steps. When the run rebooted the guest, the journal of every earlier boot too (the
+ * guest image keeps a persistent journal), since the cause of a failure after a reboot is often in the
+ * boot before it. Each item is collected on its own; a failure of one is recorded, not fatal.
  */
 import type { StepResult } from "../steps/result.js";
 import type { ScenarioMachine } from "../steps/verbs.js";
@@ -23,6 +25,27 @@ export function unitsNamedIn(steps: readonly StepResult[]): string[] {
     }
   }
   return [...names].sort().slice(0, 8);
+}
+
+/** A boot of `journalctl --list-boots`: its offset (0 = current, -1 = the one before, …) and boot id. */
+export interface ListedBoot {
+  offset: number;
+  bootId: string;
+}
+
+/** Pure: the boots in `journalctl --list-boots` output (header and other lines ignored), oldest first. */
+export function parseListBoots(text: string): ListedBoot[] {
+  const boots: ListedBoot[] = [];
+  for (const line of text.split("\n")) {
+    const m = /^\s*(-?\d+)\s+([0-9a-f]{32})\s/.exec(line);
+    if (m) boots.push({ offset: Number(m[1]), bootId: m[2] as string });
+  }
+  return boots.sort((a, b) => a.offset - b.offset);
+}
+
+/** Whether a step rebooted the guest (then earlier boots' journals belong in the evidence). */
+export function rebooted(steps: readonly StepResult[]): boolean {
+  return steps.some((s) => s.step_type === "reboot" && s.status !== "skipped");
 }
 
 async function capture(vm: ScenarioMachine, command: string): Promise<string | { error: string }> {
@@ -56,6 +79,20 @@ export async function collectFailureEvidence(
       await capture(vm, `ls -la --time-style=full-iso ${MANAGED_DIRS.join(" ")} 2>&1`),
     ),
   ];
+  if (rebooted(steps)) {
+    const list = await capture(vm, "journalctl --list-boots --no-pager");
+    files.push(f("guest-journal-boots", "guest-journal-boots.txt", list));
+    const boots = typeof list === "string" ? parseListBoots(list) : [];
+    for (const boot of boots.filter((b) => b.offset !== 0)) {
+      files.push(
+        f(
+          `guest-journal-boot-${boot.bootId}`,
+          `guest-journal-boot${boot.offset}-${boot.bootId.slice(0, 8)}.txt`,
+          await capture(vm, `journalctl -b ${boot.bootId} --no-pager -o short-precise`),
+        ),
+      );
+    }
+  }
   for (const unit of unitsNamedIn(steps)) {
     const safe = unit.replace(/[^A-Za-z0-9@_.-]/g, "_");
     files.push(

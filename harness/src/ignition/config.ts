@@ -18,16 +18,40 @@ export interface IgnitionFile {
 
 export interface IgnitionUnit {
   name: string;
-  enabled: boolean;
-  contents: string;
+  enabled?: boolean;
+  contents?: string;
+  dropins?: { name: string; contents: string }[];
+}
+
+export interface IgnitionDirectory {
+  path: string;
+  mode: number;
+}
+
+export interface IgnitionLink {
+  path: string;
+  target: string;
+  hard: boolean;
+  overwrite: boolean;
 }
 
 /** The subset of the Ignition 3.3.0 schema the harness emits. */
 export interface IgnitionConfig {
   ignition: { version: string };
   passwd: { users: { name: string; groups: string[]; sshAuthorizedKeys: string[] }[] };
-  storage: { files: IgnitionFile[] };
+  storage: { directories?: IgnitionDirectory[]; files: IgnitionFile[]; links?: IgnitionLink[] };
   systemd: { units: IgnitionUnit[] };
+}
+
+/**
+ * What a caller adds to the run's own config (e.g. an installation of the agent as a host would get it),
+ * appended after the harness's entries. Paths and unit names must not collide with the harness's own.
+ */
+export interface IgnitionExtras {
+  directories?: IgnitionDirectory[];
+  files?: IgnitionFile[];
+  links?: IgnitionLink[];
+  units?: IgnitionUnit[];
 }
 
 export interface IgnitionInputs {
@@ -41,6 +65,8 @@ export interface IgnitionInputs {
   hostKey: { privateKey: string; publicKey: string };
   /** Mount the read-only delivery disk (only when the machine has deliveries). */
   deliveryMount: boolean;
+  /** Entries appended to the config (see `IgnitionExtras`). */
+  extras?: IgnitionExtras;
   /**
    * QEMU user networking always hands out 10.0.2.15/24: configure it statically instead of waiting for
    * DHCP (user-restricted network mode only).
@@ -69,7 +95,7 @@ export function dataUrl(text: string): string {
   return `data:;base64,${Buffer.from(text, "utf8").toString("base64")}`;
 }
 
-function file(path: string, mode: number, text: string): IgnitionFile {
+export function ignitionFile(path: string, mode: number, text: string): IgnitionFile {
   return { path, mode, overwrite: true, contents: { source: dataUrl(text) } };
 }
 
@@ -81,7 +107,12 @@ export function buildIgnitionConfig(inputs: IgnitionInputs): IgnitionConfig {
     after.push(deliveryMountUnitName());
   }
   units.push({ name: READY_UNIT_NAME, enabled: true, contents: readinessUnit(after) });
-  return {
+  const extras = inputs.extras ?? {};
+  const own = new Set(units.map((u) => u.name));
+  for (const u of extras.units ?? []) {
+    if (own.has(u.name)) throw new Error(`Ignition extras: unit ${u.name} is the harness's own`);
+  }
+  const config: IgnitionConfig = {
     ignition: { version: IGNITION_SPEC_VERSION },
     passwd: {
       users: [
@@ -90,21 +121,36 @@ export function buildIgnitionConfig(inputs: IgnitionInputs): IgnitionConfig {
     },
     storage: {
       files: [
-        file("/etc/ssh/ssh_host_ed25519_key", 0o600, ensureTrailingNewline(inputs.hostKey.privateKey)),
-        file("/etc/ssh/ssh_host_ed25519_key.pub", 0o644, ensureTrailingNewline(inputs.hostKey.publicKey)),
-        file(
+        ignitionFile(
+          "/etc/ssh/ssh_host_ed25519_key",
+          0o600,
+          ensureTrailingNewline(inputs.hostKey.privateKey),
+        ),
+        ignitionFile(
+          "/etc/ssh/ssh_host_ed25519_key.pub",
+          0o644,
+          ensureTrailingNewline(inputs.hostKey.publicKey),
+        ),
+        ignitionFile(
           `/etc/sudoers.d/90-core-ops-verify-${inputs.sshUser}`,
           0o440,
           `${inputs.sshUser} ALL=(ALL) NOPASSWD: ALL\n`,
         ),
-        file(READY_SCRIPT_PATH, 0o755, readinessScript(inputs.runId, inputs.token)),
+        ignitionFile(READY_SCRIPT_PATH, 0o755, readinessScript(inputs.runId, inputs.token)),
         ...(inputs.staticUserAddress === true
-          ? [file(STATIC_USER_NETWORK_PATH, 0o644, staticUserNetworkFile())]
+          ? [ignitionFile(STATIC_USER_NETWORK_PATH, 0o644, staticUserNetworkFile())]
           : []),
+        ...(extras.files ?? []),
       ],
     },
-    systemd: { units },
+    systemd: { units: [...units, ...(extras.units ?? [])] },
   };
+  const taken = new Set(config.storage.files.map((f) => f.path));
+  if (taken.size !== config.storage.files.length)
+    throw new Error("Ignition extras: a file path collides with one of the harness's own files");
+  if (extras.directories?.length) config.storage.directories = extras.directories;
+  if (extras.links?.length) config.storage.links = extras.links;
+  return config;
 }
 
 /** The exact bytes written to `config.ign` (stable key order from construction). */

@@ -151,6 +151,7 @@ export class LibvirtMachine implements Machine {
         authorizedKey: secrets.clientKey.publicKey,
         hostKey: secrets.hostKey,
         deliveryMount: this.deliveryDisk !== undefined,
+        extras: spec.ignitionExtras,
         staticUserAddress:
           ctx.staticUserAddress === true && ctx.descriptor.network.mode === "user-restricted",
       }),

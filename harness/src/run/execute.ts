@@ -14,9 +14,12 @@ import { collectFailureEvidence } from "../bundle/failure-evidence.js";
 import type { BundleFile } from "../bundle/writer.js";
 import { writeBundle } from "../bundle/writer.js";
 import { copyFixtureIntoGuest, GUEST_FIXTURE_DIR } from "../fixtures/guest-delivery.js";
-import { materializeHistory, materializeStatic } from "../fixtures/repository-evolution.js";
+import { materializeHistory, materializeStatic, pointBranch } from "../fixtures/repository-evolution.js";
+import { agentInstallExtras, renderAgentIgnition, sha512File } from "../ignition/agent-install.js";
+import type { IgnitionExtras } from "../ignition/config.js";
 import { generateRunSecrets, publicValues, secretValues } from "../ignition/run-secrets.js";
-import type { Delivery, Hypervisor, Machine } from "../machine.js";
+import { type Delivery, GUEST_DELIVERY_DIR, type Hypervisor, type Machine } from "../machine.js";
+import { durationMs } from "../scenario/duration.js";
 import type { LoadedScenario } from "../scenario/loader.js";
 import { resolvePolicy } from "../scenario/profiles.js";
 import type { Step } from "../scenario/schema.js";
@@ -63,11 +66,13 @@ function snapshotPlan(loaded: LoadedScenario): Map<string, Map<string, Set<strin
     if (a.assertion_type !== "unit_state") continue;
     for (const rule of [a.unchanged_since, a.changed_since]) {
       if (!rule) continue;
-      const units = plan.get(rule.step) ?? new Map<string, Set<string>>();
-      const props = units.get(a.unit) ?? new Set<string>();
-      for (const p of rule.properties) props.add(p);
-      units.set(a.unit, props);
-      plan.set(rule.step, units);
+      for (const step of rule.until === undefined ? [rule.step] : [rule.step, rule.until]) {
+        const units = plan.get(step) ?? new Map<string, Set<string>>();
+        const props = units.get(a.unit) ?? new Set<string>();
+        for (const p of rule.properties) props.add(p);
+        units.set(a.unit, props);
+        plan.set(step, units);
+      }
     }
   }
   return plan;
@@ -118,6 +123,14 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
     );
     commits = repo.commits;
     for (const c of commits) log.info(`fixture ${c.revision} = ${c.commit}`);
+    const resolveRevision = (ref: string): string => {
+      const hit =
+        commits.find((c) => c.revision === ref)?.commit ??
+        commits.find((c) => c.commit.startsWith(ref))?.commit;
+      if (hit === undefined) throw new Error(`${ref} is neither a fixture tag nor a fixture commit`);
+      return hit;
+    };
+    const fixtureUrl = `file://${GUEST_FIXTURE_DIR}`;
     const deliveries: Delivery[] = [{ name: "fixture-repo", hostPath: repo.path }];
     if (needsAgent(o.loaded)) {
       if (!existsSync(o.agentBinary)) {
@@ -126,6 +139,26 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
         );
       }
       deliveries.push({ name: "core-ops", hostPath: o.agentBinary });
+    }
+    let ignitionExtras: IgnitionExtras | undefined;
+    const install = scenario.installation;
+    if (install !== undefined) {
+      await pointBranch(repo.path, install.ref, resolveRevision(install.at));
+      log.info(`fixture branch ${install.ref} → ${install.at}; installing the agent through Ignition`);
+      const rendered = await renderAgentIgnition(o.repoRoot, {
+        repo: fixtureUrl,
+        rev: install.ref,
+        binarySha512: await sha512File(o.agentBinary),
+      });
+      const span = (d: Parameters<typeof durationMs>[0]) => `${durationMs(d)}ms`;
+      ignitionExtras = agentInstallExtras(rendered, {
+        binaryPath: `${GUEST_DELIVERY_DIR}/core-ops`,
+        hostname: scenario.host,
+        schedule: {
+          onBootSec: span(install.schedule.on_boot_sec),
+          onUnitActiveSec: span(install.schedule.on_unit_active_sec),
+        },
+      });
     }
     bring = await bringUp({
       hypervisor: o.hypervisor,
@@ -136,6 +169,7 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
         runDir: join(runDir, "machine"),
         deliveries,
         secrets,
+        ignitionExtras,
       },
       readinessMs: policy.timeouts.readinessMs,
       log,
@@ -145,17 +179,11 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
     warnings.push(...bring.warnings);
     if (bring.ok) {
       const vm = new ScenarioMachine(bring.machine, log);
-      const byRevision = new Map(commits.map((c) => [c.revision, c.commit]));
       const action: ActionContext = {
         binary: bring.machine.deliveredPath("core-ops"),
-        fixtureUrl: `file://${GUEST_FIXTURE_DIR}`,
+        fixtureUrl,
         defaultHost: scenario.host,
-        resolve: (ref) => {
-          const hit = byRevision.get(ref) ?? commits.find((c) => c.commit.startsWith(ref))?.commit;
-          if (hit === undefined)
-            throw new Error(`rollback target ${ref} is neither a fixture tag nor a fixture commit`);
-          return hit;
-        },
+        resolve: resolveRevision,
       };
       if (needsAgent(o.loaded)) {
         const machine = bring.machine;
@@ -369,6 +397,7 @@ class MissingAgent extends Error {}
 export function needsAgent(loaded: LoadedScenario): boolean {
   const { steps, assertions } = loaded.scenario;
   return (
+    loaded.scenario.installation !== undefined ||
     steps.some((s) => s.step_type === "coreops_action") ||
     assertions.some((a) => a.assertion_type === "no_pending_changes")
   );

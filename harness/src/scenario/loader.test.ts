@@ -103,6 +103,44 @@ describe("scenario loader", () => {
     ]);
   });
 
+  it("checks fixture_ref moves: mutate_state only, not with a command, a known revision", () => {
+    const history = VALID.replace(
+      "  revision_under_test: v1",
+      "  repository_evolution: { history_fixture: h, revisions: [v1, v2] }\n  revision_under_test: v1",
+    );
+    const move = (extra: string) =>
+      history.replace(
+        "    action: { action: apply, mode: json }",
+        `    action: { action: apply, mode: json }\n  - step_id: push\n    step_type: mutate_state\n${extra}`,
+      );
+    expect(() =>
+      parseScenario(move("    fixture_ref: { ref: main, revision: v2 }\n"), "s.yaml"),
+    ).not.toThrow();
+    expect(problems(move("    fixture_ref: { ref: main, revision: v9 }\n"))[0]).toMatchObject({
+      field: "steps[1].fixture_ref.revision",
+    });
+    expect(
+      problems(move("    fixture_ref: { ref: main, revision: v2 }\n    command: ls\n")).map((x) => x.message),
+    ).toEqual(['step "push" has both `fixture_ref` and `command`']);
+  });
+
+  it("requires a host for an installation through Ignition", () => {
+    const text = VALID.replace(
+      "steps:",
+      "installation: { via: ignition, ref: main, at: v1, schedule: { on_boot_sec: 60s, on_unit_active_sec: 20s } }\nsteps:",
+    );
+    expect(problems(text)[0]?.message).toContain("needs the scenario's `host`");
+    expect(() => parseScenario(text.replace("steps:", "host: h1\nsteps:"), "s.yaml")).not.toThrow();
+  });
+
+  it("rejects an until step that does not come after the since step", () => {
+    const text = VALID.replace(
+      "assertions:",
+      "  - step_id: later\n    step_type: guest_command\n    command: 'true'\nassertions:\n  - assertion_id: u1\n    assertion_type: unit_state\n    unit: x.service\n    changed_since: { step: later, until: apply, properties: [InvocationID] }",
+    );
+    expect(problems(text)[0]).toMatchObject({ field: "assertions[0].changed_since.until" });
+  });
+
   it("rejects an init revision that is not in the fixture history", () => {
     const text = VALID.replace(
       "  revision_under_test: v1",

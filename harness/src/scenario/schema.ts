@@ -132,6 +132,18 @@ export type CoreOpsAction = z.infer<typeof CoreOpsActionSchema>;
 export const ExitBehaviorSchema = z.union([z.enum(["zero", "nonzero"]), z.number().int().min(0).max(255)]);
 export type ExitBehavior = z.infer<typeof ExitBehaviorSchema>;
 
+/** Moves a branch of the guest's fixture repository to a fixture revision (a new commit behind a tracked
+ * ref, as a push would), rendered by the harness to one `git update-ref` in the guest. */
+export const FixtureRefMoveSchema = z
+  .object({
+    /** The branch, e.g. `main`. */
+    ref: Identifier,
+    /** A fixture tag or commit id, resolved by the harness to the full commit id. */
+    revision: z.string().min(1),
+  })
+  .strict();
+export type FixtureRefMove = z.infer<typeof FixtureRefMoveSchema>;
+
 export const StepSchema = z
   .object({
     step_id: Identifier,
@@ -140,6 +152,8 @@ export const StepSchema = z
     description: z.string().optional(),
     action: CoreOpsActionSchema.optional(),
     command: z.string().min(1).optional(),
+    /** `mutate_state` only: move a fixture branch in the guest instead of running a command. */
+    fixture_ref: FixtureRefMoveSchema.optional(),
     expected_exit_behavior: ExitBehaviorSchema.optional(),
     timeout_override: DurationSchema.optional(),
     /** Re-run the step until it meets its exit expectation, for at most this long (one retry primitive). */
@@ -174,6 +188,12 @@ const StepTextAssertion = <T extends string>(type: T) =>
 
 const SystemdProperty = z.string().regex(/^[A-Z][A-Za-z]*$/, "a systemd property name such as ActiveState");
 
+/** Compare unit properties right after `step` with their values at the end of the run, or right after
+ * the later step `until` (to pin a change to one transition of a multi-step scenario). */
+const SinceRule = z
+  .object({ step: Identifier, until: Identifier.optional(), properties: z.array(SystemdProperty).min(1) })
+  .strict();
+
 export const AssertionSchema = z.discriminatedUnion("assertion_type", [
   z
     .object({
@@ -196,6 +216,7 @@ export const AssertionSchema = z.discriminatedUnion("assertion_type", [
   StepTextAssertion("step_command_contains"),
   StepTextAssertion("step_command_not_contains"),
   StepTextAssertion("step_stdout_contains"),
+  StepTextAssertion("step_stderr_contains"),
   z
     .object({
       ...AssertionBase,
@@ -231,15 +252,9 @@ export const AssertionSchema = z.discriminatedUnion("assertion_type", [
       /** systemd properties (as `systemctl show` names them) and their expected values. */
       expect: z.record(SystemdProperty, z.union([z.string(), z.number().int()])).optional(),
       /** These properties must equal their values right after the named step. */
-      unchanged_since: z
-        .object({ step: Identifier, properties: z.array(SystemdProperty).min(1) })
-        .strict()
-        .optional(),
+      unchanged_since: SinceRule.optional(),
       /** These properties must differ from their values right after the named step. */
-      changed_since: z
-        .object({ step: Identifier, properties: z.array(SystemdProperty).min(1) })
-        .strict()
-        .optional(),
+      changed_since: SinceRule.optional(),
     })
     .strict(),
   z
@@ -347,6 +362,22 @@ export const PolicyOverridesSchema = z
   .strict();
 export type PolicyOverrides = z.infer<typeof PolicyOverridesSchema>;
 
+/**
+ * The unattended path: the agent is installed through the guest's Ignition config exactly as
+ * `node agent/deploy/render.mjs --format ignition` renders it (binary from the delivery disk, a timer
+ * drop-in with this schedule, the scenario's `host` as the host name), tracking `ref` of the fixture
+ * repository, which the harness points at `at` before boot. No `init` step is needed.
+ */
+export const InstallationSchema = z
+  .object({
+    via: z.literal("ignition"),
+    ref: Identifier,
+    at: z.string().min(1),
+    schedule: z.object({ on_boot_sec: DurationSchema, on_unit_active_sec: DurationSchema }).strict(),
+  })
+  .strict();
+export type Installation = z.infer<typeof InstallationSchema>;
+
 export const ScenarioSchema = z
   .object({
     scenario_id: Identifier,
@@ -360,6 +391,7 @@ export const ScenarioSchema = z
     host: Identifier.optional(),
     environment: EnvironmentSchema,
     fixtures: FixturesSchema,
+    installation: InstallationSchema.optional(),
     steps: z.array(StepSchema).min(1),
     assertions: z.array(AssertionSchema).min(1),
     /** A designed failure: when the run ends with this outcome it counts as passed, with a warning. */

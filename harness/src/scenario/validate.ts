@@ -15,7 +15,22 @@ function stepIssues(step: Step, index: number): RuleIssue[] {
   const at = (field: string) => ["steps", index, field];
   const issues: RuleIssue[] = [];
   const needsAction = step.step_type === "coreops_action";
-  const needsCommand = step.step_type === "guest_command" || step.step_type === "mutate_state";
+  const movesRef = step.fixture_ref !== undefined;
+  const needsCommand = step.step_type === "guest_command" || (step.step_type === "mutate_state" && !movesRef);
+  if (movesRef && step.step_type !== "mutate_state") {
+    issues.push({
+      path: at("fixture_ref"),
+      message: `\`fixture_ref\` only belongs to mutate_state steps, not ${step.step_type}`,
+      hint: "use `step_type: mutate_state` with `fixture_ref: {ref: main, revision: v2}`",
+    });
+  }
+  if (movesRef && step.command !== undefined) {
+    issues.push({
+      path: at("command"),
+      message: `step "${step.step_id}" has both \`fixture_ref\` and \`command\``,
+      hint: "a mutate_state step either moves a fixture ref or runs a command; split it in two steps",
+    });
+  }
   if (needsAction && step.action === undefined) {
     issues.push({
       path: ["steps", index],
@@ -37,7 +52,7 @@ function stepIssues(step: Step, index: number): RuleIssue[] {
       hint: "add `command: <shell command run as root in the guest>`",
     });
   }
-  if (!needsCommand && step.command !== undefined) {
+  if (!needsCommand && !movesRef && step.command !== undefined) {
     issues.push({
       path: at("command"),
       message: `\`command\` only belongs to guest_command and mutate_state steps, not ${step.step_type}`,
@@ -96,6 +111,13 @@ export function validateScenarioRules(scenario: Scenario): RuleIssue[] {
   scenario.steps.forEach((step, i) => {
     issues.push(...stepIssues(step, i));
   });
+  if (scenario.installation !== undefined && scenario.host === undefined) {
+    issues.push({
+      path: ["installation"],
+      message: "an installation through Ignition needs the scenario's `host` (it becomes the host name)",
+      hint: "add `host: <the fixture's hosts/<host>/ directory name>`",
+    });
+  }
   for (const [id, i] of duplicates(scenario.assertions.map((a) => a.assertion_id))) {
     issues.push({
       path: ["assertions", i, "assertion_id"],
@@ -117,6 +139,7 @@ export function validateScenarioRules(scenario: Scenario): RuleIssue[] {
       case "step_command_contains":
       case "step_command_not_contains":
       case "step_stdout_contains":
+      case "step_stderr_contains":
       case "step_exit_code_is":
       case "step_duration_within_ms":
       case "json_path":
@@ -127,8 +150,22 @@ export function validateScenarioRules(scenario: Scenario): RuleIssue[] {
         if (a.target !== undefined && a.target !== "guest") ref(["assertions", i, "target"], a.target);
         break;
       case "unit_state":
-        if (a.unchanged_since) ref(["assertions", i, "unchanged_since", "step"], a.unchanged_since.step);
-        if (a.changed_since) ref(["assertions", i, "changed_since", "step"], a.changed_since.step);
+        for (const key of ["unchanged_since", "changed_since"] as const) {
+          const rule = a[key];
+          if (!rule) continue;
+          ref(["assertions", i, key, "step"], rule.step);
+          if (rule.until === undefined) continue;
+          ref(["assertions", i, key, "until"], rule.until);
+          const from = scenario.steps.findIndex((s) => s.step_id === rule.step);
+          const to = scenario.steps.findIndex((s) => s.step_id === rule.until);
+          if (from >= 0 && to >= 0 && to <= from) {
+            issues.push({
+              path: ["assertions", i, key, "until"],
+              message: `until step "${rule.until}" does not come after step "${rule.step}"`,
+              hint: "name a later step in `until`, or drop it to compare with the end of the run",
+            });
+          }
+        }
         if (!a.expect && !a.unchanged_since && !a.changed_since) {
           issues.push({
             path: ["assertions", i],
@@ -164,16 +201,21 @@ export function validateScenarioRules(scenario: Scenario): RuleIssue[] {
         hint: "list each revision once, oldest first",
       });
     }
-    scenario.steps.forEach((step, i) => {
-      const r = step.action?.revision;
-      if (step.action?.action === "init" && r !== undefined && !revs.has(r) && !/^[0-9a-f]{7,40}$/.test(r)) {
+    const unknown = (r: string) => !revs.has(r) && !/^[0-9a-f]{7,40}$/.test(r);
+    const check = (path: (string | number)[], r: string) => {
+      if (unknown(r))
         issues.push({
-          path: ["steps", i, "action", "revision"],
+          path,
           message: `revision "${r}" is not one of the fixture's revisions`,
           hint: `use one of: ${rev.revisions.join(", ")}`,
         });
-      }
+    };
+    scenario.steps.forEach((step, i) => {
+      const r = step.action?.revision;
+      if (step.action?.action === "init" && r !== undefined) check(["steps", i, "action", "revision"], r);
+      if (step.fixture_ref) check(["steps", i, "fixture_ref", "revision"], step.fixture_ref.revision);
     });
+    if (scenario.installation) check(["installation", "at"], scenario.installation.at);
   }
   return issues;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderAction } from "./render-action.js";
+import { renderAction, renderFixtureRefMove } from "./render-action.js";
 
 const ctx = {
   binary: "/run/core-ops-verify/delivery/core-ops",
@@ -33,6 +33,11 @@ describe("coreops_action rendering (DESIGN §4)", () => {
     ).toBe("/run/core-ops-verify/delivery/core-ops explain frontend.service");
     expect(renderAction({ action: "status", mode: "json", extra_args: ["it's"] }, ctx)).toBe(
       `/run/core-ops-verify/delivery/core-ops status --json 'it'"'"'s'`,
+    );
+  });
+  it("a fixture_ref move is one git update-ref of the guest's fixture copy to the full commit", () => {
+    expect(renderFixtureRefMove({ ref: "main", revision: "v1" }, ctx)).toBe(
+      `git -C /var/tmp/core-ops-verify/fixture-repo update-ref refs/heads/main ${"a".repeat(40)}`,
     );
   });
 });

@@ -2,7 +2,7 @@
  * Structured `coreops_action` → the command the guest runs (DESIGN §4 "Structured actions → commands").
  * Pure: the fixture URL, the binary path and the resolved rollback commit come from the caller.
  */
-import type { CoreOpsAction } from "../scenario/schema.js";
+import type { CoreOpsAction, FixtureRefMove } from "../scenario/schema.js";
 import { shellJoin } from "./shell.js";
 
 export interface ActionContext {
@@ -52,4 +52,10 @@ export function renderActionArgs(action: CoreOpsAction, ctx: ActionContext): str
 
 export function renderAction(action: CoreOpsAction, ctx: ActionContext): string {
   return shellJoin(renderActionArgs(action, ctx));
+}
+
+/** `fixture_ref` of a mutate_state step → one `git update-ref` in the guest's fixture repository. */
+export function renderFixtureRefMove(move: FixtureRefMove, ctx: ActionContext): string {
+  const dir = ctx.fixtureUrl.replace(/^file:\/\//, "");
+  return shellJoin(["git", "-C", dir, "update-ref", `refs/heads/${move.ref}`, ctx.resolve(move.revision)]);
 }

@@ -8,7 +8,7 @@ import type { HarnessLog } from "../run/log.js";
 import { durationMs } from "../scenario/duration.js";
 import type { Step } from "../scenario/schema.js";
 import { describeExit, exitMatches } from "./exit-behavior.js";
-import { type ActionContext, renderAction } from "./render-action.js";
+import { type ActionContext, renderAction, renderFixtureRefMove } from "./render-action.js";
 import type { StepResult } from "./result.js";
 import { retry } from "./retry.js";
 import { shellQuote } from "./shell.js";
@@ -28,6 +28,8 @@ export interface StepEnv {
 /** The command a step runs (also for `step_command_*` assertions), or "" for steps without one. */
 export function stepCommand(step: Step, action: ActionContext): string {
   if (step.step_type === "coreops_action" && step.action) return renderAction(step.action, action);
+  if (step.step_type === "mutate_state" && step.fixture_ref)
+    return renderFixtureRefMove(step.fixture_ref, action);
   if (step.command !== undefined) return step.command;
   if (step.step_type === "reboot") return "systemctl reboot";
   if (step.step_type === "wait_ready") return "true";

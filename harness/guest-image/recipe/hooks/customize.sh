@@ -8,7 +8,8 @@ in_root() { chroot "$root" "$@"; }
 echo "customize: configuration files"
 cp -a "$recipe/rootfs/." "$root/"
 chown -R 0:0 "$root/etc/ssh/sshd_config.d" "$root/etc/sudoers.d" "$root/etc/initramfs-tools" \
-  "$root/etc/systemd/network" "$root/etc/systemd/system/ssh.service.d" "$root/usr/local/libexec"
+  "$root/etc/systemd/network" "$root/etc/systemd/system/ssh.service.d" "$root/usr/local/libexec" \
+  "$root/etc/systemd/journald.conf.d"
 chmod 0440 "$root/etc/sudoers.d/core-ops-admin"
 echo core-ops-guest >"$root/etc/hostname"
 printf '127.0.0.1\tlocalhost\n127.0.1.1\tcore-ops-guest\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
@@ -41,7 +42,13 @@ for unit in apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e2scrub
   sys-fs-fuse-connections.mount sys-kernel-config.mount; do
   systemctl --root="$root" mask "$unit" >/dev/null 2>&1 || true
 done
-# Volatile-free journal on the disk is kept (journal: harness fetches it).
+# NFS server and client helpers: installed, started only by the scenarios that serve NFS on loopback.
+for unit in nfs-server.service nfs-client.target rpcbind.socket rpcbind.service nfs-blkmap.service \
+  rpc-statd-notify.service; do
+  systemctl --root="$root" disable "$unit" >/dev/null 2>&1 || true
+done
+# Persistent journal (rootfs/etc/systemd/journald.conf.d): failure evidence of a scenario that rebooted
+# includes the journal of every boot of the run.
 
 echo "customize: initramfs with Ignition"
 version=$(ls "$root/lib/modules" | sort -V | tail -n 1)
