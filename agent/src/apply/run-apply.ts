@@ -12,15 +12,17 @@ import type { HostObserver } from "../plan/host-observer.js";
 import { planHost } from "../plan/plan-host.js";
 import { desiredObjects, type ManagedDirs } from "../resources/from-desired.js";
 import { inventoryFromObjects } from "../resources/inventory.js";
+import { admit } from "../state/admission.js";
 import { toDesiredSnapshot } from "../state/snapshot-desired.js";
 import { retainSnapshot, snapshotsPathFor } from "../state/snapshots.js";
-import { rfc3339, type Status, writeStatusAtomic } from "../state/status.js";
+import { type LastFailure, rfc3339, type Status, writeStatusAtomic } from "../state/status.js";
 import { VIEW_SCHEMA_VERSION } from "../views/common.js";
 import type { PhaseEvent, ResultEntry, ResultView } from "../views/result-view.js";
 import { DEFAULT_RETRY_BUDGET } from "./convergence.js";
 import { type ExecutorPorts, executePlan, massDeleteRefusal } from "./executor.js";
 import { applyObjectsFromPlan } from "./from-plan.js";
-import type { ApplyEvent, ExecutionResult, Operation } from "./model.js";
+import type { ApplyEvent, ExecutionResult } from "./model.js";
+import { applyOutcome, MUTATING } from "./outcome.js";
 
 export interface ApplyRunRequest {
   desired: DesiredState;
@@ -53,18 +55,6 @@ export interface ApplyRunResult {
   exitCode: 0 | 1;
 }
 
-const MUTATING: ReadonlySet<Operation> = new Set([
-  "prepare_mountpoint",
-  "write",
-  "remove",
-  "daemon_reload",
-  "enable",
-  "disable",
-  "start",
-  "stop",
-  "restart",
-]);
-
 export function controllerBlock(): Status["controller"] {
   const info = buildInfo();
   const t =
@@ -73,42 +63,6 @@ export function controllerBlock(): Status["controller"] {
 }
 
 const FULL_REVISION = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
-
-/** Refuses an apply that would undo a rollback (issue 4 §3); returns the hold to keep (or null = released). */
-export function checkHold(
-  status: Status | null,
-  revision: string | null,
-  rollingBack: boolean,
-): { keep: Status["hold"]; note: string | null } {
-  const hold = status?.hold ?? null;
-  if (!hold?.held || rollingBack) return { keep: hold, note: null };
-  if (revision !== null && revision === hold.rolled_back_from) {
-    const tracking = status?.desired_state;
-    throw new CoreOpsError(
-      `held after a rollback: the tracked ref still resolves to ${revision.slice(0, 8)}, the revision that was rolled back from`,
-      {
-        code: "held",
-        hint: tracking
-          ? `move ${tracking.requested_ref} to a fixed revision, or re-attach deliberately with: core-ops init ${tracking.repository} ${tracking.requested_ref} --force`
-          : "re-attach with core-ops init <repository> <ref> --force",
-      },
-    );
-  }
-  return {
-    keep: null,
-    note: `hold released: the tracked ref moved to ${revision?.slice(0, 8) ?? "a new revision"}`,
-  };
-}
-
-function outcomeOf(exec: ExecutionResult, tolerated: boolean): ResultView["outcome"] {
-  const s = exec.convergence.status;
-  if (s === "success") return tolerated ? "converged_with_tolerated_variance" : "converged";
-  if (s === "repeated_failure" || s === "oscillation") return "non_converging";
-  const anyDone = exec.objects.some(
-    (o) => o.final_state === "succeeded" && o.executed.some((op) => MUTATING.has(op)),
-  );
-  return anyDone ? "partially_applied" : "failed";
-}
 
 export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
   const now = req.now ?? (() => new Date());
@@ -127,9 +81,15 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
       code: "revision_unknown",
       hint: "apply a tracked git repository, or use --source-repo / --force-no-state for an unversioned directory",
     });
-  const { keep: hold, note: holdNote } = checkHold(req.status, revision, req.rollback !== null);
+  // A rollback applies a retained snapshot, not the tracked ref: it is not subject to the hold.
+  const admission = req.rollback === null && req.stateMode === "tracked" ? admit(req.status, revision) : null;
+  if (admission?.decision === "held")
+    throw new CoreOpsError(admission.message, {
+      code: "held",
+      ...(admission.release_hint ? { hint: admission.release_hint } : {}),
+    });
+  const hold = admission?.decision === "released" ? null : (req.status?.hold ?? null);
   const notes = [...req.notes];
-  if (holdNote) notes.push(holdNote);
 
   phase("planning", "started");
   const plan = await planHost({
@@ -139,6 +99,7 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
     stateMode: req.stateMode,
     status: req.status,
     notes,
+    rollback: req.rollback !== null,
   });
   phase("graph_construction", "completed");
   phase("planning", "completed");
@@ -233,22 +194,39 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
 
   const converged = exec.convergence.status === "success";
   const finishedAt = rfc3339(now());
+  const tolerated = plan.view.summary.runtime_variance_count > 0;
+  const outcome = applyOutcome(exec, tolerated);
   let newHold = hold;
-  if (converged && req.rollback && lastApplied && lastApplied !== revision) {
-    newHold = {
-      held: true,
-      rolled_back_from: lastApplied,
-      reason: `rolled back to ${revision?.slice(0, 8)}; the agent does not re-apply ${lastApplied.slice(0, 8)} until the tracked ref moves or an operator re-attaches`,
-      since: finishedAt,
-    };
-  } else if (converged && req.rollback && !newHold) {
-    newHold = {
-      held: true,
-      rolled_back_from: lastApplied,
-      reason: `rolled back to ${revision?.slice(0, 8)}`,
-      since: finishedAt,
-    };
+  if (converged && req.rollback) {
+    // The hold names what the tracked ref resolved to at rollback time (the state's observed revision),
+    // which need not be the last applied one: a release that never converged is held just the same.
+    const from =
+      prev?.desired_state?.last_observed_revision ??
+      prev?.reconciliation.last_attempted_revision ??
+      lastApplied;
+    newHold =
+      from && from !== revision
+        ? {
+            held: true,
+            rolled_back_from: from,
+            reason: `rolled back to ${revision?.slice(0, 8)}; ${from.slice(0, 8)} is not applied until the tracked ref moves or an operator re-attaches`,
+            since: finishedAt,
+          }
+        : null;
   }
+  const lastFailure: LastFailure | null =
+    outcome === "converged" || outcome === "converged_with_tolerated_variance" || revision === null
+      ? null
+      : {
+          revision,
+          finished_at: finishedAt,
+          outcome,
+          convergence_status: exec.convergence.status,
+          signature: exec.convergence.attempts.at(-1)?.signature ?? "",
+          attempt_count: exec.convergence.attempt_count,
+          retry_budget: exec.convergence.retry_budget,
+          failures: exec.convergence.attempts.at(-1)?.failures ?? [],
+        };
   if (recording && base) {
     const desiredObjs = converged ? desiredObjects(req.desired, req.dirs) : null;
     await writeState({
@@ -264,6 +242,7 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
         last_finished_at: finishedAt,
       },
       inventory: desiredObjs ? inventoryFromObjects(desiredObjs) : base.inventory,
+      last_failure: lastFailure,
     });
     if (converged && revision && req.stateFile) {
       retainSnapshot(snapshotsPathFor(req.stateFile), {
@@ -302,8 +281,6 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
     systemctl_calls: req.systemctlCalls?.() ?? 0,
     message: "",
   };
-  const tolerated = plan.view.summary.runtime_variance_count > 0;
-  const outcome = outcomeOf(exec, tolerated);
   summary.message =
     outcome === "converged" || outcome === "converged_with_tolerated_variance"
       ? recording

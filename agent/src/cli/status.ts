@@ -1,5 +1,6 @@
 /** `core-ops status`: the canonical snapshot; missing, partial, invalid or unsupported → absent (exit 0). */
 import type { Command } from "commander";
+import { admit } from "../state/admission.js";
 import { readStatus, resolveStateFile } from "../state/status.js";
 import { VIEW_SCHEMA_VERSION } from "../views/common.js";
 import { renderStatus } from "../views/render-status.js";
@@ -27,6 +28,10 @@ export function register(program: Command): void {
         absent_reason: read.kind === "ok" ? null : read.kind === "absent" ? "missing" : read.reason,
         running_controller: controllerBlock(),
         snapshot: read.kind === "ok" ? read.status : null,
+        admission:
+          read.kind === "ok"
+            ? admit(read.status, read.status.desired_state?.last_observed_revision ?? null)
+            : null,
       };
       if (opts.json) printJson(view);
       else printText(renderStatus(view));

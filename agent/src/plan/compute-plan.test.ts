@@ -175,8 +175,9 @@ describe("three-way planning", () => {
       since: "2026-11-29T10:00:00Z",
     };
     const plan = await planOffline(demo(), root, { status });
+    expect(plan.view.admission).toMatchObject({ decision: "held", rolled_back_from: REV });
     expect(plan.view.notes.join("\n")).toMatch(
-      /HELD after rollback from 454ac5f1 since 2026-11-29T10:00:00Z \(rolled back by operator\)/,
+      /HELD since 2026-11-29T10:00:00Z: .* resolves to 454ac5f1, which was rolled back from; it is not applied \(rolled back by operator\)/,
     );
   });
 

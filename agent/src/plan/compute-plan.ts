@@ -25,6 +25,7 @@
 import type { NormalizedObject, ObjectFile } from "../resources/managed-object.js";
 import { hasManagedMarker } from "../resources/marker.js";
 import { ignoredDifferences } from "../resources/variance.js";
+import type { Admission } from "../state/admission.js";
 import type { InventoryObject } from "../state/status.js";
 import {
   type Action,
@@ -68,6 +69,8 @@ export interface ComputePlanInput {
   revision: RevisionContext;
   observation: Observation;
   notes?: string[];
+  /** The rollback-hold decision for the tracked ref (null: stateless, or a rollback plan). */
+  admission?: Admission | null;
 }
 
 const RESTART_TRIGGERS: ReadonlySet<Action> = new Set(["create", "update", "replace", "recover", "restart"]);
@@ -574,6 +577,7 @@ export function computePlan(input: ComputePlanInput): Plan {
     summary: summarize(entries),
     entries,
     notes: [...(input.notes ?? [])],
+    admission: input.admission ?? null,
   };
   return { view, objects, edges };
 }

@@ -1,5 +1,6 @@
 /** The `status` view model (`core-ops status --json`). Missing, partial, invalid, unsupported → absent. */
 import { z } from "zod";
+import { AdmissionSchema } from "../state/admission.js";
 import { ControllerSchema, StatusSchema } from "../state/status.js";
 import { VIEW_SCHEMA_VERSION } from "./common.js";
 
@@ -14,5 +15,7 @@ export const StatusViewSchema = z.object({
   /** The controller answering now (the snapshot's `controller` is the one that last wrote it). */
   running_controller: ControllerSchema,
   snapshot: StatusSchema.nullable(),
+  /** The rollback-hold decision for the last observed commit of the tracked ref (null when absent). */
+  admission: AdmissionSchema.nullable(),
 });
 export type StatusView = z.infer<typeof StatusViewSchema>;
