@@ -58,9 +58,10 @@ class RecordingSystemd implements Systemd {
     this.calls.push(`disable ${unit}`);
     return true;
   }
+  activeStates: Record<string, string> = {};
   async isActive(unit: string) {
     this.calls.push(`is-active ${unit}`);
-    return "active";
+    return this.activeStates[unit] ?? "active";
   }
   actions(): string[] {
     return this.calls.filter((c) => !c.startsWith("show"));
@@ -112,6 +113,40 @@ function file(path: string, text: string, unitFile = true) {
 
 const Q = "/etc/containers/systemd";
 const U = "/etc/systemd/system";
+
+describe("socket-activated services", () => {
+  it("restarts a changed one that is running and leaves an idle one to its socket", async () => {
+    const fs = rootFs();
+    const objects = ["run", "idle"].map((n) =>
+      obj({
+        id: `service/${n}.service`,
+        kind: "generated_unit",
+        unit: `${n}.service`,
+        action: "update",
+        activation: "via_socket",
+        socketUnit: `${n}.socket`,
+        files: [file(`${U}/${n}.service`, `${n} v2`)],
+      }),
+    );
+    const sd = new RecordingSystemd();
+    sd.activeStates = { "run.service": "active", "idle.service": "inactive" };
+    sd.states = (u) => ({
+      LoadState: "loaded",
+      ActiveState: u.startsWith("run") || u.endsWith(".socket") ? "active" : "inactive",
+      SubState: "x",
+      Result: "success",
+      NRestarts: "0",
+    });
+    const res = await executePlan(objects, { systemd: sd, fs, dryRun: null }, opts);
+    expect(sd.actions()).toEqual([
+      "daemon-reload",
+      "is-active run.service",
+      "restart run.service",
+      "is-active idle.service",
+    ]);
+    expect(res.convergence.status).toBe("success");
+  });
+});
 
 describe("executor ordering and propagation", () => {
   it("writes in plan order, reloads once, starts new units, restarts changed ones and their dependents", async () => {

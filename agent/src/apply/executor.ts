@@ -475,6 +475,22 @@ export class Executor {
   }
 
   private async activate(o: ApplyObject, how: "start" | "restart"): Promise<void> {
+    // A changed socket-activated service that is running now runs old code: restart it; an idle one is
+    // left to its socket, which starts the new definition on the next connection.
+    if (o.activation === "via_socket" && how === "restart" && o.unit && !this.activated.has(o.unit)) {
+      const state = await this.ports.systemd.isActive(o.unit);
+      if (state === "active" || state === "activating" || state === "reloading") {
+        this.activated.add(o.unit);
+        try {
+          await this.ports.systemd.restart(o.unit);
+          this.record(o.id, "restart", o.unit, "succeeded", "running socket-activated service");
+        } catch (err) {
+          this.record(o.id, "restart", o.unit, "failed", errText(err));
+          this.fail(o.id, "activation_failed", `restart ${o.unit}: ${errText(err)}`);
+        }
+      }
+      return;
+    }
     const unit = this.activationUnit(o);
     if (!unit || this.activated.has(unit)) return;
     this.activated.add(unit);

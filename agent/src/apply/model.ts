@@ -5,6 +5,7 @@
  * original claimed restarts that never ran).
  */
 import { z } from "zod";
+import type { Activation, Expectation } from "../resources/activation.js";
 import type { ManagedKind } from "../resources/kinds.js";
 import type { InstallInfo } from "./ports.js";
 
@@ -30,19 +31,7 @@ export interface DesiredFile {
   unitFile: boolean;
 }
 
-/** How an object's unit is brought up. */
-export type Activation =
-  | "start" // start/restart the unit itself
-  | "via_automount" // a mount with an .automount companion: activated through `automount`
-  | "via_socket" // a socket-activated service: started by its `.socket`, never directly
-  | "none"; // rendered files and drop-in-only objects: no unit of their own
-
-/** What post-apply verification expects of an object's unit. */
-export type Expectation =
-  | "active" // services, containers, pods, sockets, timers, targets, paths, automounts
-  | "active_or_exited" // oneshot units (Quadlet volume/network/image/build; Type=oneshot services)
-  | "mounted" // a .mount: active and its target in mountinfo
-  | "none";
+export type { Activation, Expectation } from "../resources/activation.js";
 
 export interface ApplyObject {
   /** Display id, e.g. `container/web.container`, `config/etc/web/app.conf`. */

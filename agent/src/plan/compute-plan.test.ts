@@ -323,6 +323,13 @@ describe("three-way planning", () => {
     expect(b.action).toBe("no_op");
     expect(b.causes[0]).toMatchObject({ kind: "runtime_variance" });
     expect(b.causes[0]?.summary).toMatch(/runtime state inactive\/dead of backup.service is not material/);
+    // A unit CoreOps starts and expects running was stopped by hand: drift, recovered by apply.
+    const web = entry(inactive.view.entries, "container/web.container");
+    expect(web.action).toBe("recover");
+    expect(web.causes[0]?.kind).toBe("recovery_required");
+    expect(web.drift).toContainEqual(
+      expect.objectContaining({ category: "external_drift", comparison_basis: "runtime_verification" }),
+    );
     const offline = await planOffline(demo(), root);
     expect(offline.view.entries.every((x) => x.runtime === null)).toBe(true);
   });
