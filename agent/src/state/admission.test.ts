@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { admit } from "./admission.js";
-import type { Status } from "./status.js";
+import { neverRunReconciliation, type Status } from "./status.js";
 
 const A = "a".repeat(40);
 const B = "b".repeat(40);
@@ -15,15 +15,7 @@ function status(hold: Status["hold"]): Status {
       last_observed_revision: A,
       last_observed_at: null,
     },
-    reconciliation: {
-      generation: 0,
-      status: "never_run",
-      running: false,
-      last_attempted_revision: null,
-      last_applied_revision: null,
-      last_started_at: null,
-      last_finished_at: null,
-    },
+    reconciliation: neverRunReconciliation(),
     hold,
     inventory: [],
   };
