@@ -102,6 +102,7 @@ function obj(partial: Partial<ApplyObject> & Pick<ApplyObject, "id">): ApplyObje
     expectation: "active",
     socketUnit: null,
     automountUnit: null,
+    containerName: null,
     mount: null,
     toleratedVariance: false,
     ...partial,
@@ -113,6 +114,41 @@ function file(path: string, text: string, unitFile = true) {
 
 const Q = "/etc/containers/systemd";
 const U = "/etc/systemd/system";
+
+describe("Quadlet containers", () => {
+  it("fails an active container unit whose container already exited, and repeats to non-convergence", async () => {
+    const fs = rootFs();
+    const objects = ["good", "bad"].map((n) =>
+      obj({
+        id: `container/${n}.container`,
+        unit: `${n}.service`,
+        action: "create",
+        containerName: `systemd-${n}`,
+        files: [file(`${Q}/${n}.container`, n)],
+      }),
+    );
+    const sd = new RecordingSystemd();
+    sd.states = () => ({ LoadState: "loaded", ActiveState: "active", SubState: "running", NRestarts: "0" });
+    const asked: string[] = [];
+    const containers = {
+      state: async (name: string) => {
+        asked.push(name);
+        return name === "systemd-good"
+          ? { status: "running", exitCode: 0 }
+          : { status: "exited", exitCode: 3 };
+      },
+    };
+    const res = await executePlan(objects, { systemd: sd, fs, dryRun: null, containers }, opts);
+    expect(res.convergence.status).toBe("repeated_failure");
+    expect(res.convergence.affected_objects).toEqual(["container/bad.container"]);
+    expect(res.convergence.attempts[0]?.failures[0]).toMatchObject({
+      reason: "container_not_running",
+      detail: "bad.service is active but its container systemd-bad is exited (exit code 3)",
+    });
+    expect(res.objects.find((o) => o.object === "container/good.container")?.final_state).toBe("succeeded");
+    expect(asked).toContain("systemd-good");
+  });
+});
 
 describe("socket-activated services", () => {
   it("restarts a changed one that is running and leaves an idle one to its socket", async () => {

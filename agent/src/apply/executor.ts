@@ -33,7 +33,13 @@ import type {
   ObjectResult,
   Operation,
 } from "./model.js";
-import { type HostFs, type QuadletDryRun, type Systemd, SystemdOperationError } from "./ports.js";
+import {
+  type ContainerRuntime,
+  type HostFs,
+  type QuadletDryRun,
+  type Systemd,
+  SystemdOperationError,
+} from "./ports.js";
 
 const CHANGING = new Set(["create", "update", "replace", "recover", "restart"]);
 /** Actions whose files the executor (re)writes. A `no_op` object is material-equal on the host: its
@@ -46,6 +52,8 @@ export interface ExecutorPorts {
   systemd: Systemd;
   fs: HostFs;
   dryRun: QuadletDryRun | null;
+  /** Podman, to check that an active Quadlet container unit has a running container (null: offline). */
+  containers?: ContainerRuntime | null;
 }
 
 /** Mass-delete guard: more than half of the managed objects would be deleted. */
@@ -665,6 +673,8 @@ export class Executor {
             detail: `unit not active: ${unit} (${state}/${now.SubState ?? "?"})`,
           };
       }
+      if (!failure && state === "active" && o.containerName && o.expectation === "active")
+        failure = await this.containerFailure(o, unit, o.containerName);
       this.record(
         o.id,
         "verify",
@@ -675,6 +685,21 @@ export class Executor {
       if (failure) failures.push(failure);
     }
     return failures;
+  }
+
+  /** An active container unit whose container is not running (it exited; conmon is still cleaning up). */
+  private async containerFailure(o: ApplyObject, unit: string, name: string): Promise<ObjectFailure | null> {
+    const podman = this.ports.containers;
+    if (!podman) return null;
+    const s = await podman.state(name);
+    if (s?.status === "running") return null;
+    return {
+      object: o.id,
+      reason: "container_not_running",
+      detail: s
+        ? `${unit} is active but its container ${name} is ${s.status} (exit code ${s.exitCode})`
+        : `${unit} is active but its container ${name} does not exist`,
+    };
   }
 
   private result(

@@ -7,7 +7,7 @@
 import type { Plan, PlannedObject } from "../plan/compute-plan.js";
 import { effectiveUnit, runtimeRole } from "../resources/activation.js";
 import type { NormalizedObject } from "../resources/managed-object.js";
-import { effectiveValues, type UnitFile } from "../units/parse.js";
+import { effectiveValues, lastValue, type UnitFile } from "../units/parse.js";
 import type { ApplyObject, DesiredFile, PlannedAction } from "./model.js";
 import type { InstallInfo } from "./ports.js";
 
@@ -23,6 +23,14 @@ export function installInfo(unit: UnitFile | null): InstallInfo | null {
     also: words("Also"),
   };
   return info.wantedBy.length + info.requiredBy.length + info.alias.length > 0 ? info : null;
+}
+
+/** Quadlet's container name: `ContainerName=` (only the `%N` specifier is resolved), else `systemd-%N`. */
+export function containerName(unitName: string, parsed: UnitFile | null): string | null {
+  const stem = unitName.replace(/\.service$/, "");
+  const given = parsed ? lastValue(parsed, "Container", "ContainerName") : undefined;
+  const name = (given ?? "systemd-%N").replaceAll("%N", stem);
+  return name.includes("%") ? null : name;
 }
 
 function sourceOf(p: PlannedObject): NormalizedObject | null {
@@ -91,6 +99,7 @@ export function applyObjectsFromPlan(plan: Plan): ApplyObject[] {
       expectation,
       socketUnit,
       automountUnit,
+      containerName: resourceType === "container" && unitName ? containerName(unitName, parsed) : null,
       mount: kind === "mount" ? mount : null,
       toleratedVariance: p.entry.causes.some((c) => c.kind === "runtime_variance"),
     };

@@ -56,6 +56,8 @@ export interface ApplyObject {
   socketUnit: string | null;
   /** For `via_automount`: the automount unit. */
   automountUnit: string | null;
+  /** For a Quadlet `.container`: the Podman container its unit runs (`ContainerName=`, else `systemd-%N`). */
+  containerName: string | null;
   mount: { where: string; createMountpoint: boolean } | null;
   /** True when the plan tolerated a runtime variance for this object. */
   toleratedVariance: boolean;
@@ -117,6 +119,7 @@ export const FailureReasonSchema = z.enum([
   "activation_failed",
   "inactive",
   "unit_failed",
+  "container_not_running",
   "restart_loop",
   "activation_timeout",
   "not_mounted",

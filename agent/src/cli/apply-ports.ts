@@ -2,6 +2,7 @@
 import type { ExecutorPorts } from "../apply/executor.js";
 import { NodeHostFs } from "../effects/host-fs.js";
 import { OfflineSystemd } from "../effects/offline-systemd.js";
+import { PodmanContainers } from "../effects/podman.js";
 import { GeneratorDryRun } from "../effects/quadlet-dryrun.js";
 import { SystemctlSystemd } from "../effects/systemctl.js";
 
@@ -16,5 +17,11 @@ export function createApplyPorts(root: string | null, unitDir: string): CountedP
   if (root !== null)
     return { fs, systemd: new OfflineSystemd(fs, unitDir), dryRun: null, systemctlCalls: () => 0 };
   const systemd = new SystemctlSystemd();
-  return { fs, systemd, dryRun: new GeneratorDryRun(), systemctlCalls: () => systemd.calls };
+  return {
+    fs,
+    systemd,
+    dryRun: new GeneratorDryRun(),
+    containers: new PodmanContainers(),
+    systemctlCalls: () => systemd.calls,
+  };
 }
