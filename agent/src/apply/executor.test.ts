@@ -10,9 +10,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { NodeHostFs } from "../effects/host-fs.js";
 import { OfflineSystemd } from "../effects/offline-systemd.js";
 import { CoreOpsError } from "../errors.js";
-import { classifyAttempts } from "./convergence.js";
+import { classifyAttempts, failureSignature } from "./convergence.js";
 import { executePlan, massDeleteRefusal, mountedTargets } from "./executor.js";
-import type { ApplyObject, ApplyOptions } from "./model.js";
+import type { ApplyObject, ApplyOptions, ObjectFailure } from "./model.js";
 import type { InstallInfo, QuadletDryRun, Systemd, UnitProperties } from "./ports.js";
 
 class RecordingSystemd implements Systemd {
@@ -539,7 +539,8 @@ describe("verification, retry and classification", () => {
     expect(sd.actions()).toEqual(["daemon-reload", "start web.service", "restart web.service"]);
     expect(res.convergence.status).toBe("success");
     expect(res.convergence.attempt_count).toBe(2);
-    expect(res.convergence.attempts[0]?.signature).toBe("container/web.container=unit_failed");
+    expect(res.convergence.attempts[0]?.signature).toBe("container/web.container=not_running");
+    expect(res.convergence.attempts[0]?.failures[0]?.reason).toBe("unit_failed");
   });
 
   it("stops with repeated_failure when the same failure comes back", async () => {
@@ -608,6 +609,13 @@ describe("verification, retry and classification", () => {
     expect(sd.actions().filter((c) => c.includes("web.service"))).toEqual([]);
     expect(res.objects.map((o) => o.final_state)).toEqual(["failed", "blocked"]);
     expect(["repeated_failure", "partial"]).toContain(res.convergence.status);
+  });
+
+  it("counts the ways of seeing a crashed unit as one signature", () => {
+    const f = (reason: ObjectFailure["reason"]) => [{ object: "c/w", reason, detail: "" }];
+    const down = ["unit_failed", "container_not_running", "activation_failed", "inactive"] as const;
+    expect(new Set(down.map((r) => failureSignature(f(r))))).toEqual(new Set(["c/w=not_running"]));
+    expect(failureSignature(f("restart_loop"))).toBe("c/w=restart_loop");
   });
 
   it("classifies signatures", () => {
