@@ -10,6 +10,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sectionApply } from "./bench-apply.mjs";
+import { sectionLargeFile } from "./bench-large-file.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(ROOT, "agent", "bin", "core-ops.js");
@@ -164,6 +165,7 @@ async function sectionPlan(out) {
 const SECTIONS = [
   ["plan", sectionPlan],
   ["apply", (dir) => sectionApply(dir, { bin: BIN, generateRepository, runs: RUNS })],
+  ["large-file", (dir) => sectionLargeFile(dir, { bin: BIN, preload: PRELOAD })],
 ];
 
 const only = process.argv[2];

@@ -41,8 +41,11 @@ describe("single-file binary", () => {
         execFileSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).trim(),
         join(bin, "git"),
       );
-      const env = { PATH: bin, HOME: dir };
-      execFileSync(out, ["init", f.repo, "main", "--state-file", f.stateFile], { env, encoding: "utf8" });
+      const env = { PATH: bin, HOME: dir, CORE_OPS_LOCK_PATH: f.lockPath };
+      execFileSync(out, ["init", f.repo, "main", "--state-file", f.stateFile], {
+        env,
+        encoding: "utf8",
+      });
       const res = execFileSync(out, ["apply", "--json", ...f.args()], { env, encoding: "utf8" });
       expect((JSON.parse(res) as { outcome: string }).outcome).toBe("converged");
       expect(readFileSync(join(f.root, "etc/web/app.env"), "utf8")).toBe("VERSION=1\n");

@@ -311,8 +311,7 @@ export class Executor {
     if ((facts.mode & 0o7777) !== f.mode) return true;
     const root = typeof process.getuid === "function" && process.getuid() === 0;
     if (root && (facts.uid !== uid || facts.gid !== gid)) return true;
-    const current = this.ports.fs.read(f.path);
-    return !current?.equals(f.content);
+    return !this.ports.fs.sameContent(f.path, f.content);
   }
 
   private writeObject(o: ApplyObject): { changed: boolean; unitFilesChanged: boolean } {

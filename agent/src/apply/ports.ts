@@ -59,6 +59,8 @@ export interface HostFs {
   /** The real path a logical host path maps to (for messages). */
   resolve(path: string): string;
   read(path: string): Buffer | null;
+  /** Whether the file holds exactly `expected`, compared piece by piece (never a second full copy). */
+  sameContent(path: string, expected: Uint8Array): boolean;
   stat(path: string): FileFacts | null;
   readlink(path: string): string | null;
   /** Temp file + fsync + rename, parents created, exact mode and owner. */

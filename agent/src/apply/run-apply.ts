@@ -13,8 +13,7 @@ import { planHost } from "../plan/plan-host.js";
 import { desiredObjects, type ManagedDirs } from "../resources/from-desired.js";
 import { inventoryFromObjects } from "../resources/inventory.js";
 import { admit } from "../state/admission.js";
-import { toDesiredSnapshot } from "../state/snapshot-desired.js";
-import { retainSnapshot, snapshotsPathFor } from "../state/snapshots.js";
+import { recordSuccess } from "../state/record-success.js";
 import { type LastFailure, rfc3339, type Status, writeStatusAtomic } from "../state/status.js";
 import { VIEW_SCHEMA_VERSION } from "../views/common.js";
 import type { PhaseEvent, ResultEntry, ResultView } from "../views/result-view.js";
@@ -227,9 +226,10 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
           retry_budget: exec.convergence.retry_budget,
           failures: exec.convergence.attempts.at(-1)?.failures ?? [],
         };
+  const recordNotes: string[] = [];
   if (recording && base) {
     const desiredObjs = converged ? desiredObjects(req.desired, req.dirs) : null;
-    await writeState({
+    const final: Status = {
       ...base,
       hold: newHold,
       reconciliation: {
@@ -243,17 +243,18 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
       },
       inventory: desiredObjs ? inventoryFromObjects(desiredObjs) : base.inventory,
       last_failure: lastFailure,
-    });
-    if (converged && revision && req.stateFile) {
-      retainSnapshot(snapshotsPathFor(req.stateFile), {
-        revision,
-        host: req.desired.host,
-        repository: req.desired.source.repository,
-        requested_ref: req.desired.source.requestedRef,
-        applied_at: finishedAt,
-        desired: toDesiredSnapshot(req.desired),
-      });
-    }
+    };
+    if (converged && revision && req.stateFile)
+      recordNotes.push(
+        ...(await recordSuccess({
+          stateFile: req.stateFile,
+          revision,
+          desired: req.desired,
+          appliedAt: finishedAt,
+          status: final,
+        })),
+      );
+    else await writeState(final);
   }
 
   const byId = new Map(exec.objects.map((o) => [o.object, o]));
@@ -305,7 +306,7 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
     phases,
     events: exec.events,
     entries,
-    notes: plan.view.notes,
+    notes: [...plan.view.notes, ...recordNotes],
   };
   return { view, plan, exitCode: converged ? 0 : 1 };
 }

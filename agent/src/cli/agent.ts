@@ -14,11 +14,13 @@ import { CoreOpsError } from "../errors.js";
 import { buildInfo } from "../identity.js";
 import { admit } from "../state/admission.js";
 import { acquireLock, resolveLockPath } from "../state/lock.js";
+import { migrateStateDir } from "../state/migrate-state.js";
 import {
   neverRunReconciliation,
   readStatus,
   resolveStateFile,
   rfc3339,
+  STATUS_SCHEMA_VERSION,
   writeStatusAtomic,
 } from "../state/status.js";
 import { createApplyPorts } from "./apply-ports.js";
@@ -118,6 +120,7 @@ export async function agentCommand(
     lock = acquireLock(resolveLockPath(opts.lockPath, env), "agent");
     if (lock.recoveredFrom)
       log(`recovered the lock of a dead run (pid ${lock.recoveredFrom.pid}, ${lock.recoveredFrom.command})`);
+    for (const note of (await migrateStateDir(stateFile)).notes) log(note);
     const read = await readStatus(stateFile);
     if (read.kind === "invalid")
       throw new CoreOpsError(`state file ${stateFile} is unreadable: ${read.reason}`, {
@@ -143,7 +146,7 @@ export async function agentCommand(
               `CORE_OPS_REPO/CORE_OPS_REV (${checkout.repository} ${envRev}) differ from the tracked ${tracked.repository} ${tracked.requested_ref}: the environment wins`,
             );
           status = {
-            schema_version: 1,
+            schema_version: STATUS_SCHEMA_VERSION,
             controller: controllerBlock(),
             desired_state: {
               repository: checkout.repository,

@@ -13,6 +13,7 @@ import { createHostObserver } from "../plan/fs-host-observer.js";
 import { planHost } from "../plan/plan-host.js";
 import { DEFAULT_QUADLET_DIR, DEFAULT_UNIT_DIR } from "../resources/from-desired.js";
 import { acquireLock, resolveLockPath } from "../state/lock.js";
+import { migrateStateDir } from "../state/migrate-state.js";
 import { fromSnapshot } from "../state/snapshot-desired.js";
 import { findRollbackTarget, snapshotsPathFor } from "../state/snapshots.js";
 import { resolveStateFile } from "../state/status.js";
@@ -85,6 +86,10 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
     });
   const lock = readOnly ? null : acquireLock(resolveLockPath(opts.lockPath, env), "apply");
   try {
+    const migration =
+      !readOnly && !opts.forceNoState && opts.sourceRepo === undefined
+        ? await migrateStateDir(resolveStateFile(opts.stateFile, env))
+        : { notes: [] };
     const root = opts.root !== undefined ? resolve(opts.root) : null;
     let source: Awaited<ReturnType<typeof resolveSource>>;
     let rollback: { revision: string } | null = null;
@@ -98,10 +103,10 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
           hint: "run core-ops init <repo-or-path> <ref> first",
         });
       const host = resolveHost(opts.host, env);
-      const snapshot = findRollbackTarget(snapshotsPathFor(stateFile), opts.rollbackTo, host);
+      const { snapshot, content } = findRollbackTarget(snapshotsPathFor(stateFile), opts.rollbackTo, host);
       rollback = { revision: snapshot.revision };
       source = {
-        desired: fromSnapshot(snapshot),
+        desired: fromSnapshot(snapshot, content),
         stateMode: "tracked",
         status,
         dirs: {
@@ -166,7 +171,7 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
         noReload: opts.reload === false,
         allowMassDelete: Boolean(opts.allowMassDelete),
         rollback,
-        notes: source.notes,
+        notes: [...migration.notes, ...source.notes],
         activationTimeoutMs: timeout * 1000,
         ...(live
           ? {

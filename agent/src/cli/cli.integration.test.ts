@@ -248,7 +248,15 @@ describe("core-ops init, status, and plan from the tracked ref", () => {
 
   it("initializes tracking, plans the tracked ref, and refuses to overwrite without --force", async () => {
     const stateFile = join(freshDir("state"), "status.json");
-    const init = await runBuiltCli(["init", gitRepo, "v1", "--state-file", stateFile]);
+    const init = await runBuiltCli([
+      "init",
+      gitRepo,
+      "v1",
+      "--state-file",
+      stateFile,
+      "--lock-path",
+      `${stateFile}.lock`,
+    ]);
     expect(init.stderr).toBe("");
     expect(init.code).toBe(0);
     expect(init.stdout).toBe(`initialized: tracking ${gitRepo} @ ${commit1.slice(0, 8)} (v1)\n`);
@@ -282,11 +290,28 @@ describe("core-ops init, status, and plan from the tracked ref", () => {
     const text = await runBuiltCli(["plan", "--host", "h1", "--root", root, "--state-file", stateFile]);
     expect(text.stdout).toContain(`Plan for host h1 @ ${commit1.slice(0, 8)} (v1) (first run)`);
 
-    const again = await runBuiltCli(["init", gitRepo, "v2", "--state-file", stateFile]);
+    const again = await runBuiltCli([
+      "init",
+      gitRepo,
+      "v2",
+      "--state-file",
+      stateFile,
+      "--lock-path",
+      `${stateFile}.lock`,
+    ]);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("already tracking");
     expect(again.stderr).toContain("--force");
-    const forced = await runBuiltCli(["init", gitRepo, "v2", "--force", "--state-file", stateFile]);
+    const forced = await runBuiltCli([
+      "init",
+      gitRepo,
+      "v2",
+      "--force",
+      "--state-file",
+      stateFile,
+      "--lock-path",
+      `${stateFile}.lock`,
+    ]);
     expect(forced.code).toBe(0);
     expect(forced.stdout).toContain(`${commit2.slice(0, 8)} (v2)`);
 
@@ -311,13 +336,34 @@ describe("core-ops init, status, and plan from the tracked ref", () => {
   it("gives the recovery command for a corrupt state, and --force recovers", async () => {
     const stateFile = join(freshDir("state"), "status.json");
     writeFileSync(stateFile, "{ not json");
-    const r = await runBuiltCli(["init", gitRepo, "v1", "--state-file", stateFile]);
+    const r = await runBuiltCli([
+      "init",
+      gitRepo,
+      "v1",
+      "--state-file",
+      stateFile,
+      "--lock-path",
+      `${stateFile}.lock`,
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`core-ops init ${gitRepo} v1 --force`);
     const plan = await runBuiltCli(["plan", "--host", "h1", "--state-file", stateFile]);
     expect(plan.code).toBe(1);
     expect(plan.stderr).toContain("--force");
-    expect((await runBuiltCli(["init", gitRepo, "v1", "--state-file", stateFile, "--force"])).code).toBe(0);
+    expect(
+      (
+        await runBuiltCli([
+          "init",
+          gitRepo,
+          "v1",
+          "--state-file",
+          stateFile,
+          "--lock-path",
+          `${stateFile}.lock`,
+          "--force",
+        ])
+      ).code,
+    ).toBe(0);
   });
 
   it("tells how to start when nothing is tracked", async () => {
@@ -333,6 +379,8 @@ describe("core-ops init, status, and plan from the tracked ref", () => {
       "no-such-tag",
       "--state-file",
       join(freshDir("s"), "status.json"),
+      "--lock-path",
+      join(freshDir("l"), "agent.lock"),
     ]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("no-such-tag");

@@ -122,7 +122,19 @@ describe("repos/layered-demo", () => {
   it("plans v1 → v2 three-way from the tracked ref after v1 was applied", async () => {
     const root = mkdtempSync(join(work, "root-"));
     const stateFile = join(work, "state", "status.json");
-    expect((await runBuiltCli(["init", gitRepo, "demo-uat-v1", "--state-file", stateFile])).code).toBe(0);
+    expect(
+      (
+        await runBuiltCli([
+          "init",
+          gitRepo,
+          "demo-uat-v1",
+          "--state-file",
+          stateFile,
+          "--lock-path",
+          `${stateFile}.lock`,
+        ])
+      ).code,
+    ).toBe(0);
 
     // File-level apply of v1 and the state apply records on convergence (what `apply` will do).
     const v1 = await loadDesiredState(join(DEMO, "v1"), "demo-uat", {
@@ -171,7 +183,18 @@ describe("repos/layered-demo", () => {
     expect(same.stdout).toContain("… 5 unchanged objects collapsed");
 
     expect(
-      (await runBuiltCli(["init", gitRepo, "demo-uat-v2", "--force", "--state-file", stateFile])).code,
+      (
+        await runBuiltCli([
+          "init",
+          gitRepo,
+          "demo-uat-v2",
+          "--force",
+          "--state-file",
+          stateFile,
+          "--lock-path",
+          `${stateFile}.lock`,
+        ])
+      ).code,
     ).toBe(0);
     const r = await runBuiltCli([
       "plan",

@@ -4,11 +4,10 @@
  * managed directories, offline root, state file, and the `HostObserver`.
  */
 
-import { execFile } from "node:child_process";
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
-import { promisify } from "node:util";
 import type { Command } from "commander";
+import { gitEnvironment, runGit } from "../desired/git-command.js";
 import { resolveHost } from "../desired/host-identity.js";
 import { loadDesiredState } from "../desired/load.js";
 import type { DesiredState } from "../desired/model.js";
@@ -57,15 +56,16 @@ function absoluteDir(flag: string, dir: string): string {
   return dir.replace(/\/+$/, "") || "/";
 }
 
-const execFileAsync = promisify(execFile);
+/** git only reads a local checkout here: seconds are plenty. */
+const DIRECTORY_GIT_TIMEOUT_MS = 10_000;
 
 async function gitOut(dir: string, args: string[]): Promise<string | null> {
-  try {
-    const { stdout } = await execFileAsync("git", ["-C", dir, ...args], { encoding: "utf8" });
-    return stdout.trim();
-  } catch {
-    return null;
-  }
+  const r = await runGit(["-C", dir, ...args], {
+    cwd: dir,
+    env: gitEnvironment(process.env),
+    timeoutMs: DIRECTORY_GIT_TIMEOUT_MS,
+  });
+  return r.exitCode === 0 ? r.stdout.trim() : null;
 }
 
 /** Revision of a directory that is the top level of a clean git checkout, else null. */

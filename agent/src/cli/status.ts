@@ -1,6 +1,7 @@
 /** `core-ops status`: the canonical snapshot; missing, partial, invalid or unsupported → absent (exit 0). */
 import type { Command } from "commander";
 import { admit } from "../state/admission.js";
+import { inspectLock, resolveLockPath } from "../state/lock.js";
 import { readStatus, resolveStateFile } from "../state/status.js";
 import { VIEW_SCHEMA_VERSION } from "../views/common.js";
 import { renderStatus } from "../views/render-status.js";
@@ -15,10 +16,12 @@ export function register(program: Command): void {
       "--state-file <file>",
       "status.json path (default: CORE_OPS_STATE_FILE, else /var/lib/core-ops/status.json)",
     )
+    .option("--lock-path <file>", "run lock (default: CORE_OPS_LOCK_PATH, else /run/core-ops/agent.lock)")
     .option("--json", "print the status view model as one JSON document")
     .description("show provenance and reconciliation state from status.json")
-    .action(async (opts: { stateFile?: string; json?: boolean }) => {
+    .action(async (opts: { stateFile?: string; lockPath?: string; json?: boolean }) => {
       const stateFile = resolveStateFile(opts.stateFile, process.env);
+      const lockPath = resolveLockPath(opts.lockPath, process.env);
       const read = await readStatus(stateFile);
       const view: StatusView = {
         view_kind: "status",
@@ -32,6 +35,8 @@ export function register(program: Command): void {
           read.kind === "ok"
             ? admit(read.status, read.status.desired_state?.last_observed_revision ?? null)
             : null,
+        migrated_from: read.kind === "ok" ? read.migratedFrom : null,
+        lock: { path: lockPath, ...inspectLock(lockPath) },
       };
       if (opts.json) printJson(view);
       else printText(renderStatus(view));

@@ -3,12 +3,12 @@
  * directories) is deployed next to the Quadlet files only when a Quadlet file of the same service
  * references it (`units/quadlet.ts` decides what counts as a reference); anything else is a stray file.
  */
-import { readFileSync } from "node:fs";
 import { type CoreOpsError, layoutError } from "../errors.js";
 import type { UnitFile } from "../units/parse.js";
 import { type CompanionReference, findCompanionReferences } from "../units/quadlet.js";
 import type { DesiredCompanion, DesiredUnit } from "./model.js";
 import { compareNames } from "./names.js";
+import { readRenderedFile } from "./rendered-file.js";
 import type { Entry } from "./walk.js";
 
 export interface CompanionCandidate {
@@ -88,7 +88,7 @@ export function resolveCompanions(
       service: c.service,
       relPath: c.relPath,
       source: { layer: "base", path: c.entry.rel },
-      content: readFileSync(c.entry.abs),
+      content: readRenderedFile(c.entry.abs, c.entry.rel),
       mode: c.entry.executable ? 0o755 : 0o644,
       referencedBy: [...new Set(users.map((r) => r.fileName))].sort(compareNames),
     };

@@ -2,7 +2,8 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CoreOpsError } from "../errors.js";
-import { fetchRef, gitEnvironment, normalizeRepository, type ResolvedCheckout } from "./git-source.js";
+import { gitEnvironment } from "./git-command.js";
+import { fetchRef, normalizeRepository, type ResolvedCheckout } from "./git-source.js";
 import { git } from "./test-support/git.js";
 import { makeTree, removeTree, writeTree } from "./test-support/tree.js";
 

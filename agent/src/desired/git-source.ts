@@ -6,8 +6,8 @@
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { execa } from "execa";
 import { CoreOpsError, ExitCode } from "../errors.js";
+import { gitEnvironment, runGit } from "./git-command.js";
 import { hasControlCharacter } from "./names.js";
 
 export interface ResolvedCheckout {
@@ -23,9 +23,9 @@ export interface ResolvedCheckout {
 }
 
 export interface FetchOptions {
-  /** Environment for git (defaults to process.env); see `gitEnvironment`. */
+  /** The environment git's own is made from (defaults to process.env); see `gitEnvironment`. */
   env?: NodeJS.ProcessEnv;
-  /** Give up after this many milliseconds (default 5 minutes). */
+  /** Give up fetching after this many milliseconds (default: `fetchTimeoutMs`). */
   timeoutMs?: number;
   /** Parent of the private checkout directory (default: the OS temp dir). */
   tmpRoot?: string;
@@ -35,48 +35,22 @@ const URL_LIKE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 const SCP_LIKE = /^[^/]+:/; // user@host:path or host:path (no slash before the colon)
 const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
+/** How long a fetch may take: a local repository answers in seconds, a network one may be slow. */
+export const LOCAL_FETCH_TIMEOUT_MS = 10_000;
+export const NETWORK_FETCH_TIMEOUT_MS = 300_000;
+/** init, checkout and rev-parse in the private checkout (no transport involved). */
+const LOCAL_STEP_TIMEOUT_MS = 60_000;
+
+/** The fetch time limit for a (normalized) repository: local paths and file:// URLs are local. */
+export function fetchTimeoutMs(repository: string): number {
+  const local = repository.startsWith("file://") || !(URL_LIKE.test(repository) || SCP_LIKE.test(repository));
+  return local ? LOCAL_FETCH_TIMEOUT_MS : NETWORK_FETCH_TIMEOUT_MS;
+}
+
 /** A local path becomes absolute (git runs in another directory); URLs and scp-like addresses stay as given. */
 export function normalizeRepository(repository: string, cwd: string = process.cwd()): string {
   if (URL_LIKE.test(repository) || SCP_LIKE.test(repository)) return repository;
   return path.resolve(cwd, repository);
-}
-
-/**
- * The environment git runs with: never prompt on a terminal; with `CORE_OPS_GIT_SSH_KEY`, ssh uses only that
- * deploy key and checks host keys strictly against `CORE_OPS_GIT_KNOWN_HOSTS` (never StrictHostKeyChecking=no).
- */
-export function gitEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = { ...env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
-  const key = env.CORE_OPS_GIT_SSH_KEY;
-  if (key) {
-    const knownHosts = env.CORE_OPS_GIT_KNOWN_HOSTS;
-    if (!knownHosts) {
-      throw new CoreOpsError("CORE_OPS_GIT_SSH_KEY is set but CORE_OPS_GIT_KNOWN_HOSTS is not", {
-        code: "git_known_hosts_missing",
-        field: "CORE_OPS_GIT_KNOWN_HOSTS",
-        exitCode: ExitCode.usage,
-        hint: "set CORE_OPS_GIT_KNOWN_HOSTS to a known_hosts file holding the git server's host key (ssh-keyscan, verified)",
-      });
-    }
-    out.GIT_SSH_COMMAND = [
-      "ssh",
-      "-i",
-      shellQuote(key),
-      "-o",
-      "IdentitiesOnly=yes",
-      "-o",
-      "StrictHostKeyChecking=yes",
-      "-o",
-      `UserKnownHostsFile=${shellQuote(knownHosts)}`,
-      "-o",
-      "BatchMode=yes",
-    ].join(" ");
-  }
-  return out;
-}
-
-function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Rejects refs git would read as options or refspecs; everything else is git's to judge. */
@@ -113,28 +87,24 @@ export async function fetchRef(
   }
   checkRef(repo, ref);
   const env = gitEnvironment(options.env ?? process.env);
-  const timeout = options.timeoutMs ?? 300_000;
+  const timeout = options.timeoutMs ?? fetchTimeoutMs(repo);
   const dir = await mkdtemp(path.join(options.tmpRoot ?? tmpdir(), "core-ops-checkout-"));
   await chmod(dir, 0o700);
   const cleanup = async (): Promise<void> => {
     await rm(dir, { recursive: true, force: true });
   };
-  const git = (args: string[]) =>
-    execa("git", ["-c", "advice.detachedHead=false", "-c", "init.defaultBranch=main", ...args], {
+  const git = (args: string[], timeoutMs = LOCAL_STEP_TIMEOUT_MS) =>
+    runGit(["-c", "advice.detachedHead=false", "-c", "init.defaultBranch=main", ...args], {
       cwd: dir,
       env,
-      extendEnv: false,
-      timeout,
-      reject: false,
-      stdin: "ignore",
+      timeoutMs,
     });
   try {
     const init = await git(["init", "--quiet", "."]);
     if (init.exitCode !== 0) throw gitFailure("git init", repo, ref, init.stderr);
-    const fetch = await git(["fetch", "--quiet", "--no-tags", "--depth", "1", "--", repo, ref]);
+    const fetch = await git(["fetch", "--quiet", "--no-tags", "--depth", "1", "--", repo, ref], timeout);
     if (fetch.exitCode !== 0) {
-      if (fetch.timedOut)
-        throw gitFailure(`git fetch timed out after ${timeout} ms`, repo, ref, fetch.stderr);
+      if (fetch.timedOut) throw fetchTimeout(repo, ref, timeout);
       throw fetchFailure(repo, ref, String(fetch.stderr));
     }
     const checkout = await git(["checkout", "--quiet", "--detach", "FETCH_HEAD"]);
@@ -168,6 +138,21 @@ function fetchFailure(repository: string, ref: string, stderr: string): CoreOpsE
     exitCode: ExitCode.failure,
     hint: `check the URL or path and access rights; git said: ${detail}`,
   });
+}
+
+function fetchTimeout(repository: string, ref: string, timeoutMs: number): CoreOpsError {
+  return new CoreOpsError(
+    `fetching '${ref}' from repository ${repository} did not finish in ${timeoutMs / 1000} s`,
+    {
+      code: "git_fetch_timeout",
+      field: "repository",
+      exitCode: ExitCode.failure,
+      hint:
+        fetchTimeoutMs(repository) === LOCAL_FETCH_TIMEOUT_MS
+          ? "a local repository answers in seconds: check that the path is a readable git repository (no FIFO or hanging file system in it)"
+          : "check the network path to the git server, or whether it is overloaded",
+    },
+  );
 }
 
 function gitFailure(step: string, repository: string, ref: string, stderr: unknown): CoreOpsError {

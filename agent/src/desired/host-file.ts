@@ -2,7 +2,7 @@
  * `hosts/<host>/host.yaml`: the host's explicit, ordered service selection. The zod schema is the single
  * source of truth for the format; YAML is parsed with `yaml` so every error carries a line number.
  */
-import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import { isMap, isScalar, LineCounter, parseDocument, visit } from "yaml";
 import { z } from "zod";
 import { type CoreOpsError, layoutError } from "../errors.js";
 import { IDENTIFIER_PATTERN } from "./names.js";
@@ -25,6 +25,9 @@ export interface ParsedHostFile extends HostFile {
   hostLine: number | undefined;
   serviceLines: (number | undefined)[];
 }
+
+/** Alias expansions allowed while reading host.yaml (the `yaml` default); beyond it the file is rejected. */
+const MAX_ALIAS_COUNT = 100;
 
 const FORMAT_HINT =
   "host.yaml holds exactly two keys, e.g.\n    host: demo-uat\n    services: [frontend, whoami]";
@@ -65,7 +68,25 @@ export function parseHostFile(text: string, file: string, directoryName: string)
     return undefined;
   };
 
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // `yaml` throws when aliases expand beyond maxAliasCount (an alias bomb) or form a cycle.
+    let aliasOffset: number | undefined;
+    visit(doc, {
+      Alias(_, node) {
+        aliasOffset = node.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    throw layoutError(`YAML aliases cannot be expanded: ${firstLine((err as Error).message)}`, {
+      code: "host_file_yaml",
+      file,
+      line: lineAt(aliasOffset),
+      hint: `host.yaml needs no anchors or aliases; write the values out. ${FORMAT_HINT}`,
+    });
+  }
   const result = hostFileSchema.safeParse(value);
   if (!result.success) {
     throw schemaError(result.error, file, value, nodeLine, keyLine);

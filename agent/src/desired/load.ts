@@ -14,6 +14,7 @@ import { parseHostFile } from "./host-file.js";
 import { layerConfigs, layerDropIns, type RawConfig, type RawDropIn } from "./layering.js";
 import type { DesiredSource, DesiredState, DesiredUnit, Layer, SourceRef } from "./model.js";
 import { compareNames, isIdentifier, sortedNames } from "./names.js";
+import { readRenderedFile } from "./rendered-file.js";
 import { checkRuntimeNames, checkUnitFileName, effectiveUnits } from "./unit-checks.js";
 import { readUnitText } from "./unit-text.js";
 import { describe, type Entry, type Listing, listDir, listFilesRecursive, scanRepository } from "./walk.js";
@@ -310,7 +311,7 @@ function readConfigTree(dir: Entry, layer: Layer, listing: Listing): RawConfig[]
     return {
       target,
       source: { layer, path: file.rel },
-      content: readFileSync(file.abs),
+      content: readRenderedFile(file.abs, file.rel),
       mode: file.executable ? 0o755 : 0o644,
     };
   });

@@ -5,6 +5,7 @@
 import { type Dirent, lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { layoutError } from "../errors.js";
+import { nonUtf8Names, showFileName } from "./file-name-bytes.js";
 import { compareNames } from "./names.js";
 
 export type EntryKind = "file" | "dir" | "other";
@@ -102,13 +103,26 @@ export function isInside(root: string, candidate: string): boolean {
 /**
  * Reads every directory of the repository once (except the root `.git`) and rejects any symlink whose
  * target — lexically or after resolving further links — lies outside the repository. `realRoot` must be a
- * real path. Returns the sorted listings for `listDir`.
+ * real path. A file name that is not UTF-8 anywhere in the repository is an error (it could not be read back,
+ * and git and systemd would not agree on it). Returns the sorted listings for `listDir`.
  */
 export function scanRepository(realRoot: string): Listing {
   const listing: Listing = new Map();
   const visit = (dirAbs: string, dirRel: string): void => {
     const dirents = sortedDirents(dirAbs);
     listing.set(dirAbs, dirents);
+    const [raw] = nonUtf8Names(
+      dirAbs,
+      dirents.filter((d) => !(dirRel === "" && d.name === ".git")).map((d) => d.name),
+    );
+    if (raw) {
+      const rel = `${dirRel ? `${dirRel}/` : ""}${showFileName(raw)}`;
+      throw layoutError(`file name '${rel}' is not valid UTF-8`, {
+        code: "file_name_not_utf8",
+        file: rel,
+        hint: "rename it to a UTF-8 name (git mv); non-UTF-8 bytes are shown as \\xNN",
+      });
+    }
     for (const d of dirents) {
       if (dirRel === "" && d.name === ".git") continue;
       const abs = path.join(dirAbs, d.name);

@@ -3,11 +3,15 @@
  * mutations it performs (the bench and the re-apply tests assert a converged apply writes nothing).
  */
 import {
+  closeSync,
+  fstatSync,
   lstatSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   readlinkSync,
+  readSync,
   rmdirSync,
   symlinkSync,
   unlinkSync,
@@ -38,6 +42,31 @@ export class NodeHostFs implements HostFs {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return null;
       throw err;
+    }
+  }
+
+  sameContent(path: string, expected: Uint8Array): boolean {
+    let fd: number;
+    try {
+      fd = openSync(this.resolve(path), "r");
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return false;
+      throw err;
+    }
+    try {
+      if (fstatSync(fd).size !== expected.length) return false;
+      const piece = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(expected.length, 1)));
+      let off = 0;
+      while (off < expected.length) {
+        const n = readSync(fd, piece, 0, Math.min(piece.length, expected.length - off), off);
+        if (n === 0) return false;
+        if (Buffer.compare(piece.subarray(0, n), expected.subarray(off, off + n)) !== 0) return false;
+        off += n;
+      }
+      return readSync(fd, piece, 0, 1, off) === 0;
+    } finally {
+      closeSync(fd);
     }
   }
 

@@ -50,7 +50,7 @@ function demo(
 
 function statusFor(desired: DesiredState): Status {
   return {
-    schema_version: 1,
+    schema_version: 2,
     controller: { version: "0.1.0", revision: "x", build_time: null, tree_state: "clean" },
     desired_state: {
       repository: "/repo",
@@ -371,6 +371,9 @@ describe("three-way planning", () => {
     expect((err as CoreOpsError).message).toBe(
       "dependency cycle: service/a.service -> service/b.service -> service/a.service",
     );
+    // Names the files, so an operator knows where to look.
+    expect((err as CoreOpsError).file).toBe("services/a/a.service");
+    expect((err as CoreOpsError).related).toEqual(["services/a/b.service"]);
   });
 
   it("notes unmanaged drop-ins next to a managed unit and leaves them alone", async () => {

@@ -424,7 +424,11 @@ export function computePlan(input: ComputePlanInput): Plan {
     desired,
     (id) => observed.objects.has(id) || observed.unmanagedReferenced.has(id),
   );
-  const order = topoOrder(desiredById.keys(), edges);
+  const sourceOf = (id: string): string | undefined => {
+    const files = desiredById.get(id)?.files ?? [];
+    return (files.find((f) => f.role === "unit") ?? files.find((f) => f.source !== null))?.source?.path;
+  };
+  const order = topoOrder(desiredById.keys(), edges, sourceOf);
   const desiredUnits = new Set(desired.flatMap((d) => (d.unit ? [d.unit] : [])));
 
   const drafts = new Map<string, Draft>();

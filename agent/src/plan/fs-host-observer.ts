@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { open, readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { hashLargeFile } from "../effects/hash-file.js";
 import type { HostObserver, ObservedFile, SystemdAvailability, UnitRuntime } from "./host-observer.js";
 import { parseSystemctlShow } from "./systemctl-show.js";
 
@@ -68,13 +69,17 @@ export function createHostObserver(opts: HostObserverOptions): HostObserver {
     mode: root === null ? "host" : "offline_root",
     root,
     systemd,
-    async readFile(path: string): Promise<ObservedFile | null> {
+    async readFile(path: string, opts: { digestAbove?: number } = {}): Promise<ObservedFile | null> {
       const real = hostPath(root, path);
       try {
         const st = await stat(real);
         if (!st.isFile()) return null;
-        const bytes = await readFile(real);
-        return { path, bytes, mode: st.mode & 0o7777, owner: userName(st.uid), group: groupName(st.gid) };
+        const facts = { path, mode: st.mode & 0o7777, owner: userName(st.uid), group: groupName(st.gid) };
+        if (opts.digestAbove !== undefined && st.size > opts.digestAbove) {
+          const head = await this.readHead(path, 256);
+          return { ...facts, bytes: head ?? Buffer.alloc(0), large: await hashLargeFile(real) };
+        }
+        return { ...facts, bytes: await readFile(real) };
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === "ENOENT" || code === "ENOTDIR") return null;

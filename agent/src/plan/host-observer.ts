@@ -4,10 +4,15 @@
  * root resolves them under its directory. Runtime state is only ever reported when systemd was asked.
  */
 
+import type { LargeContent } from "../resources/large-content.js";
+
 export interface ObservedFile {
   /** Logical host path. */
   path: string;
+  /** All bytes; for a file read with `digestAbove` and larger than that, only its first 256 bytes. */
   bytes: Buffer;
+  /** Set when the file was larger than `digestAbove`: its size and digests stand for the bytes. */
+  large?: LargeContent;
   /** Permission bits (e.g. 0o644). */
   mode: number;
   owner: string;
@@ -34,8 +39,11 @@ export interface HostObserver {
   readonly root: string | null;
   /** Whether `systemctl show` is consulted; decided once, at creation. */
   readonly systemd: SystemdAvailability;
-  /** A regular file (symlinks followed), or null when absent or not a regular file. */
-  readFile(path: string): Promise<ObservedFile | null>;
+  /**
+   * A regular file (symlinks followed), or null when absent or not a regular file. With `digestAbove`, a
+   * larger file is hashed as a stream instead of read (see `ObservedFile.large`).
+   */
+  readFile(path: string, opts?: { digestAbove?: number }): Promise<ObservedFile | null>;
   /** The first `n` bytes of a file (for marker checks), null when absent. */
   readHead(path: string, n: number): Promise<Buffer | null>;
   /** Entry names of a directory, sorted; `[]` when it does not exist. `dirs` tells which are directories. */

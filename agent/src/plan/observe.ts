@@ -7,6 +7,7 @@
 import { posix } from "node:path";
 import type { ManagedDirs } from "../resources/from-desired.js";
 import { fileDisplayId, unitDisplayId } from "../resources/identity.js";
+import { LARGE_CONTENT_BYTES, type LargeContent } from "../resources/large-content.js";
 import type { NormalizedObject, ObjectFile } from "../resources/managed-object.js";
 import { hasManagedMarker, MANAGED_MARKER } from "../resources/marker.js";
 import { normalizeArtifact } from "../resources/normalize-artifact.js";
@@ -141,7 +142,7 @@ async function scanCompanions(
 }
 
 function toObjectFile(
-  f: { path: string; bytes: Buffer; mode: number; owner: string; group: string },
+  f: { path: string; bytes: Buffer; mode: number; owner: string; group: string; large?: LargeContent },
   role: ObjectFile["role"],
   owned: boolean,
 ): ObjectFile {
@@ -223,7 +224,7 @@ export async function observeHost(
   const fileList = [...files.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
   const fileResults = await mapLimit(fileList, 64, async ([path, role]) => {
     if (!(await cache.mayExist(path))) return null;
-    const f = await observer.readFile(path);
+    const f = await observer.readFile(path, { digestAbove: LARGE_CONTENT_BYTES });
     if (!f) return null;
     const owned = inventoryPaths.has(path) || (role === "companion" && hasManagedMarker(f.bytes));
     return normalizeArtifact(toObjectFile(f, role, owned));

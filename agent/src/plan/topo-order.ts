@@ -58,9 +58,14 @@ class MinHeap {
 
 /**
  * Orders `nodes` so every edge's `from` precedes its `to`; among ready nodes the lexically smallest goes
- * first. Edges naming nodes outside `nodes` are ignored; self-edges are cycles.
+ * first. Edges naming nodes outside `nodes` are ignored; self-edges are cycles. `fileOf` names the source
+ * file of a node, for the cycle error (the first node's file is the error's file, the others related).
  */
-export function topoOrder(nodes: Iterable<string>, edges: readonly Edge[]): string[] {
+export function topoOrder(
+  nodes: Iterable<string>,
+  edges: readonly Edge[],
+  fileOf: (node: string) => string | undefined = () => undefined,
+): string[] {
   const all = [...new Set(nodes)].sort(compare);
   const known = new Set(all);
   const indegree = new Map<string, number>(all.map((n) => [n, 0]));
@@ -90,11 +95,13 @@ export function topoOrder(nodes: Iterable<string>, edges: readonly Edge[]): stri
   if (order.length !== all.length) {
     const remaining = new Set(all.filter((n) => (indegree.get(n) ?? 0) > 0));
     const cycle = findCycle(remaining, out);
+    const files = [...new Set(cycle.map((n) => fileOf(n) ?? n))];
     throw layoutError(`dependency cycle: ${cycle.join(" -> ")}`, {
       code: "dependency_cycle",
+      file: cycle[0] === undefined ? undefined : fileOf(cycle[0]),
       field: "Requires=/After=/Wants=/BindsTo=/RequiresMountsFor=/Volume=/Network=/Pod=",
       hint: "remove one of the dependencies in the cycle; systemd cannot order units that depend on each other in a loop",
-      related: [...new Set(cycle)],
+      related: files.slice(1),
     });
   }
   return order;

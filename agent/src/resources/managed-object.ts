@@ -5,6 +5,7 @@
 import type { SourceRef } from "../desired/model.js";
 import type { DependencyRef } from "./dependency-refs.js";
 import type { ManagedKind } from "./kinds.js";
+import type { LargeContent } from "./large-content.js";
 
 export type FileRole = "unit" | "dropin" | "companion" | "config";
 
@@ -12,8 +13,10 @@ export interface ObjectFile {
   /** Logical absolute host path. */
   path: string;
   role: FileRole;
-  /** Exact bytes written (desired) or read (observed). */
+  /** Exact bytes written (desired) or read (observed; only the head when `large` is set). */
   bytes: Buffer;
+  /** Observed side, a file above LARGE_CONTENT_BYTES: its size and digests stand for the bytes. */
+  large?: LargeContent;
   mode: number;
   owner: string;
   group: string;

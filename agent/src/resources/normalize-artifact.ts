@@ -5,16 +5,20 @@
  */
 import { sha256 } from "./digest.js";
 import { fileDisplayId } from "./identity.js";
+import { LARGE_CONTENT_BYTES } from "./large-content.js";
 import type { NormalizedObject, ObjectFile } from "./managed-object.js";
-import { isText, stripManagedMarker } from "./marker.js";
+import { hasManagedMarker, isText, stripManagedMarker } from "./marker.js";
 
 export function formatMode(mode: number): string {
   return `0${(mode & 0o7777).toString(8).padStart(3, "0")}`;
 }
 
 export function normalizeArtifact(file: ObjectFile): NormalizedObject {
-  const content = file.role === "companion" ? stripManagedMarker(file.bytes) : file.bytes;
-  const contentDigest = sha256(content);
+  const marked = file.role === "companion" && hasManagedMarker(file.bytes);
+  const content = marked ? stripManagedMarker(file.bytes) : file.bytes;
+  const large = file.large;
+  const contentDigest = large ? (marked ? large.digestAfterFirstLine : large.digest) : sha256(content);
+  const size = large ? large.size - (file.bytes.length - content.length) : content.length;
   const fields: Record<string, string> = {
     content: contentDigest,
     mode: formatMode(file.mode),
@@ -22,10 +26,11 @@ export function normalizeArtifact(file: ObjectFile): NormalizedObject {
     group: file.group,
   };
   const material = `kind=rendered_artifact\npath=${file.path}\nmode=${fields.mode}\nowner=${file.owner}\ngroup=${file.group}\ncontent=${contentDigest}\n`;
-  const textual = isText(content);
+  // Large contents are compared by digest and never turned into text (large-content.ts).
+  const textual = !large && content.length <= LARGE_CONTENT_BYTES && isText(content);
   const body = textual
     ? content.toString("utf8")
-    : `<binary content ${contentDigest}, ${content.length} bytes>\n`;
+    : `<${large || content.length > LARGE_CONTENT_BYTES ? "large" : "binary"} content ${contentDigest}, ${size} bytes>\n`;
   return {
     id: fileDisplayId(file.path),
     kind: "rendered_artifact",

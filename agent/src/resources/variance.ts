@@ -2,7 +2,8 @@
  * Differences normalization ignores, spelled out: every one becomes a `runtime_variance` record with its
  * reason instead of being dropped. Only called when desired and observed material are equal.
  */
-import type { NormalizedObject } from "./managed-object.js";
+import { sha256 } from "./digest.js";
+import type { NormalizedObject, ObjectFile } from "./managed-object.js";
 import { hasManagedMarker } from "./marker.js";
 import { formatMode } from "./normalize-artifact.js";
 
@@ -33,7 +34,7 @@ export function ignoredDifferences(desired: NormalizedObject, observed: Normaliz
   for (const f of desired.files) {
     const o = observedByPath.get(f.path);
     if (!o) continue;
-    if (!o.bytes.equals(f.bytes)) {
+    if (!sameBytes(o, f)) {
       if (!hasManagedMarker(o.bytes) && hasManagedMarker(f.bytes))
         reasons.push(`${f.path}: the managed marker line is missing on the host (not material)`);
       else reasons.push(`${f.path}: ${KIND_REASON[desired.kind] ?? "non-material difference"}`);
@@ -50,4 +51,10 @@ export function ignoredDifferences(desired: NormalizedObject, observed: Normaliz
     }
   }
   return reasons;
+}
+
+/** Byte equality of an observed and a desired file; a large observed file is compared by its digest. */
+function sameBytes(observed: ObjectFile, desired: ObjectFile): boolean {
+  if (!observed.large) return observed.bytes.equals(desired.bytes);
+  return observed.large.size === desired.bytes.length && observed.large.digest === sha256(desired.bytes);
 }

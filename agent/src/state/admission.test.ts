@@ -7,7 +7,7 @@ const B = "b".repeat(40);
 
 function status(hold: Status["hold"]): Status {
   return {
-    schema_version: 1,
+    schema_version: 2,
     controller: { version: "0.0.0", revision: "unknown", build_time: null, tree_state: "unknown" },
     desired_state: {
       repository: "/srv/repo",

@@ -22,8 +22,10 @@ export interface AtomicWriteOptions {
   /** Numeric owner to set before the rename (root only); omitted = the writer's. */
   uid?: number;
   gid?: number;
-  /** Create missing parent directories (mode 0o755). Default true. */
+  /** Create missing parent directories (mode `dirMode`). Default true. */
   mkdirs?: boolean;
+  /** Mode of directories created by `mkdirs` (default 0o755). */
+  dirMode?: number;
 }
 
 let counter = 0;
@@ -38,7 +40,8 @@ export function isCoreOpsTempFile(name: string): boolean {
   return /^\..+\.core-ops-tmp-\d+-\d+$/.test(name);
 }
 
-function fsyncDir(dir: string): void {
+/** fsync of a directory (makes its entries durable); a no-op where the file system refuses it. */
+export function fsyncDir(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, "r");
@@ -56,7 +59,7 @@ export function writeFileAtomic(
   opts: AtomicWriteOptions = {},
 ): void {
   const dir = dirname(target);
-  if (opts.mkdirs !== false) mkdirSync(dir, { recursive: true, mode: 0o755 });
+  if (opts.mkdirs !== false) mkdirSync(dir, { recursive: true, mode: opts.dirMode ?? 0o755 });
   const tmp = tempPathFor(target);
   const mode = opts.mode ?? 0o644;
   const fd = openSync(tmp, "wx", mode);

@@ -88,13 +88,34 @@ function describeHolder(h: LockHolder): string {
   return `pid ${h.pid} on ${h.host} since ${h.acquired_at} (${h.command})`;
 }
 
+function lockPathError(path: string, err: unknown): CoreOpsError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "EISDIR")
+    return new CoreOpsError("the lock path is a directory", {
+      code: "lock_path_invalid",
+      file: path,
+      hint: "the lock is a file that core-ops creates and removes: remove or rename that directory, or pass another --lock-path",
+    });
+  if (code === "ENOSPC")
+    return new CoreOpsError("cannot create the lock: no space left", {
+      code: "lock_no_space",
+      file: path,
+      hint: "free space on the file system of the lock (usually /run), or pass another --lock-path",
+    });
+  return new CoreOpsError(`cannot use the lock: ${(err as Error).message}`, {
+    code: "lock_path_invalid",
+    file: path,
+    hint: "the lock's directory must be writable by this user: run as root or pass another --lock-path",
+  });
+}
+
 function readHolder(path: string): LockHolder | "absent" | "invalid" {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return "absent";
-    throw err;
+    throw lockPathError(path, err);
   }
   try {
     return LockHolderSchema.parse(JSON.parse(text));
@@ -109,8 +130,27 @@ function tryLink(tmp: string, path: string): boolean {
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw err;
+    throw lockPathError(path, err);
   }
+}
+
+/** What `status` reports about the lock: free, held by a live run, or left by a dead one. */
+export type LockState =
+  | { state: "free"; holder: null; liveness: null }
+  | { state: "unreadable"; holder: null; liveness: null }
+  | { state: "held"; holder: LockHolder; liveness: HolderLiveness };
+
+/** Reads the lock without taking it (never throws for a missing or bad lock file). */
+export function inspectLock(path: string): LockState {
+  let current: ReturnType<typeof readHolder>;
+  try {
+    current = readHolder(path);
+  } catch {
+    return { state: "unreadable", holder: null, liveness: null };
+  }
+  if (current === "absent") return { state: "free", holder: null, liveness: null };
+  if (current === "invalid") return { state: "unreadable", holder: null, liveness: null };
+  return { state: "held", holder: current, liveness: holderLiveness(current) };
 }
 
 /** Seconds after which an unreadable lock or an abandoned recovery lock is considered debris. */
@@ -129,7 +169,13 @@ function olderThan(path: string, ms: number): boolean {
  * (e.g. "apply", "agent").
  */
 export function acquireLock(path: string, command: string, now: () => Date = () => new Date()): LockHandle {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory())
+    throw lockPathError(path, Object.assign(new Error("is a directory"), { code: "EISDIR" }));
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+  } catch (err) {
+    throw lockPathError(path, err);
+  }
   const holder: LockHolder = {
     pid: process.pid,
     start_ticks: processStartTicks(process.pid),
@@ -139,7 +185,11 @@ export function acquireLock(path: string, command: string, now: () => Date = () 
     acquired_at: now().toISOString(),
   };
   const tmp = tempPathFor(path);
-  writeFileSync(tmp, `${JSON.stringify(holder)}\n`, { mode: 0o644, flag: "wx" });
+  try {
+    writeFileSync(tmp, `${JSON.stringify(holder)}\n`, { mode: 0o644, flag: "wx" });
+  } catch (err) {
+    throw lockPathError(path, err);
+  }
   let recoveredFrom: LockHolder | null = null;
   try {
     for (let attempt = 0; attempt < 5; attempt++) {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadDesiredState } from "../desired/load.js";
+import { objectsDirFor, putObject } from "./content-store.js";
 import { fromSnapshot, toDesiredSnapshot } from "./snapshot-desired.js";
 import { findRollbackTarget, retainSnapshot, snapshotsPathFor } from "./snapshots.js";
 
@@ -29,15 +30,21 @@ describe("desired state snapshots", () => {
     });
     expect(desired.units.length).toBeGreaterThan(0);
     const path = snapshotsPathFor(join(dir, "status.json"));
-    retainSnapshot(path, {
-      revision: "a".repeat(40),
-      host: "demo-uat",
-      repository: "file:///r",
-      requested_ref: "v2",
-      applied_at: "2026-11-29T10:00:00Z",
-      desired: toDesiredSnapshot(desired),
-    });
-    const back = fromSnapshot(findRollbackTarget(path, "aaaaaaa", "demo-uat"));
+    const objects = objectsDirFor(join(dir, "status.json"));
+    retainSnapshot(
+      path,
+      {
+        revision: "a".repeat(40),
+        host: "demo-uat",
+        repository: "file:///r",
+        requested_ref: "v2",
+        applied_at: "2026-11-29T10:00:00Z",
+        desired: toDesiredSnapshot(desired, (b) => putObject(objects, b)),
+      },
+      objects,
+    );
+    const { snapshot, content } = findRollbackTarget(path, "aaaaaaa", "demo-uat");
+    const back = fromSnapshot(snapshot, content);
     expect({ ...back, source: null }).toEqual({ ...desired, source: null });
     expect(back.source).toMatchObject({ kind: "git", revision: "a".repeat(40), requestedRef: "v2" });
     for (const [i, c] of desired.configs.entries())

@@ -1,8 +1,13 @@
-/** DesiredState ⇄ its retained-snapshot form (Buffers as base64; the source is re-pointed at the snapshot). */
+/**
+ * DesiredState ⇄ its retained-snapshot form: file contents go to / come from the content store by digest
+ * (the caller passes the store operations); the source is re-pointed at the snapshot.
+ */
 import type { DesiredState } from "../desired/model.js";
+import type { Digest } from "./content-store.js";
 import type { DesiredSnapshot, Snapshot } from "./snapshots.js";
 
-export function toDesiredSnapshot(d: DesiredState): DesiredSnapshot {
+/** `put` stores bytes durably and returns their digest (content-store.ts putObject). */
+export function toDesiredSnapshot(d: DesiredState, put: (bytes: Buffer) => Digest): DesiredSnapshot {
   return {
     host: d.host,
     hostFile: d.hostFile,
@@ -24,7 +29,8 @@ export function toDesiredSnapshot(d: DesiredState): DesiredSnapshot {
       service: c.service,
       relPath: c.relPath,
       source: { ...c.source },
-      content_base64: c.content.toString("base64"),
+      content: put(c.content),
+      size: c.content.length,
       mode: c.mode,
       referencedBy: [...c.referencedBy],
     })),
@@ -33,7 +39,8 @@ export function toDesiredSnapshot(d: DesiredState): DesiredSnapshot {
       target: c.target,
       source: { ...c.source },
       ...(c.replaces ? { replaces: { ...c.replaces } } : {}),
-      content_base64: c.content.toString("base64"),
+      content: put(c.content),
+      size: c.content.length,
       mode: c.mode,
       owner: c.owner,
       group: c.group,
@@ -41,7 +48,8 @@ export function toDesiredSnapshot(d: DesiredState): DesiredSnapshot {
   };
 }
 
-export function fromSnapshot(s: Snapshot): DesiredState {
+/** `get` returns the stored bytes of a digest (content-store.ts readObject), or throws a typed error. */
+export function fromSnapshot(s: Snapshot, get: (digest: Digest) => Buffer): DesiredState {
   const d = s.desired;
   return {
     host: d.host,
@@ -64,7 +72,7 @@ export function fromSnapshot(s: Snapshot): DesiredState {
       service: c.service,
       relPath: c.relPath,
       source: c.source,
-      content: Buffer.from(c.content_base64, "base64"),
+      content: get(c.content),
       mode: c.mode,
       referencedBy: c.referencedBy,
     })),
@@ -73,7 +81,7 @@ export function fromSnapshot(s: Snapshot): DesiredState {
       target: c.target,
       source: c.source,
       ...(c.replaces ? { replaces: c.replaces } : {}),
-      content: Buffer.from(c.content_base64, "base64"),
+      content: get(c.content),
       mode: c.mode,
       owner: c.owner,
       group: c.group,

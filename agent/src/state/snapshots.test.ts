@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   findRollbackTarget,
@@ -18,6 +18,9 @@ function file(): string {
   const d = mkdtempSync(join(tmpdir(), "core-ops-snap-"));
   dirs.push(d);
   return snapshotsPathFor(join(d, "status.json"));
+}
+function objects(snapshotsPath: string): string {
+  return join(dirname(snapshotsPath), "objects");
 }
 function snap(n: number, host = "h1"): Snapshot {
   return {
@@ -44,20 +47,20 @@ describe("retained snapshots", () => {
 
   it("keeps the newest 10, most recent first, one per revision", () => {
     const path = file();
-    for (let i = 1; i <= 12; i++) retainSnapshot(path, snap(i));
-    retainSnapshot(path, snap(5));
+    for (let i = 1; i <= 12; i++) retainSnapshot(path, snap(i), objects(path));
+    retainSnapshot(path, snap(5), objects(path));
     const read = readSnapshots(path);
     expect(read.kind).toBe("ok");
     const revs = read.kind === "ok" ? read.file.snapshots.map((s) => Number.parseInt(s.revision, 16)) : [];
     expect(revs).toEqual([5, 12, 11, 10, 9, 8, 7, 6, 4, 3]);
-    expect(JSON.parse(readFileSync(path, "utf8")).schema_version).toBe(1);
+    expect(JSON.parse(readFileSync(path, "utf8")).schema_version).toBe(2);
   });
 
   it("finds a target by prefix and refuses missing, ambiguous and other-host targets", () => {
     const path = file();
-    retainSnapshot(path, snap(0xabc1));
-    retainSnapshot(path, snap(0xabc2, "h2"));
-    expect(findRollbackTarget(path, snap(0xabc1).revision.slice(0, 40), "h1").revision).toBe(
+    retainSnapshot(path, snap(0xabc1), objects(path));
+    retainSnapshot(path, snap(0xabc2, "h2"), objects(path));
+    expect(findRollbackTarget(path, snap(0xabc1).revision.slice(0, 40), "h1").snapshot.revision).toBe(
       snap(0xabc1).revision,
     );
     expect(() => findRollbackTarget(path, "1".repeat(40), "h1")).toThrow(

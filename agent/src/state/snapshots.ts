@@ -1,22 +1,30 @@
 /**
- * Retained snapshots of successfully applied revisions (issue 4 §2, original-inventory §2h): the full
- * desired state of the last 10 converged revisions, in `snapshots.json` next to status.json, written
- * atomically. `apply --rollback-to <rev>` plans with a snapshot as the desired state, so a rollback needs
- * neither the repository nor the network.
+ * Retained snapshots of successfully applied revisions (README.md "State directory"): the full desired
+ * state of the last 10 converged revisions, in `snapshots.json` next to status.json, written atomically
+ * (0600). File contents are not inlined: each names the sha256 of its bytes in the content store
+ * (content-store.ts), so a snapshot file stays small whatever the files weigh. `apply --rollback-to <rev>`
+ * plans with a snapshot as the desired state, so a rollback needs neither the repository nor the network.
+ * A schema_version 1 file (core-ops 0.2.0, contents inline as base64) is read through legacy-v1.ts.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { z } from "zod";
 import { CoreOpsError } from "../errors.js";
 import { writeFileAtomic } from "./atomic-file.js";
+import { type Digest, objectsDirFor, putObject, readObject } from "./content-store.js";
+import { SnapshotsFileV1Schema, snapshotsFromV1 } from "./legacy-v1.js";
+import { stateWriteError } from "./write-error.js";
 
-export const SNAPSHOTS_SCHEMA_VERSION = 1 as const;
+export const SNAPSHOTS_SCHEMA_VERSION = 2 as const;
 export const DEFAULT_ROLLBACK_HISTORY = 10;
 
-const SourceRefSchema = z.object({ layer: z.enum(["base", "host"]), path: z.string() });
-const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
+export const SourceRefSchema = z.object({ layer: z.enum(["base", "host"]), path: z.string() });
+export const ContentDigestSchema = z
+  .string()
+  .regex(/^sha256:[0-9a-f]{64}$/, "a content digest sha256:<64 hex>")
+  .transform((s) => s as Digest);
 
-/** The serialized form of desired/model.ts `DesiredState` (Buffers as base64). */
+/** The serialized form of desired/model.ts `DesiredState` (file contents by digest in the store). */
 export const DesiredSnapshotSchema = z.object({
   host: z.string(),
   hostFile: z.string(),
@@ -43,7 +51,8 @@ export const DesiredSnapshotSchema = z.object({
       service: z.string(),
       relPath: z.string(),
       source: SourceRefSchema,
-      content_base64: Base64,
+      content: ContentDigestSchema,
+      size: z.number().int().nonnegative(),
       mode: z.number().int(),
       referencedBy: z.array(z.string()),
     }),
@@ -54,7 +63,8 @@ export const DesiredSnapshotSchema = z.object({
       target: z.string(),
       source: SourceRefSchema,
       replaces: SourceRefSchema.optional(),
-      content_base64: Base64,
+      content: ContentDigestSchema,
+      size: z.number().int().nonnegative(),
       mode: z.number().int(),
       owner: z.string(),
       group: z.string(),
@@ -63,7 +73,7 @@ export const DesiredSnapshotSchema = z.object({
 });
 export type DesiredSnapshot = z.infer<typeof DesiredSnapshotSchema>;
 
-const Revision = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/);
+export const Revision = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/);
 
 export const SnapshotSchema = z.object({
   revision: Revision,
@@ -88,10 +98,29 @@ export function snapshotsPathFor(statePath: string): string {
   return join(dirname(statePath), "snapshots.json");
 }
 
+/** Every content digest the snapshots of `file` reference (what the store must keep). */
+export function referencedDigests(file: SnapshotsFile): Set<Digest> {
+  const out = new Set<Digest>();
+  for (const s of file.snapshots) {
+    for (const c of s.desired.companions) out.add(c.content);
+    for (const c of s.desired.configs) out.add(c.content);
+  }
+  return out;
+}
+
 export type SnapshotsRead =
   | { kind: "absent"; path: string }
   | { kind: "invalid"; path: string; reason: string }
-  | { kind: "ok"; path: string; file: SnapshotsFile };
+  /**
+   * `legacy`: read from a schema_version 1 file; its contents are not in the store yet but in this map
+   * (persistLegacySnapshots moves them there).
+   */
+  | { kind: "ok"; path: string; file: SnapshotsFile; legacy: Map<Digest, Buffer> | null };
+
+function firstIssue(error: z.ZodError): string {
+  const first = error.issues[0];
+  return `${first?.path.join(".") || "(root)"}: ${first?.message ?? "invalid"}`;
+}
 
 export function readSnapshots(path: string): SnapshotsRead {
   let text: string;
@@ -107,26 +136,53 @@ export function readSnapshots(path: string): SnapshotsRead {
   } catch (err) {
     return { kind: "invalid", path, reason: `not valid JSON: ${(err as Error).message}` };
   }
-  const parsed = SnapshotsFileSchema.safeParse(json);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    return {
-      kind: "invalid",
-      path,
-      reason: `${first?.path.join(".") || "(root)"}: ${first?.message ?? "invalid"}`,
-    };
+  const version = (json as { schema_version?: unknown } | null)?.schema_version;
+  if (version === 1) {
+    const v1 = SnapshotsFileV1Schema.safeParse(json);
+    if (!v1.success) return { kind: "invalid", path, reason: firstIssue(v1.error) };
+    const { file, contents } = snapshotsFromV1(v1.data);
+    return { kind: "ok", path, file: SnapshotsFileSchema.parse(file), legacy: contents };
   }
-  return { kind: "ok", path, file: parsed.data };
+  const parsed = SnapshotsFileSchema.safeParse(json);
+  if (!parsed.success) return { kind: "invalid", path, reason: firstIssue(parsed.error) };
+  return { kind: "ok", path, file: parsed.data, legacy: null };
 }
 
-/** Adds (or refreshes) the snapshot of a converged revision and keeps the newest `keep`. */
+function writeSnapshotsFile(path: string, file: SnapshotsFile): void {
+  try {
+    writeFileAtomic(path, `${JSON.stringify(SnapshotsFileSchema.parse(file))}\n`, { mode: 0o600 });
+  } catch (err) {
+    throw stateWriteError(err, path);
+  }
+}
+
+/**
+ * Moves the inline contents of a schema_version 1 file into the store, then rewrites the file as
+ * schema_version 2 (contents first: a crash in between leaves the old file, read as before).
+ * Returns the file as it now is on disk; a no-op for a current file.
+ */
+export function persistLegacySnapshots(
+  read: Extract<SnapshotsRead, { kind: "ok" }>,
+  objectsDir: string,
+): SnapshotsFile {
+  if (!read.legacy) return read.file;
+  for (const [digest, bytes] of read.legacy) putObject(objectsDir, bytes, digest);
+  writeSnapshotsFile(read.path, read.file);
+  return read.file;
+}
+
+/**
+ * Adds (or refreshes) the snapshot of a converged revision and keeps the newest `keep`. Every content
+ * the snapshot names must already be in the store (write order: contents → snapshots → status.json).
+ */
 export function retainSnapshot(
   path: string,
   snapshot: Snapshot,
+  objectsDir: string,
   keep = DEFAULT_ROLLBACK_HISTORY,
 ): SnapshotsFile {
   const current = readSnapshots(path);
-  const previous = current.kind === "ok" ? current.file.snapshots : [];
+  const previous = current.kind === "ok" ? persistLegacySnapshots(current, objectsDir).snapshots : [];
   const next: SnapshotsFile = {
     schema_version: SNAPSHOTS_SCHEMA_VERSION,
     snapshots: [
@@ -134,15 +190,8 @@ export function retainSnapshot(
       ...previous.filter((s) => !(s.revision === snapshot.revision && s.host === snapshot.host)),
     ].slice(0, keep),
   };
-  writeFileAtomic(path, `${JSON.stringify(next)}\n`, { mode: 0o600 });
+  writeSnapshotsFile(path, next);
   return next;
-}
-
-/** Drops every snapshot (used by `init --force` when the repository or ref changes). */
-export function clearSnapshots(path: string): void {
-  writeFileAtomic(path, `${JSON.stringify({ schema_version: SNAPSHOTS_SCHEMA_VERSION, snapshots: [] })}\n`, {
-    mode: 0o600,
-  });
 }
 
 export type RollbackEligibility = "eligible" | "missing_snapshot" | "incompatible_scope" | "unreadable";
@@ -151,7 +200,13 @@ export type RollbackEligibility = "eligible" | "missing_snapshot" | "incompatibl
  * Finds the snapshot for `rev` (a full id or an unambiguous prefix of at least 7 hex digits) on `host`.
  * Ineligible targets throw before any side effect: `rollback target <rev> is <eligibility>: <reason>`.
  */
-export function findRollbackTarget(path: string, rev: string, host: string): Snapshot {
+export interface RollbackTarget {
+  snapshot: Snapshot;
+  /** The stored bytes of a digest the snapshot names (typed error when missing or damaged). */
+  content: (digest: Digest) => Buffer;
+}
+
+export function findRollbackTarget(path: string, rev: string, host: string): RollbackTarget {
   const read = readSnapshots(path);
   const fail = (eligibility: RollbackEligibility, reason: string, hint: string) =>
     new CoreOpsError(`rollback target ${rev} is ${eligibility}: ${reason}`, {
@@ -196,5 +251,7 @@ export function findRollbackTarget(path: string, rev: string, host: string): Sna
       "roll back on the host the revision was applied to",
     );
   }
-  return forHost;
+  const legacy = read.kind === "ok" ? read.legacy : null;
+  const objects = objectsDirFor(path);
+  return { snapshot: forHost, content: (d) => legacy?.get(d) ?? readObject(objects, d) };
 }

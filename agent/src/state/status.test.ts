@@ -17,7 +17,7 @@ const REV2 = "221145e6aa00bb11cc22dd33ee44ff5566778899";
 
 function sample(): Status {
   return {
-    schema_version: 1,
+    schema_version: 2,
     controller: { version: "0.1.0", revision: "abc", build_time: null, tree_state: "clean" },
     desired_state: {
       repository: "file:///srv/repo",
@@ -68,10 +68,10 @@ describe("status.json", () => {
     expect(read).toMatchObject({ kind: "invalid", unsupported: false });
     if (read.kind === "invalid") expect(read.reason).toMatch(/not valid JSON/);
 
-    await writeFile(path, JSON.stringify({ ...sample(), schema_version: 2 }));
+    await writeFile(path, JSON.stringify({ ...sample(), schema_version: 3 }));
     read = await readStatus(path);
     expect(read).toMatchObject({ kind: "invalid", unsupported: true });
-    if (read.kind === "invalid") expect(read.reason).toMatch(/unsupported schema_version 2/);
+    if (read.kind === "invalid") expect(read.reason).toMatch(/unsupported schema_version 3/);
 
     const { inventory: _dropped, ...partial } = sample();
     await writeFile(path, JSON.stringify(partial));

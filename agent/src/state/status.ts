@@ -1,11 +1,14 @@
 /**
- * `status.json` — the canonical persisted provenance and reconciliation snapshot (DESIGN §3 "State",
- * original-inventory §2j). schema_version 1; RFC 3339 UTC timestamps; written atomically.
+ * `status.json` — the canonical persisted provenance and reconciliation snapshot (README.md "State
+ * directory"). schema_version 2; RFC 3339 UTC timestamps; written atomically and durably (0600).
  *
- * The zod schema is the single source of truth; `Status` is inferred from it. Readers never trust a file
- * they cannot fully validate: missing → `absent`, anything partial, malformed or of another schema
- * version → `invalid` (with the reason; `status` reports both as absent, `init` refuses to overwrite an
- * invalid one without `--force`).
+ * The zod schema is the single source of truth; `Status` is inferred from it. New optional fields are
+ * added to the object schemas below (older readers strip what they do not know; a changed meaning of an
+ * existing field needs a schema_version bump and a step in legacy-v1.ts / migrate-state.ts).
+ * Readers never trust a file they cannot fully validate: missing → `absent`, anything partial, malformed
+ * or of an unknown schema version → `invalid` (with the reason; `status` reports both as absent, `init`
+ * refuses to overwrite an invalid one without `--force`). A schema_version 1 file (core-ops 0.2.0) is
+ * read through its migration, never as absent.
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
@@ -13,8 +16,12 @@ import { basename, dirname, join } from "node:path";
 import { z } from "zod";
 import { ConvergenceStatusSchema, ObjectFailureSchema } from "../apply/model.js";
 import { ManagedKindSchema } from "../resources/kinds.js";
+import { statusDocumentFromV1 } from "./legacy-v1.js";
+import { stateWriteError } from "./write-error.js";
 
-export const STATUS_SCHEMA_VERSION = 1 as const;
+export const STATUS_SCHEMA_VERSION = 2 as const;
+/** Older schema versions this controller migrates from. */
+export const MIGRATABLE_STATUS_VERSIONS: readonly number[] = [1];
 export const DEFAULT_STATE_FILE = "/var/lib/core-ops/status.json";
 
 /** `--state-file`, else `CORE_OPS_STATE_FILE`, else `/var/lib/core-ops/status.json`. */
@@ -202,7 +209,8 @@ export function rfc3339(date: Date): string {
 export type StatusRead =
   | { kind: "absent"; path: string }
   | { kind: "invalid"; path: string; reason: string; unsupported: boolean }
-  | { kind: "ok"; path: string; status: Status };
+  /** `migratedFrom`: the file on disk has this older schema_version (rewritten at the next state write). */
+  | { kind: "ok"; path: string; status: Status; migratedFrom: number | null };
 
 /** Reads and fully validates status.json. Never throws for a missing or bad file; returns why instead. */
 export async function readStatus(path: string): Promise<StatusRead> {
@@ -210,7 +218,10 @@ export async function readStatus(path: string): Promise<StatusRead> {
   try {
     text = await readFile(path, "utf8");
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { kind: "absent", path };
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return { kind: "absent", path };
+    if (code === "EISDIR")
+      return { kind: "invalid", path, reason: "the state file path is a directory", unsupported: false };
     return { kind: "invalid", path, reason: `cannot read: ${(err as Error).message}`, unsupported: false };
   }
   if (text.trim() === "") return { kind: "invalid", path, reason: "file is empty", unsupported: false };
@@ -227,12 +238,18 @@ export async function readStatus(path: string): Promise<StatusRead> {
   }
   if (typeof json !== "object" || json === null || Array.isArray(json))
     return { kind: "invalid", path, reason: "not a JSON object", unsupported: false };
-  const version = (json as { schema_version?: unknown }).schema_version;
+  let version = (json as { schema_version?: unknown }).schema_version;
+  let migratedFrom: number | null = null;
+  if (version === 1) {
+    json = statusDocumentFromV1(json as Record<string, unknown>);
+    migratedFrom = version;
+    version = STATUS_SCHEMA_VERSION;
+  }
   if (version !== STATUS_SCHEMA_VERSION) {
     return {
       kind: "invalid",
       path,
-      reason: `unsupported schema_version ${JSON.stringify(version ?? null)} (this controller reads ${STATUS_SCHEMA_VERSION})`,
+      reason: `unsupported schema_version ${JSON.stringify(version ?? null)} (this controller reads ${[...MIGRATABLE_STATUS_VERSIONS, STATUS_SCHEMA_VERSION].join(", ")})`,
       unsupported: true,
     };
   }
@@ -244,7 +261,7 @@ export async function readStatus(path: string): Promise<StatusRead> {
       .join("; ");
     return { kind: "invalid", path, reason: first, unsupported: false };
   }
-  return { kind: "ok", path, status: parsed.data };
+  return { kind: "ok", path, status: parsed.data, migratedFrom };
 }
 
 /** Serializes a status deterministically: two-space JSON, trailing newline. */
@@ -253,17 +270,27 @@ export function serializeStatus(status: Status): string {
 }
 
 /**
- * Writes status.json atomically: validate, write a temp file in the same directory, fsync it, rename it
- * over the target, fsync the directory. A crash leaves either the old or the new file, never a mix.
+ * Writes status.json atomically: validate, write a temp file (0600) in the same directory, fsync it,
+ * rename it over the target, fsync the directory. A crash leaves either the old or the new file, never a
+ * mix. File-system faults (full disk, a directory in the way, …) become a typed `state_*` error.
  */
 export async function writeStatusAtomic(path: string, status: Status): Promise<void> {
   const text = serializeStatus(status);
+  try {
+    await writeDurably(path, text);
+  } catch (err) {
+    throw stateWriteError(err, path);
+  }
+}
+
+async function writeDurably(path: string, text: string): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: 0o755 });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
-    const fh = await open(tmp, "wx", 0o644);
+    const fh = await open(tmp, "wx", 0o600);
     try {
+      await fh.chmod(0o600);
       await fh.writeFile(text, "utf8");
       await fh.sync();
     } finally {

@@ -7,11 +7,17 @@ export function renderStatus(view: StatusView): string {
   const out: string[] = [];
   const rc = view.running_controller;
   out.push(`State file: ${view.state_file}`);
+  const lock = renderLock(view);
   if (view.status === "absent" || view.snapshot === null) {
     out.push(`Status: absent (${view.absent_reason ?? "missing"})`);
     out.push(`Controller: ${rc.version} (${rc.revision.slice(0, 8)}) ${rc.tree_state}`);
+    out.push(lock);
     return `${out.join("\n")}\n`;
   }
+  if (view.migrated_from !== null)
+    out.push(
+      `  (written with schema_version ${view.migrated_from}; read through its migration, rewritten by the next run)`,
+    );
   const s = view.snapshot;
   out.push("provenance");
   out.push(
@@ -25,7 +31,9 @@ export function renderStatus(view: StatusView): string {
     );
   } else out.push("  tracking: none (run core-ops init <repo> <ref>)");
   const r = s.reconciliation;
-  out.push(`reconciliation: ${r.status} (generation ${r.generation})${r.running ? ", running" : ""}`);
+  const holderRuns = view.lock.state === "held" && view.lock.liveness !== "dead";
+  const running = r.running ? (holderRuns ? ", running" : ", interrupted (no live run holds the lock)") : "";
+  out.push(`reconciliation: ${r.status} (generation ${r.generation})${running}`);
   out.push(
     `  last applied: ${r.last_applied_revision ? formatRevision(r.last_applied_revision, null) : "never"}`,
   );
@@ -50,5 +58,18 @@ export function renderStatus(view: StatusView): string {
   } else if (a?.decision === "released") out.push(`hold: ${a.message}; the next apply drops it`);
   else out.push("hold: none");
   out.push(`managed objects: ${s.inventory.length}`);
+  out.push(lock);
   return `${out.join("\n")}\n`;
+}
+
+function renderLock(view: StatusView): string {
+  const l = view.lock;
+  if (l.state === "free") return `lock: free (${l.path})`;
+  if (l.state === "unreadable") return `lock: unreadable record at ${l.path}`;
+  const h = l.holder;
+  const who = h ? `pid ${h.pid} on ${h.host} (${h.command}) since ${h.acquired_at}` : "unknown holder";
+  if (l.liveness === "dead")
+    return `lock: stale — held by ${who}, which is no longer running; the next run recovers it (${l.path})`;
+  if (l.liveness === "unknown") return `lock: held by ${who} on another host; liveness unknown (${l.path})`;
+  return `lock: held by ${who}, running (${l.path})`;
 }

@@ -4,11 +4,14 @@
  * first only — so an author fixes a file in one pass.
  */
 import { readFile } from "node:fs/promises";
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { join } from "node:path";
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from "yaml";
 import type { z } from "zod";
+import { findRepoRoot } from "../run/repo-root.js";
 import { fieldPath, ScenarioLoadError, type ScenarioProblem } from "./errors.js";
+import { fixtureIssues } from "./fixture-rules.js";
 import { type Scenario, ScenarioSchema } from "./schema.js";
-import { validateScenarioRules } from "./validate.js";
+import { type RuleIssue, validateScenarioRules } from "./validate.js";
 
 export interface LoadedScenario {
   scenario: Scenario;
@@ -43,6 +46,19 @@ function position(doc: YamlDoc, counter: LineCounter, node: Node | undefined): {
   return counter.linePos(offset);
 }
 
+/** What a YAML value is, in words, for "must be a string (found a list)". */
+function kindOf(value: unknown): string {
+  if (value === null) return "nothing (null)";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string") return "a string";
+  if (typeof value === "number") return "a number";
+  if (typeof value === "boolean") return "a boolean";
+  return typeof value;
+}
+
+const EXPECTED: Record<string, string> = { object: "mapping", array: "list" };
+
 function describeIssue(issue: z.core.$ZodIssue): { message: string; hint?: string } {
   switch (issue.code) {
     case "invalid_value":
@@ -56,16 +72,30 @@ function describeIssue(issue: z.core.$ZodIssue): { message: string; hint?: strin
       }
       return { message: issue.message };
     case "invalid_type":
+      // Issues carry their input (`reportInput`): undefined only when the key is absent.
       return issue.input === undefined
         ? { message: "is required but missing" }
-        : { message: `must be a ${issue.expected}` };
+        : {
+            message: `must be ${issue.path.length === 0 ? "a mapping of scenario fields" : `a ${EXPECTED[issue.expected] ?? issue.expected}`} (found ${kindOf(issue.input)})`,
+          };
     default:
       return { message: issue.message };
   }
 }
 
+/** Alias expansions allowed in a scenario file (the `yaml` default); beyond it the file is rejected. */
+const MAX_ALIAS_COUNT = 100;
+
+export interface ParseOptions {
+  /**
+   * `repos/` of the checkout: when given, the fixture directories are checked against the file system
+   * (below `repos/` after symlinks, present when materialized). `loadScenarioFile` always gives it.
+   */
+  reposRoot?: string;
+}
+
 /** Parses and validates scenario text; throws `ScenarioLoadError` listing every problem. */
-export function parseScenario(text: string, file: string): LoadedScenario {
+export function parseScenario(text: string, file: string, options: ParseOptions = {}): LoadedScenario {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -77,7 +107,31 @@ export function parseScenario(text: string, file: string): LoadedScenario {
       }),
     );
   }
-  const result = ScenarioSchema.safeParse(doc.toJS());
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // `yaml` throws when aliases expand beyond maxAliasCount (an alias bomb).
+    let alias: Node | undefined;
+    visit(doc, {
+      Alias(_, node) {
+        alias = node;
+        return visit.BREAK;
+      },
+    });
+    const pos = position(doc, counter, alias);
+    throw new ScenarioLoadError(file, [
+      {
+        file,
+        line: pos.line,
+        column: pos.col,
+        field: "",
+        message: `YAML aliases cannot be expanded: ${(err as Error).message.split("\n")[0] ?? ""}`,
+        hint: "write the values out instead of nesting anchors and aliases",
+      },
+    ]);
+  }
+  const result = ScenarioSchema.safeParse(value, { reportInput: true });
   if (!result.success) {
     const problems: ScenarioProblem[] = [];
     for (const issue of result.error.issues) {
@@ -97,7 +151,10 @@ export function parseScenario(text: string, file: string): LoadedScenario {
     }
     throw new ScenarioLoadError(file, sortProblems(problems));
   }
-  const rules = validateScenarioRules(result.data);
+  const rules: RuleIssue[] = [
+    ...validateScenarioRules(result.data),
+    ...(options.reposRoot === undefined ? [] : fixtureIssues(result.data, options.reposRoot)),
+  ];
   if (rules.length > 0) {
     throw new ScenarioLoadError(
       file,
@@ -125,7 +182,8 @@ function sortProblems(problems: ScenarioProblem[]): ScenarioProblem[] {
   );
 }
 
-export async function loadScenarioFile(file: string): Promise<LoadedScenario> {
+/** Reads and parses a scenario file; the fixtures are checked against `repos/` of this checkout by default. */
+export async function loadScenarioFile(file: string, options: ParseOptions = {}): Promise<LoadedScenario> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -141,5 +199,5 @@ export async function loadScenarioFile(file: string): Promise<LoadedScenario> {
       },
     ]);
   }
-  return parseScenario(text, file);
+  return parseScenario(text, file, { reposRoot: options.reposRoot ?? join(findRepoRoot(), "repos") });
 }

@@ -4,15 +4,65 @@
  * the whole document (step references, unique ids) live in `validate.ts`, so this file stays declarative.
  */
 import { z } from "zod";
+import { parseJsonPath } from "../assertions/json-path.js";
+import { DURATION_STRING, durationMs, MAX_DURATION_MS } from "./duration.js";
 
 export const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const Identifier = z.string().regex(IDENTIFIER, "must match ^[A-Za-z0-9][A-Za-z0-9._-]*$");
 
-/** A duration: integer seconds, or a string `<n>ms|s|m` (`"1s"`, `"500ms"`, `"3m"`, `"90"`). */
-export const DurationSchema = z.union([
-  z.number().int().positive(),
-  z.string().regex(/^[0-9]+(ms|s|m)?$/, 'write a duration as seconds (90) or "<n>ms", "<n>s", "<n>m"'),
-]);
+/**
+ * A directory below `repos/`: relative, '/'-separated identifiers, so no `..`, no absolute path and no
+ * hidden entry; that it does not leave `repos/` through a symlink is checked when the file is loaded
+ * (`fixtures/fixture-path.ts`).
+ */
+export const FIXTURE_PATH = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
+const FixturePath = z
+  .string()
+  .regex(FIXTURE_PATH, "must be a path relative to repos/ (names joined by '/', no '..', not absolute)");
+
+/** A regular expression (JavaScript syntax), compiled when the scenario is loaded. */
+const RegexSource = z.string().superRefine((source, ctx) => {
+  try {
+    new RegExp(source);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: `is not a valid regular expression: ${(err as Error).message}` });
+  }
+});
+
+/** A path into a JSON document (`assertions/json-path.ts`), parsed when the scenario is loaded. */
+const JsonPath = z
+  .string()
+  .min(1)
+  .superRefine((path, ctx) => {
+    try {
+      parseJsonPath(path);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message });
+    }
+  });
+
+/**
+ * A duration: integer seconds, or a string `<n>ms|s|m` (`"1s"`, `"500ms"`, `"3m"`, `"90"`); more than zero
+ * and at most a day (a timer cannot wait longer: Node fires a longer one at once).
+ */
+const DURATION_FORMAT = 'write a duration as seconds (90) or "<n>ms", "<n>s", "<n>m"';
+const DURATION_RANGE = "a duration must be more than zero and at most 24 hours";
+export const DurationSchema = z.union(
+  [
+    z
+      .number()
+      .int(DURATION_FORMAT)
+      .positive(DURATION_RANGE)
+      .max(MAX_DURATION_MS / 1000, DURATION_RANGE),
+    z
+      .string()
+      .regex(DURATION_STRING, DURATION_FORMAT)
+      .refine((d) => !DURATION_STRING.test(d) || (durationMs(d) > 0 && durationMs(d) <= MAX_DURATION_MS), {
+        message: DURATION_RANGE,
+      }),
+  ],
+  { error: DURATION_FORMAT },
+);
 export type Duration = z.infer<typeof DurationSchema>;
 
 export const SCENARIO_CLASSES = [
@@ -118,7 +168,7 @@ const AssertionBase = {
 const ValueMatch = {
   equals: z.unknown().optional(),
   contains: z.string().optional(),
-  matches: z.string().optional(),
+  matches: RegexSource.optional(),
 };
 
 const StepTextAssertion = <T extends string>(type: T) =>
@@ -180,7 +230,7 @@ export const AssertionSchema = z.discriminatedUnion("assertion_type", [
       /** The step whose stdout is the JSON document (a `mode: json` action). */
       target: Identifier,
       /** Dotted path with optional indexes: `summary.changed_count`, `$.actions[0].kind`. */
-      path: z.string().min(1),
+      path: JsonPath,
       ...ValueMatch,
     })
     .strict(),
@@ -222,7 +272,7 @@ export const AssertionSchema = z.discriminatedUnion("assertion_type", [
       ...AssertionBase,
       assertion_type: z.literal("state_file"),
       /** Path into the agent's status.json, as for `json_path`. */
-      path: z.string().min(1),
+      path: JsonPath,
       state_file: z.string().regex(/^\//).default("/var/lib/core-ops/status.json"),
       ...ValueMatch,
     })
@@ -250,7 +300,7 @@ export const EnvironmentSchema = z
 export const RepositoryEvolutionSchema = z
   .object({
     /** Relative to `repos/`: `repos/<history_fixture>/<revision>/` holds each revision's full tree. */
-    history_fixture: z.string().min(1),
+    history_fixture: FixturePath,
     revisions: z.array(Identifier).min(1),
     states: z.array(z.string()).default([]),
     transition_expectations: z.array(z.string()).default([]),
@@ -260,7 +310,7 @@ export const RepositoryEvolutionSchema = z
 export const FixturesSchema = z
   .object({
     /** Relative to `repos/`. */
-    repo_fixture: z.string().min(1),
+    repo_fixture: FixturePath,
     repository_evolution: RepositoryEvolutionSchema.optional(),
     config_inputs: z.array(z.string()).default([]),
     test_data: z.array(z.string()).default([]),

@@ -10,7 +10,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { git } from "../../desired/test-support/git.js";
 
-export const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "dist", "cli", "main.js");
+/** The compiled CLI of this checkout; CORE_OPS_TEST_CLI runs the same tests against another build (e.g. main's). */
+export const CLI =
+  process.env.CORE_OPS_TEST_CLI ||
+  join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "dist", "cli", "main.js");
 
 export type Tree = Record<string, string>;
 
@@ -27,7 +30,7 @@ export class Fixture {
   }
 
   /** Replaces the repository's tree with `tree`, commits, tags, and returns the full revision. */
-  commit(tree: Tree, tag: string): string {
+  commit(tree: Record<string, string | Buffer>, tag: string): string {
     for (const entry of git(this.repo, "ls-files").split("\n").filter(Boolean))
       rmSync(join(this.repo, entry), { force: true });
     for (const [rel, text] of Object.entries(tree)) {
@@ -65,7 +68,8 @@ export class Fixture {
   ): { status: number | null; stdout: string; stderr: string } {
     const r = spawnSync(process.execPath, [CLI, ...args], {
       encoding: "utf8",
-      env: { ...process.env, ...env },
+      // The fixture's lock unless the test says otherwise (never the host's /run/core-ops).
+      env: { ...process.env, CORE_OPS_LOCK_PATH: this.lockPath, ...env },
       timeout: 120_000,
     });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -74,6 +78,7 @@ export class Fixture {
   spawnApply(extra: string[] = []) {
     return spawn(process.execPath, [CLI, "apply", ...this.args(extra)], {
       stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, CORE_OPS_LOCK_PATH: this.lockPath },
     });
   }
 
