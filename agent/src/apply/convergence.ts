@@ -18,9 +18,17 @@ const BLOCKING = new Set([
   "blocked_prerequisite",
 ]);
 
-/** Stable signature of a set of failures: sorted `object=reason` pairs. */
+/**
+ * Reasons that all mean "the unit is not up": a unit that crashes at once is seen as any of them depending
+ * on the moment verification looks (container exited but unit still active, unit failed, restart job
+ * failed), so the signature counts them as one class, `not_running`; the attempts keep the exact reasons.
+ */
+const NOT_RUNNING = new Set(["inactive", "unit_failed", "container_not_running", "activation_failed"]);
+
+/** Stable signature of a set of failures: sorted `object=reason` pairs (`object=not_running` for that class). */
 export function failureSignature(failures: readonly ObjectFailure[]): string {
-  return [...new Set(failures.map((f) => `${f.object}=${f.reason}`))].sort().join(";");
+  const cls = (r: string) => (NOT_RUNNING.has(r) ? "not_running" : r);
+  return [...new Set(failures.map((f) => `${f.object}=${cls(f.reason)}`))].sort().join(";");
 }
 
 export type Verdict = { status: ConvergenceStatus; stop: boolean };

@@ -10,9 +10,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { NodeHostFs } from "../effects/host-fs.js";
 import { OfflineSystemd } from "../effects/offline-systemd.js";
 import { CoreOpsError } from "../errors.js";
-import { classifyAttempts } from "./convergence.js";
+import { classifyAttempts, failureSignature } from "./convergence.js";
 import { executePlan, massDeleteRefusal, mountedTargets } from "./executor.js";
-import type { ApplyObject, ApplyOptions } from "./model.js";
+import type { ApplyObject, ApplyOptions, ObjectFailure } from "./model.js";
 import type { InstallInfo, QuadletDryRun, Systemd, UnitProperties } from "./ports.js";
 
 class RecordingSystemd implements Systemd {
@@ -63,9 +63,10 @@ class RecordingSystemd implements Systemd {
     this.calls.push(`disable ${unit}`);
     return true;
   }
+  activeStates: Record<string, string> = {};
   async isActive(unit: string) {
     this.calls.push(`is-active ${unit}`);
-    return "active";
+    return this.activeStates[unit] ?? "active";
   }
   actions(): string[] {
     return this.calls.filter((c) => !c.startsWith("show"));
@@ -106,6 +107,7 @@ function obj(partial: Partial<ApplyObject> & Pick<ApplyObject, "id">): ApplyObje
     expectation: "active",
     socketUnit: null,
     automountUnit: null,
+    containerName: null,
     mount: null,
     toleratedVariance: false,
     hostFiles: {},
@@ -119,6 +121,75 @@ function file(path: string, text: string, unitFile = true) {
 
 const Q = "/etc/containers/systemd";
 const U = "/etc/systemd/system";
+
+describe("Quadlet containers", () => {
+  it("fails an active container unit whose container already exited, and repeats to non-convergence", async () => {
+    const fs = rootFs();
+    const objects = ["good", "bad"].map((n) =>
+      obj({
+        id: `container/${n}.container`,
+        unit: `${n}.service`,
+        action: "create",
+        containerName: `systemd-${n}`,
+        files: [file(`${Q}/${n}.container`, n)],
+      }),
+    );
+    const sd = new RecordingSystemd();
+    sd.states = () => ({ LoadState: "loaded", ActiveState: "active", SubState: "running", NRestarts: "0" });
+    const asked: string[] = [];
+    const containers = {
+      state: async (name: string) => {
+        asked.push(name);
+        return name === "systemd-good"
+          ? { status: "running", exitCode: 0 }
+          : { status: "exited", exitCode: 3 };
+      },
+    };
+    const res = await executePlan(objects, { systemd: sd, fs, dryRun: null, containers }, opts);
+    expect(res.convergence.status).toBe("repeated_failure");
+    expect(res.convergence.affected_objects).toEqual(["container/bad.container"]);
+    expect(res.convergence.attempts[0]?.failures[0]).toMatchObject({
+      reason: "container_not_running",
+      detail: "bad.service is active but its container systemd-bad is exited (exit code 3)",
+    });
+    expect(res.objects.find((o) => o.object === "container/good.container")?.final_state).toBe("succeeded");
+    expect(asked).toContain("systemd-good");
+  });
+});
+
+describe("socket-activated services", () => {
+  it("restarts a changed one that is running and leaves an idle one to its socket", async () => {
+    const fs = rootFs();
+    const objects = ["run", "idle"].map((n) =>
+      obj({
+        id: `service/${n}.service`,
+        kind: "generated_unit",
+        unit: `${n}.service`,
+        action: "update",
+        activation: "via_socket",
+        socketUnit: `${n}.socket`,
+        files: [file(`${U}/${n}.service`, `${n} v2`)],
+      }),
+    );
+    const sd = new RecordingSystemd();
+    sd.activeStates = { "run.service": "active", "idle.service": "inactive" };
+    sd.states = (u) => ({
+      LoadState: "loaded",
+      ActiveState: u.startsWith("run") || u.endsWith(".socket") ? "active" : "inactive",
+      SubState: "x",
+      Result: "success",
+      NRestarts: "0",
+    });
+    const res = await executePlan(objects, { systemd: sd, fs, dryRun: null }, opts);
+    expect(sd.actions()).toEqual([
+      "daemon-reload",
+      "is-active run.service",
+      "restart run.service",
+      "is-active idle.service",
+    ]);
+    expect(res.convergence.status).toBe("success");
+  });
+});
 
 describe("executor ordering and propagation", () => {
   it("writes in plan order, reloads once, starts new units, restarts changed ones and their dependents", async () => {
@@ -486,7 +557,8 @@ describe("verification, retry and classification", () => {
     expect(sd.actions()).toEqual(["daemon-reload", "start web.service", "restart web.service"]);
     expect(res.convergence.status).toBe("success");
     expect(res.convergence.attempt_count).toBe(2);
-    expect(res.convergence.attempts[0]?.signature).toBe("container/web.container=unit_failed");
+    expect(res.convergence.attempts[0]?.signature).toBe("container/web.container=not_running");
+    expect(res.convergence.attempts[0]?.failures[0]?.reason).toBe("unit_failed");
   });
 
   it("stops with repeated_failure when the same failure comes back", async () => {
@@ -555,6 +627,13 @@ describe("verification, retry and classification", () => {
     expect(sd.actions().filter((c) => c.includes("web.service"))).toEqual([]);
     expect(res.objects.map((o) => o.final_state)).toEqual(["failed", "blocked"]);
     expect(["repeated_failure", "partial"]).toContain(res.convergence.status);
+  });
+
+  it("counts the ways of seeing a crashed unit as one signature", () => {
+    const f = (reason: ObjectFailure["reason"]) => [{ object: "c/w", reason, detail: "" }];
+    const down = ["unit_failed", "container_not_running", "activation_failed", "inactive"] as const;
+    expect(new Set(down.map((r) => failureSignature(f(r))))).toEqual(new Set(["c/w=not_running"]));
+    expect(failureSignature(f("restart_loop"))).toBe("c/w=restart_loop");
   });
 
   it("classifies signatures", () => {

@@ -39,6 +39,7 @@ import type {
 } from "./model.js";
 import {
   type BackupSink,
+  type ContainerRuntime,
   type HostFs,
   type QuadletDryRun,
   type Systemd,
@@ -76,6 +77,8 @@ export interface ExecutorPorts {
   dryRun: QuadletDryRun | null;
   /** The backup store; null only in unit tests of the executor's own logic. */
   backups?: BackupSink | null;
+  /** Podman, to check that an active Quadlet container unit has a running container (null: offline). */
+  containers?: ContainerRuntime | null;
 }
 
 const BACKUP_WHY: Record<BackupReason, string> = {
@@ -639,6 +642,22 @@ export class Executor {
   }
 
   private async activate(o: ApplyObject, how: "start" | "restart"): Promise<void> {
+    // A changed socket-activated service that is running now runs old code: restart it; an idle one is
+    // left to its socket, which starts the new definition on the next connection.
+    if (o.activation === "via_socket" && how === "restart" && o.unit && !this.activated.has(o.unit)) {
+      const state = await this.ports.systemd.isActive(o.unit);
+      if (state === "active" || state === "activating" || state === "reloading") {
+        this.activated.add(o.unit);
+        try {
+          await this.ports.systemd.restart(o.unit);
+          this.record(o.id, "restart", o.unit, "succeeded", "running socket-activated service");
+        } catch (err) {
+          this.record(o.id, "restart", o.unit, "failed", errText(err));
+          this.fail(o.id, "activation_failed", `restart ${o.unit}: ${errText(err)}`);
+        }
+      }
+      return;
+    }
     const unit = this.activationUnit(o);
     if (!unit || this.activated.has(unit)) return;
     this.activated.add(unit);
@@ -854,6 +873,8 @@ export class Executor {
             detail: `unit not active: ${unit} (${state}/${now.SubState ?? "?"})`,
           };
       }
+      if (!failure && state === "active" && o.containerName && o.expectation === "active")
+        failure = await this.containerFailure(o, unit, o.containerName);
       this.record(
         o.id,
         "verify",
@@ -880,6 +901,21 @@ export class Executor {
       });
       if (warning) this.stopTimeouts.push(warning);
     }
+  }
+
+  /** An active container unit whose container is not running (it exited; conmon is still cleaning up). */
+  private async containerFailure(o: ApplyObject, unit: string, name: string): Promise<ObjectFailure | null> {
+    const podman = this.ports.containers;
+    if (!podman) return null;
+    const s = await podman.state(name);
+    if (s?.status === "running") return null;
+    return {
+      object: o.id,
+      reason: "container_not_running",
+      detail: s
+        ? `${unit} is active but its container ${name} is ${s.status} (exit code ${s.exitCode})`
+        : `${unit} is active but its container ${name} does not exist`,
+    };
   }
 
   private result(

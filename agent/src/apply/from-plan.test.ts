@@ -5,10 +5,20 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { planOffline } from "../plan/test-support/offline.js";
 import { desiredState, unit } from "../resources/test-support/desired.js";
-import { applyObjectsFromPlan } from "./from-plan.js";
+import { parseUnitFile } from "../units/parse.js";
+import { applyObjectsFromPlan, containerName } from "./from-plan.js";
 
 const root = mkdtempSync(join(tmpdir(), "core-ops-fromplan-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe("containerName", () => {
+  it("is ContainerName= with %N resolved, else systemd-%N", () => {
+    const parsed = (text: string) => parseUnitFile(text, "x.container");
+    expect(containerName("web.service", null)).toBe("systemd-web");
+    expect(containerName("api.service", parsed("[Container]\nContainerName=%N-1\n"))).toBe("api-1");
+    expect(containerName("api.service", parsed("[Container]\nContainerName=%H\n"))).toBeNull();
+  });
+});
 
 describe("applyObjectsFromPlan", () => {
   it("derives how each unit is activated and verified", async () => {
@@ -64,7 +74,9 @@ describe("applyObjectsFromPlan", () => {
       activation: "start",
       expectation: "active",
       install: null,
+      containerName: "systemd-web",
     });
+    expect(get("volume/data.volume").containerName).toBeNull();
     expect(get("container/web.container").prerequisites).toEqual(
       expect.arrayContaining(["volume/data.volume", "file//etc/web/env"]),
     );

@@ -5,37 +5,13 @@
  * `[Install]` section of native units, and the binding prerequisites (edges that restart).
  */
 import type { Plan, PlannedObject } from "../plan/compute-plan.js";
+import { effectiveUnit, runtimeRole } from "../resources/activation.js";
 import type { NormalizedObject } from "../resources/managed-object.js";
-import { applyDropIns } from "../units/dropins.js";
-import { effectiveValues, lastValue, parseUnitFile, type UnitFile } from "../units/parse.js";
+import { effectiveValues, lastValue, type UnitFile } from "../units/parse.js";
 import { parseTimespanMs } from "../units/timespan.js";
-import type {
-  Activation,
-  ApplyObject,
-  DesiredFile,
-  Expectation,
-  HostFileKnowledge,
-  PlannedAction,
-} from "./model.js";
+import type { ApplyObject, DesiredFile, HostFileKnowledge, PlannedAction } from "./model.js";
 import type { InstallInfo } from "./ports.js";
 import { PODMAN_DEFAULT_STOP_TIMEOUT_MS } from "./stop-timeout.js";
-
-const ONESHOT_QUADLETS = new Set(["volume", "network", "image", "build"]);
-
-function effectiveUnit(o: NormalizedObject): UnitFile | null {
-  const main = o.files.find((f) => f.role === "unit");
-  if (!main) return null;
-  try {
-    const base = parseUnitFile(main.bytes.toString("utf8"), main.path);
-    const dropIns = o.files
-      .filter((f) => f.role === "dropin")
-      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-      .map((f) => parseUnitFile(f.bytes.toString("utf8"), f.path));
-    return applyDropIns(base, dropIns);
-  } catch {
-    return null;
-  }
-}
 
 /** `[Install]` of a native unit (null when it has none: nothing to enable). */
 export function installInfo(unit: UnitFile | null): InstallInfo | null {
@@ -68,6 +44,14 @@ export function containerStopTimeoutMs(unit: UnitFile | null): number | null {
   return parseTimespanMs(value);
 }
 
+/** Quadlet's container name: `ContainerName=` (only the `%N` specifier is resolved), else `systemd-%N`. */
+export function containerName(unitName: string, parsed: UnitFile | null): string | null {
+  const stem = unitName.replace(/\.service$/, "");
+  const given = parsed ? lastValue(parsed, "Container", "ContainerName") : undefined;
+  const name = (given ?? "systemd-%N").replaceAll("%N", stem);
+  return name.includes("%") ? null : name;
+}
+
 function sourceOf(p: PlannedObject): NormalizedObject | null {
   return p.desired ?? p.observed;
 }
@@ -88,6 +72,7 @@ export function applyObjectsFromPlan(plan: Plan): ApplyObject[] {
     prerequisites.set(e.to, list);
   }
 
+  const unitNames = new Set(units.keys());
   return plan.objects.map((p): ApplyObject => {
     const id = p.entry.object.display_id;
     const o = sourceOf(p);
@@ -107,41 +92,13 @@ export function applyObjectsFromPlan(plan: Plan): ApplyObject[] {
             unitFile: f.role !== "config",
           }));
 
-    let activation: Activation = unitName ? "start" : "none";
-    let expectation: Expectation = unitName ? "active" : "none";
-    let socketUnit: string | null = null;
-    let automountUnit: string | null = null;
-    if (kind === "rendered_artifact") {
-      activation = "none";
-      expectation = "none";
-    } else if (kind === "quadlet_resource" && ONESHOT_QUADLETS.has(resourceType)) {
-      expectation = "active_or_exited";
-    } else if (kind === "mount") {
-      expectation = "mounted";
-      const stem = (unitName ?? "").replace(/\.mount$/, "");
-      const auto = `${stem}.automount`;
-      if (units.has(auto)) {
-        activation = "via_automount";
-        automountUnit = auto;
-      }
-    } else if (kind === "automount") {
-      expectation = "active"; // its mount is activated through it; the executor starts a unit once per pass
-    }
-    if (unitName?.endsWith(".service")) {
-      const stem = unitName.replace(/\.service$/, "");
-      if (units.has(`${stem}.socket`)) {
-        activation = "via_socket";
-        socketUnit = `${stem}.socket`;
-      } else if (units.has(`${stem}.timer`) || units.has(`${stem}.path`)) {
-        // Triggered by its managed timer/path unit: never started directly, inactive between runs.
-        activation = "none";
-        expectation = "none";
-      }
-    }
-    if (unitName && !/\.(service|socket|timer|target|path|mount|automount)$/.test(unitName)) {
-      activation = "none";
-      expectation = "none";
-    }
+    const { activation, expectation, socketUnit, automountUnit } = runtimeRole(
+      kind,
+      resourceType,
+      unitName,
+      parsed,
+      unitNames,
+    );
     const mount = o?.mount ? { where: o.mount.where, createMountpoint: o.mount.createMountpoint } : null;
     const deps = (prerequisites.get(id) ?? []).filter((d) => byId.has(d)).sort();
     return {
@@ -161,6 +118,7 @@ export function applyObjectsFromPlan(plan: Plan): ApplyObject[] {
       expectation,
       socketUnit,
       automountUnit,
+      containerName: resourceType === "container" && unitName ? containerName(unitName, parsed) : null,
       mount: kind === "mount" ? mount : null,
       toleratedVariance: p.entry.causes.some((c) => c.kind === "runtime_variance"),
       hostFiles: hostFiles(p),

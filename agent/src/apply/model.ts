@@ -5,6 +5,7 @@
  * original claimed restarts that never ran).
  */
 import { z } from "zod";
+import type { Activation, Expectation } from "../resources/activation.js";
 import type { ManagedKind } from "../resources/kinds.js";
 import type { BackupEntry } from "../state/backups.js";
 import type { InstallInfo } from "./ports.js";
@@ -31,19 +32,7 @@ export interface DesiredFile {
   unitFile: boolean;
 }
 
-/** How an object's unit is brought up. */
-export type Activation =
-  | "start" // start/restart the unit itself
-  | "via_automount" // a mount with an .automount companion: activated through `automount`
-  | "via_socket" // a socket-activated service: started by its `.socket`, never directly
-  | "none"; // rendered files and drop-in-only objects: no unit of their own
-
-/** What post-apply verification expects of an object's unit. */
-export type Expectation =
-  | "active" // services, containers, pods, sockets, timers, targets, paths, automounts
-  | "active_or_exited" // oneshot units (Quadlet volume/network/image/build; Type=oneshot services)
-  | "mounted" // a .mount: active and its target in mountinfo
-  | "none";
+export type { Activation, Expectation } from "../resources/activation.js";
 
 export interface ApplyObject {
   /** Display id, e.g. `container/web.container`, `config/etc/web/app.conf`. */
@@ -68,6 +57,8 @@ export interface ApplyObject {
   socketUnit: string | null;
   /** For `via_automount`: the automount unit. */
   automountUnit: string | null;
+  /** For a Quadlet `.container`: the Podman container its unit runs (`ContainerName=`, else `systemd-%N`). */
+  containerName: string | null;
   mount: { where: string; createMountpoint: boolean } | null;
   /** True when the plan tolerated a runtime variance for this object. */
   toleratedVariance: boolean;
@@ -149,6 +140,7 @@ export const FailureReasonSchema = z.enum([
   "activation_failed",
   "inactive",
   "unit_failed",
+  "container_not_running",
   "restart_loop",
   "activation_timeout",
   "not_mounted",

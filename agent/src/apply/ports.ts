@@ -92,6 +92,20 @@ export interface BackupSink {
   save(item: BackupItem): BackupEntry;
 }
 
+/** A Podman container's state as `podman container inspect` reports it (null: no such container). */
+export interface ContainerState {
+  status: string;
+  exitCode: number;
+}
+
+/**
+ * Podman's view of a Quadlet container. The unit of a container that exits at once stays `active` until
+ * conmon has cleaned up (seconds on a slow host), so verification asks Podman itself.
+ */
+export interface ContainerRuntime {
+  state(name: string): Promise<ContainerState | null>;
+}
+
 /** Runs the Quadlet generator in dry-run mode and returns what it said about `fileName`. */
 export interface QuadletDryRun {
   explain(fileName: string): Promise<string | null>;

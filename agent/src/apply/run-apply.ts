@@ -12,14 +12,16 @@ import type { HostObserver } from "../plan/host-observer.js";
 import { planHost } from "../plan/plan-host.js";
 import type { ManagedDirs } from "../resources/from-desired.js";
 import { inventoryFromObjects } from "../resources/inventory.js";
+import { admit } from "../state/admission.js";
 import { recordSuccess } from "../state/record-success.js";
-import { rfc3339, type Status, writeStatusAtomic } from "../state/status.js";
+import { type LastFailure, rfc3339, type Status, writeStatusAtomic } from "../state/status.js";
 import { VIEW_SCHEMA_VERSION } from "../views/common.js";
 import type { PhaseEvent, ResultEntry, ResultView } from "../views/result-view.js";
 import { DEFAULT_RETRY_BUDGET } from "./convergence.js";
 import { type ExecutorPorts, executePlan, massDeleteRefusal } from "./executor.js";
 import { applyObjectsFromPlan } from "./from-plan.js";
-import type { ApplyEvent, ExecutionResult, Operation } from "./model.js";
+import type { ApplyEvent, ExecutionResult } from "./model.js";
+import { applyOutcome, MUTATING } from "./outcome.js";
 
 export interface ApplyRunRequest {
   desired: DesiredState;
@@ -56,18 +58,6 @@ export interface ApplyRunResult {
   exitCode: 0 | 1;
 }
 
-const MUTATING: ReadonlySet<Operation> = new Set([
-  "prepare_mountpoint",
-  "write",
-  "remove",
-  "daemon_reload",
-  "enable",
-  "disable",
-  "start",
-  "stop",
-  "restart",
-]);
-
 export function controllerBlock(): Status["controller"] {
   const info = buildInfo();
   const t =
@@ -76,42 +66,6 @@ export function controllerBlock(): Status["controller"] {
 }
 
 const FULL_REVISION = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
-
-/** Refuses an apply that would undo a rollback (issue 4 §3); returns the hold to keep (or null = released). */
-export function checkHold(
-  status: Status | null,
-  revision: string | null,
-  rollingBack: boolean,
-): { keep: Status["hold"]; note: string | null } {
-  const hold = status?.hold ?? null;
-  if (!hold?.held || rollingBack) return { keep: hold, note: null };
-  if (revision !== null && revision === hold.rolled_back_from) {
-    const tracking = status?.desired_state;
-    throw new CoreOpsError(
-      `held after a rollback: the tracked ref still resolves to ${revision.slice(0, 8)}, the revision that was rolled back from`,
-      {
-        code: "held",
-        hint: tracking
-          ? `move ${tracking.requested_ref} to a fixed revision, or re-attach deliberately with: core-ops init ${tracking.repository} ${tracking.requested_ref} --force`
-          : "re-attach with core-ops init <repository> <ref> --force",
-      },
-    );
-  }
-  return {
-    keep: null,
-    note: `hold released: the tracked ref moved to ${revision?.slice(0, 8) ?? "a new revision"}`,
-  };
-}
-
-function outcomeOf(exec: ExecutionResult, tolerated: boolean): ResultView["outcome"] {
-  const s = exec.convergence.status;
-  if (s === "success") return tolerated ? "converged_with_tolerated_variance" : "converged";
-  if (s === "repeated_failure" || s === "oscillation") return "non_converging";
-  const anyDone = exec.objects.some(
-    (o) => o.final_state === "succeeded" && o.executed.some((op) => MUTATING.has(op)),
-  );
-  return anyDone ? "partially_applied" : "failed";
-}
 
 export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
   const now = req.now ?? (() => new Date());
@@ -131,9 +85,15 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
       code: "revision_unknown",
       hint: "apply a tracked git repository, or use --source-repo / --force-no-state for an unversioned directory",
     });
-  const { keep: hold, note: holdNote } = checkHold(req.status, revision, req.rollback !== null);
+  // A rollback applies a retained snapshot, not the tracked ref: it is not subject to the hold.
+  const admission = req.rollback === null && req.stateMode === "tracked" ? admit(req.status, revision) : null;
+  if (admission?.decision === "held")
+    throw new CoreOpsError(admission.message, {
+      code: "held",
+      ...(admission.release_hint ? { hint: admission.release_hint } : {}),
+    });
+  const hold = admission?.decision === "released" ? null : (req.status?.hold ?? null);
   const notes = [...req.notes];
-  if (holdNote) notes.push(holdNote);
 
   phase("planning", "started");
   const planningStarted = performance.now();
@@ -145,6 +105,7 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
     status: req.status,
     notes,
     deleteEdited: req.deleteEdited ?? false,
+    rollback: req.rollback !== null,
   });
   phase("graph_construction", "completed");
   phase("planning", "completed");
@@ -243,22 +204,39 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
 
   const converged = exec.convergence.status === "success";
   const finishedAt = rfc3339(now());
+  const tolerated = plan.view.summary.runtime_variance_count > 0;
+  const outcome = applyOutcome(exec, tolerated);
   let newHold = hold;
-  if (converged && req.rollback && lastApplied && lastApplied !== revision) {
-    newHold = {
-      held: true,
-      rolled_back_from: lastApplied,
-      reason: `rolled back to ${revision?.slice(0, 8)}; the agent does not re-apply ${lastApplied.slice(0, 8)} until the tracked ref moves or an operator re-attaches`,
-      since: finishedAt,
-    };
-  } else if (converged && req.rollback && !newHold) {
-    newHold = {
-      held: true,
-      rolled_back_from: lastApplied,
-      reason: `rolled back to ${revision?.slice(0, 8)}`,
-      since: finishedAt,
-    };
+  if (converged && req.rollback) {
+    // The hold names what the tracked ref resolved to at rollback time (the state's observed revision),
+    // which need not be the last applied one: a release that never converged is held just the same.
+    const from =
+      prev?.desired_state?.last_observed_revision ??
+      prev?.reconciliation.last_attempted_revision ??
+      lastApplied;
+    newHold =
+      from && from !== revision
+        ? {
+            held: true,
+            rolled_back_from: from,
+            reason: `rolled back to ${revision?.slice(0, 8)}; ${from.slice(0, 8)} is not applied until the tracked ref moves or an operator re-attaches`,
+            since: finishedAt,
+          }
+        : null;
   }
+  const lastFailure: LastFailure | null =
+    outcome === "converged" || outcome === "converged_with_tolerated_variance" || revision === null
+      ? null
+      : {
+          revision,
+          finished_at: finishedAt,
+          outcome,
+          convergence_status: exec.convergence.status,
+          signature: exec.convergence.attempts.at(-1)?.signature ?? "",
+          attempt_count: exec.convergence.attempt_count,
+          retry_budget: exec.convergence.retry_budget,
+          failures: exec.convergence.attempts.at(-1)?.failures ?? [],
+        };
   const recordNotes: string[] = [];
   if (recording && base) {
     // The inventory: what was written (the plan's desired objects, modes as written), plus the objects
@@ -282,6 +260,7 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
             a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
           )
         : base.inventory,
+      last_failure: lastFailure,
     };
     if (converged && revision && req.stateFile) {
       const s0 = performance.now();
@@ -323,8 +302,6 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
     systemctl_calls: req.systemctlCalls?.() ?? 0,
     message: "",
   };
-  const tolerated = plan.view.summary.runtime_variance_count > 0;
-  const outcome = outcomeOf(exec, tolerated);
   summary.message =
     outcome === "converged" || outcome === "converged_with_tolerated_variance"
       ? recording

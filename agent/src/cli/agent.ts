@@ -1,5 +1,5 @@
 /**
- * `core-ops agent`: one reconciliation of the tracked ref, for core-ops.service (issue 4 §4).
+ * `core-ops agent`: one reconciliation of the tracked ref, for core-ops.service (README "Apply, the timer agent").
  * The repository and ref come from status.json, or from CORE_OPS_REPO/CORE_OPS_REV when set (recorded as
  * `init` would; when they differ from the tracked ones the environment wins and the change is logged).
  * Uninitialized or held → says why and exits 0. Prints exactly one JSON summary line on stdout (the
@@ -12,6 +12,7 @@ import { fetchRef } from "../desired/git-source.js";
 import { resolveHost } from "../desired/host-identity.js";
 import { CoreOpsError } from "../errors.js";
 import { buildInfo } from "../identity.js";
+import { admit } from "../state/admission.js";
 import { acquireLock, resolveLockPath } from "../state/lock.js";
 import { migrateStateDir } from "../state/migrate-state.js";
 import {
@@ -184,10 +185,10 @@ export async function agentCommand(
     );
     try {
       summary.revision = source.desired.source.revision;
-      const hold = source.status?.hold;
-      if (hold?.held && summary.revision === hold.rolled_back_from) {
+      const admission = admit(source.status, summary.revision);
+      if (admission.decision === "held") {
         summary.outcome = "held";
-        summary.reason = `held after rollback: ${status.desired_state.requested_ref} still resolves to ${summary.revision?.slice(0, 8)}, which was rolled back from; re-attach with core-ops init ${status.desired_state.repository} ${status.desired_state.requested_ref} --force`;
+        summary.reason = `${admission.message}; to release: ${admission.release_hint}`;
         log(summary.reason);
         return emit(0);
       }

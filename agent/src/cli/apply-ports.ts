@@ -3,6 +3,7 @@ import type { ExecutorPorts } from "../apply/executor.js";
 import type { BackupSink } from "../apply/ports.js";
 import { NodeHostFs } from "../effects/host-fs.js";
 import { OfflineSystemd } from "../effects/offline-systemd.js";
+import { PodmanContainers } from "../effects/podman.js";
 import { GeneratorDryRun } from "../effects/quadlet-dryrun.js";
 import { RootResolver } from "../effects/root-resolver.js";
 import { SystemctlSystemd } from "../effects/systemctl.js";
@@ -49,5 +50,12 @@ export function createApplyPorts(root: string | null, dirs: ManagedDirs, backupD
       systemctlCalls: () => 0,
     };
   const systemd = new SystemctlSystemd();
-  return { fs, systemd, dryRun: new GeneratorDryRun(), backups, systemctlCalls: () => systemd.calls };
+  return {
+    fs,
+    systemd,
+    dryRun: new GeneratorDryRun(),
+    containers: new PodmanContainers(),
+    backups,
+    systemctlCalls: () => systemd.calls,
+  };
 }

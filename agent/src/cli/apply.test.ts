@@ -157,9 +157,9 @@ describe("rollback and hold", () => {
     const held = status(f);
     expect(held.reconciliation.last_applied_revision).toBe(v1);
     expect(held.hold).toMatchObject({ held: true, rolled_back_from: v2 });
-    expect(f.run(["status", "--state-file", f.stateFile]).stdout).toMatch(/hold: held since/);
+    expect(f.run(["status", "--state-file", f.stateFile]).stdout).toMatch(/hold: HELD since/);
     const heldPlan = f.run(["plan", "--root", f.root, "--state-file", f.stateFile, "--host", "h1"]);
-    expect(heldPlan.stdout.split("\n").filter((l) => l.includes("HELD after rollback from"))).toHaveLength(1);
+    expect(heldPlan.stdout.split("\n").filter((l) => l.includes("HELD since"))).toHaveLength(1);
 
     // The agent does not re-apply the revision that was rolled back from.
     const agent = f.run(["agent", ...f.args()]);
@@ -191,6 +191,44 @@ describe("rollback and hold", () => {
       outcome: "converged",
       last_applied_revision: v3,
     });
+  });
+
+  it("holds what the tracked ref resolved to at rollback time, even if it was never applied", () => {
+    const f = fixture();
+    const v1 = f.commit(demoTree("1"), "v1");
+    f.run(["init", f.repo, "main", "--state-file", f.stateFile]);
+    expect(applyJson(f).code).toBe(0);
+    // The ref moves to v2, which is observed (init --force) but never converges here: roll back to v1.
+    const v2 = f.commit(demoTree("2"), "v2");
+    expect(f.run(["init", f.repo, "main", "--force", "--state-file", f.stateFile]).status).toBe(0);
+    const rb = applyJson(f, ["--rollback-to", v1]);
+    expect(rb.code, rb.stderr).toBe(0);
+    expect(status(f).hold).toMatchObject({ held: true, rolled_back_from: v2 });
+
+    // One admission decision: agent, apply, plan and status all say held for v2.
+    const agent = JSON.parse(f.run(["agent", ...f.args()]).stdout.trim()) as { outcome: string };
+    expect(agent.outcome).toBe("held");
+    const apply = applyJson(f);
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain("error[held]");
+    const plan = JSON.parse(
+      f.run(["plan", "--json", "--root", f.root, "--state-file", f.stateFile, "--host", "h1"]).stdout,
+    ) as { admission: { decision: string; rolled_back_from: string } };
+    expect(plan.admission).toMatchObject({ decision: "held", rolled_back_from: v2 });
+    const st = JSON.parse(f.run(["status", "--json", "--state-file", f.stateFile]).stdout) as {
+      admission: { decision: string };
+    };
+    expect(st.admission.decision).toBe("held");
+    expect(readFileSync(join(f.root, "etc/web/app.env"), "utf8")).toBe("VERSION=1\n");
+    expect(status(f).reconciliation.last_applied_revision).toBe(v1);
+
+    // After the ref moved, plan no longer says HELD: it says the hold is released.
+    f.commit(demoTree("3"), "v3");
+    const moved = JSON.parse(
+      f.run(["plan", "--json", "--root", f.root, "--state-file", f.stateFile, "--host", "h1"]).stdout,
+    ) as { admission: { decision: string }; notes: string[] };
+    expect(moved.admission.decision).toBe("released");
+    expect(moved.notes.join("\n")).not.toContain("HELD");
   });
 
   it("agent: uninitialized exits 0 with one JSON line; CORE_OPS_REPO/CORE_OPS_REV initialize tracking", () => {

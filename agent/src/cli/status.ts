@@ -1,5 +1,6 @@
 /** `core-ops status`: the canonical snapshot; missing, partial, invalid or unsupported → absent (exit 0). */
 import type { Command } from "commander";
+import { admit } from "../state/admission.js";
 import { backupDirFor, readBackupIndex } from "../state/backups.js";
 import { inspectLock, resolveLockPath } from "../state/lock.js";
 import { readStatus, resolveStateFile } from "../state/status.js";
@@ -38,6 +39,10 @@ export function register(program: Command): void {
           entries: backups.kind === "ok" ? backups.index.entries : [],
           invalid_reason: backups.kind === "ok" ? null : backups.reason,
         },
+        admission:
+          read.kind === "ok"
+            ? admit(read.status, read.status.desired_state?.last_observed_revision ?? null)
+            : null,
         migrated_from: read.kind === "ok" ? read.migratedFrom : null,
         lock: { path: lockPath, ...inspectLock(lockPath) },
       };

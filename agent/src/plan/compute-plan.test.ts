@@ -175,8 +175,9 @@ describe("three-way planning", () => {
       since: "2026-11-29T10:00:00Z",
     };
     const plan = await planOffline(demo(), root, { status });
+    expect(plan.view.admission).toMatchObject({ decision: "held", rolled_back_from: REV });
     expect(plan.view.notes.join("\n")).toMatch(
-      /HELD after rollback from 454ac5f1 since 2026-11-29T10:00:00Z \(rolled back by operator\)/,
+      /HELD since 2026-11-29T10:00:00Z: .* resolves to 454ac5f1, which was rolled back from; it is not applied \(rolled back by operator\)/,
     );
   });
 
@@ -330,6 +331,13 @@ describe("three-way planning", () => {
     expect(b.action).toBe("no_op");
     expect(b.causes[0]).toMatchObject({ kind: "runtime_variance" });
     expect(b.causes[0]?.summary).toMatch(/runtime state inactive\/dead of backup.service is not material/);
+    // A unit CoreOps starts and expects running was stopped by hand: drift, recovered by apply.
+    const web = entry(inactive.view.entries, "container/web.container");
+    expect(web.action).toBe("recover");
+    expect(web.causes[0]?.kind).toBe("recovery_required");
+    expect(web.drift).toContainEqual(
+      expect.objectContaining({ category: "external_drift", comparison_basis: "runtime_verification" }),
+    );
     const offline = await planOffline(demo(), root);
     expect(offline.view.entries.every((x) => x.runtime === null)).toBe(true);
   });

@@ -6,7 +6,8 @@
  * Rules:
  * - desired, not on host: `create` (or `recover` when the applied file vanished and desired is unchanged).
  * - desired, on host, material equal: `no_op` (`runtime_variance` records for every ignored byte
- *   difference), `recover` when systemd reports the unit `failed`.
+ *   difference), `recover` when systemd reports the unit `failed`, or `inactive` although it should run
+ *   (resources/activation.ts: started directly and expected active — a service stopped by hand).
  * - desired, on host, material differs: `update` (`desired_change` when the host still matches the last
  *   applied record, `drift` when desired did not change, both when both moved); `replace` when the file
  *   is not owned (neither marked nor in the inventory: apply takes it over), when a Quadlet's generated
@@ -25,10 +26,12 @@
  * Order: desired objects topologically (lexical tie-break), then deletes in reverse topological order.
  */
 
+import { effectiveUnit, runtimeRole } from "../resources/activation.js";
 import { sha256 } from "../resources/digest.js";
 import type { NormalizedObject, ObjectFile } from "../resources/managed-object.js";
 import { hasManagedMarker } from "../resources/marker.js";
 import { ignoredDifferences } from "../resources/variance.js";
+import type { Admission } from "../state/admission.js";
 import type { InventoryObject } from "../state/status.js";
 import {
   type Action,
@@ -76,6 +79,8 @@ export interface ComputePlanInput {
   notes?: string[];
   /** Delete no-longer-desired objects even when they were edited on the host (`--delete-edited`). */
   deleteEdited?: boolean;
+  /** The rollback-hold decision for the tracked ref (null: stateless, or a rollback plan). */
+  admission?: Admission | null;
 }
 
 const RESTART_TRIGGERS: ReadonlySet<Action> = new Set(["create", "update", "replace", "recover", "restart"]);
@@ -162,7 +167,7 @@ function classifyDesired(
   o: NormalizedObject | null,
   a: InventoryObject | null,
   hasState: boolean,
-  failed: boolean,
+  runtime: "failed" | "stopped" | null,
 ): Draft {
   const draft: Draft = {
     id: d.id,
@@ -232,7 +237,19 @@ function classifyDesired(
       draft.notes.push(
         `${unmarked.map((f) => f.path).join(", ")} matches but is not marked as managed; CoreOps takes ownership when it next writes it`,
       );
-    if (failed) {
+    if (runtime === "stopped") {
+      draft.action = "recover";
+      draft.causes.unshift(
+        cause("recovery_required", `unit ${d.unit} was stopped outside CoreOps; apply starts it`),
+      );
+      draft.drift.push({
+        category: "external_drift",
+        comparison_basis: "runtime_verification",
+        auto_action: true,
+        attention_required: true,
+        details: `systemd reports ${d.unit} as inactive although it should run`,
+      });
+    } else if (runtime === "failed") {
       draft.action = "recover";
       draft.causes.unshift(cause("recovery_required", `unit ${d.unit} is failed; apply restarts it`));
       draft.drift.push({
@@ -333,6 +350,12 @@ function classifyDesired(
     }
   }
   return draft;
+}
+
+/** A unit CoreOps starts directly and expects active (an inactive one was stopped by hand). */
+function shouldRun(d: NormalizedObject, units: ReadonlySet<string>): boolean {
+  const role = runtimeRole(d.kind, d.resourceType, d.unit, effectiveUnit(d), units);
+  return role.activation === "start" && role.expectation === "active";
 }
 
 function classifyUndesired(
@@ -464,13 +487,20 @@ export function computePlan(input: ComputePlanInput): Plan {
     return (files.find((f) => f.role === "unit") ?? files.find((f) => f.source !== null))?.source?.path;
   };
   const order = topoOrder(desiredById.keys(), edges, sourceOf);
+  const desiredUnits = new Set(desired.flatMap((d) => (d.unit ? [d.unit] : [])));
 
   const drafts = new Map<string, Draft>();
   for (const id of order) {
     const d = desiredById.get(id) as NormalizedObject;
     const o = observed.objects.get(id) ?? null;
     const rt = d.unit ? observed.runtime.get(d.unit) : undefined;
-    const draft = classifyDesired(d, o, applied.get(id) ?? null, hasState, rt?.activeState === "failed");
+    const runtime =
+      rt?.activeState === "failed"
+        ? "failed"
+        : rt?.activeState === "inactive" && shouldRun(d, desiredUnits)
+          ? "stopped"
+          : null;
+    const draft = classifyDesired(d, o, applied.get(id) ?? null, hasState, runtime);
     for (const n of d.notes) draft.notes.push(n);
     const foreign = observed.foreignDropIns.get(id);
     if (foreign) {
@@ -653,6 +683,7 @@ export function computePlan(input: ComputePlanInput): Plan {
     summary: summarize(entries),
     entries,
     notes: [...(input.notes ?? [])],
+    admission: input.admission ?? null,
   };
   return { view, objects, edges };
 }

@@ -5,6 +5,7 @@
 import type { DesiredState } from "../desired/model.js";
 import { narrowModesToHost } from "../resources/file-modes.js";
 import { desiredObjects, type ManagedDirs } from "../resources/from-desired.js";
+import { admit } from "../state/admission.js";
 import type { Status } from "../state/status.js";
 import type { RevisionContext } from "../views/common.js";
 import type { Observation } from "../views/plan-view.js";
@@ -24,6 +25,8 @@ export interface PlanRequest {
   notes?: string[];
   /** Delete no-longer-desired objects even when edited on the host (`--delete-edited`). */
   deleteEdited?: boolean;
+  /** The desired state is a retained snapshot (`--rollback-to`): the hold does not apply to it. */
+  rollback?: boolean;
 }
 
 export function revisionContext(
@@ -60,11 +63,13 @@ export async function planHost(req: PlanRequest): Promise<Plan> {
     note: req.observer.systemd.note,
   };
   const notes = [...(req.notes ?? [])];
-  const hold = req.stateMode === "tracked" ? req.status?.hold : null;
-  if (hold?.held)
+  const admission =
+    req.stateMode === "tracked" && !req.rollback ? admit(req.status, req.desired.source.revision) : null;
+  if (admission?.decision === "held")
     notes.push(
-      `HELD after rollback${hold.rolled_back_from ? ` from ${hold.rolled_back_from.slice(0, 8)}` : ""} since ${hold.since} (${hold.reason}): the agent does not re-apply that revision until the tracked ref moves or 'core-ops init <repo> <ref> --force' re-attaches; this plan shows what re-attaching would apply`,
+      `${admission.message}; this plan shows what releasing the hold would apply. To release: ${admission.release_hint}`,
     );
+  else if (admission?.decision === "released") notes.push(admission.message);
   if (!hasInventory)
     notes.push(
       req.stateMode === "stateless"
@@ -79,5 +84,6 @@ export async function planHost(req: PlanRequest): Promise<Plan> {
     observation,
     notes,
     deleteEdited: req.deleteEdited ?? false,
+    admission,
   });
 }

@@ -96,6 +96,7 @@ describe("backup store", () => {
       toleratedVariance: false,
       hostFiles: { "/etc/app.conf": { owned: false, appliedDigest: null } },
       blockedBy: null,
+      containerName: null,
     };
     const backups = {
       dir: "/nowhere",

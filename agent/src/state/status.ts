@@ -14,6 +14,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { z } from "zod";
+import { ConvergenceStatusSchema, ObjectFailureSchema } from "../apply/model.js";
 import { ManagedKindSchema } from "../resources/kinds.js";
 import { statusDocumentFromV1 } from "./legacy-v1.js";
 import { stateWriteError } from "./write-error.js";
@@ -77,6 +78,24 @@ export const HoldSchema = z.object({
   since: Timestamp,
 });
 
+/**
+ * Why the last recorded apply did not converge (README "Outcomes of an apply"): the objects that failed
+ * its last verification, the failure signature and the attempts — so an operator reads it from `status`
+ * after a failed timer run without re-running anything. Null (or absent) once an apply converged.
+ */
+export const LastFailureSchema = z.object({
+  revision: Revision,
+  finished_at: Timestamp,
+  outcome: z.enum(["partially_applied", "failed", "non_converging"]),
+  convergence_status: ConvergenceStatusSchema,
+  /** Sorted `object=reason` pairs of the last attempt. */
+  signature: z.string(),
+  attempt_count: z.number().int().nonnegative(),
+  retry_budget: z.number().int().positive(),
+  failures: z.array(ObjectFailureSchema),
+});
+export type LastFailure = z.infer<typeof LastFailureSchema>;
+
 /** One file CoreOps wrote for a managed object, with the sha256 of the exact bytes written. */
 export const InventoryFileSchema = z.object({
   path: z.string().startsWith("/"),
@@ -105,6 +124,8 @@ export const StatusSchema = z
     hold: HoldSchema.nullable(),
     /** Managed objects of `reconciliation.last_applied_revision`, sorted by id; empty before the first apply. */
     inventory: z.array(InventoryObjectSchema),
+    /** Optional (older files lack it): convergence diagnostics of the last non-converged apply. */
+    last_failure: LastFailureSchema.nullable().optional(),
   })
   .superRefine((s, ctx) => {
     const r = s.reconciliation;

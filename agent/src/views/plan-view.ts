@@ -3,6 +3,7 @@
  * a `PlanView` (or its entries) unchanged.
  */
 import { z } from "zod";
+import { AdmissionSchema } from "../state/admission.js";
 import {
   ActionSchema,
   CauseSchema,
@@ -81,5 +82,7 @@ export const PlanViewSchema = z.object({
   summary: PlanSummarySchema,
   entries: z.array(PlanEntrySchema),
   notes: z.array(z.string()),
+  /** Whether the tracked ref's commit may be applied under a rollback hold; null when stateless or a rollback plan. */
+  admission: AdmissionSchema.nullable(),
 });
 export type PlanView = z.infer<typeof PlanViewSchema>;

@@ -28,6 +28,7 @@ function view(lock: StatusView["lock"]): StatusView {
     running_controller: controller,
     migrated_from: null,
     lock,
+    admission: null,
     snapshot: {
       schema_version: 2,
       controller,

@@ -55,10 +55,21 @@ export function renderStatus(view: StatusView): string {
     `  last attempted: ${r.last_attempted_revision ? formatRevision(r.last_attempted_revision, null) : "never"}`,
   );
   if (r.last_started_at) out.push(`  last run: ${r.last_started_at} → ${r.last_finished_at ?? "(running)"}`);
-  if (s.hold?.held)
+  const lf = s.last_failure;
+  if (lf) {
     out.push(
-      `hold: held since ${s.hold.since}${s.hold.rolled_back_from ? `, rolled back from ${formatRevision(s.hold.rolled_back_from, null)}` : ""}: ${s.hold.reason}`,
+      `last failure: ${formatRevision(lf.revision, null)} at ${lf.finished_at}: ${lf.outcome} (${lf.convergence_status} after ${lf.attempt_count} of ${lf.retry_budget} attempts)`,
     );
+    out.push(`  failure signature: ${lf.signature || "(none)"}`);
+    for (const f of lf.failures) out.push(`  ${f.object}: ${f.reason} — ${f.detail}`);
+  }
+  const a = view.admission;
+  if (a?.decision === "held") {
+    out.push(
+      `hold: HELD since ${a.since}, rolled back from ${a.rolled_back_from ? formatRevision(a.rolled_back_from, null) : "an unrecorded commit"}: ${s.hold?.reason ?? ""}`,
+    );
+    out.push(`  release: ${a.release_hint}`);
+  } else if (a?.decision === "released") out.push(`hold: ${a.message}; the next apply drops it`);
   else out.push("hold: none");
   out.push(`managed objects: ${s.inventory.length}`);
   out.push(...backupLines(view));

@@ -1,5 +1,6 @@
 /** The `status` view model (`core-ops status --json`). Missing, partial, invalid, unsupported → absent. */
 import { z } from "zod";
+import { AdmissionSchema } from "../state/admission.js";
 import { BackupEntrySchema } from "../state/backups.js";
 import { LockHolderSchema } from "../state/lock.js";
 import { ControllerSchema, StatusSchema } from "../state/status.js";
@@ -28,6 +29,8 @@ export const StatusViewSchema = z.object({
       invalid_reason: z.string().nullable(),
     })
     .optional(),
+  /** The rollback-hold decision for the last observed commit of the tracked ref (null when absent). */
+  admission: AdmissionSchema.nullable(),
   /** The schema_version of the file on disk when it is an older one read through its migration. */
   migrated_from: z.number().int().nullable(),
   /**

@@ -7,11 +7,13 @@ import { fileAssertion } from "./file.js";
 import { jsonPath } from "./json-path-assertion.js";
 import { noPendingChanges } from "./no-pending-changes.js";
 import { outputContains } from "./output-contains.js";
+import { resolvePlaceholders } from "./placeholders.js";
 import { stateFile } from "./state-file.js";
 import { stepCommandContains } from "./step-command-contains.js";
 import { stepCommandNotContains } from "./step-command-not-contains.js";
 import { stepDurationWithinMs } from "./step-duration-within-ms.js";
 import { stepExitCodeIs } from "./step-exit-code-is.js";
+import { stepStdoutEquals } from "./step-stdout-equals.js";
 import { stepStreamContains } from "./step-stream-contains.js";
 import type { AssertionContext, AssertionResult, Verdict } from "./types.js";
 import { unitState, unitStateProperties } from "./unit-state.js";
@@ -29,6 +31,8 @@ function dispatch(a: Assertion, ctx: AssertionContext): Promise<Verdict> {
     case "step_stdout_contains":
     case "step_stderr_contains":
       return stepStreamContains(a, ctx);
+    case "step_stdout_equals":
+      return stepStdoutEquals(a, ctx);
     case "step_exit_code_is":
       return stepExitCodeIs(a, ctx);
     case "step_duration_within_ms":
@@ -48,8 +52,10 @@ function dispatch(a: Assertion, ctx: AssertionContext): Promise<Verdict> {
   }
 }
 
-export async function evaluateAssertion(a: Assertion, ctx: AssertionContext): Promise<AssertionResult> {
+export async function evaluateAssertion(given: Assertion, ctx: AssertionContext): Promise<AssertionResult> {
+  let a = given;
   try {
+    a = resolvePlaceholders(given, ctx.placeholders);
     const v = await dispatch(a, ctx);
     const message =
       v.status === "passed"

@@ -7,6 +7,17 @@ describe("json paths", () => {
     expect(parseJsonPath('actions[2].unit["x-y"]')).toEqual(["actions", 2, "unit", "x-y"]);
     expect(() => parseJsonPath("a..b")).toThrow(/invalid JSON path "a\.\.b"/);
   });
+  it("selects the first array element whose field equals a text", () => {
+    const doc = {
+      entries: [
+        { object: { id: "a" }, n: 1 },
+        { object: { id: "b/c.d" }, n: 2 },
+      ],
+    };
+    expect(getPath(doc, "entries[object.id=b/c.d].n")).toEqual({ found: true, value: 2 });
+    expect(getPath(doc, "entries[n=1].object.id")).toEqual({ found: true, value: "a" });
+    expect(getPath(doc, "entries[object.id=zz].n").found).toBe(false);
+  });
   it("finds values and tells absent from null", () => {
     const doc = { a: { b: [1, { c: null }] } };
     expect(getPath(doc, "a.b[1].c")).toEqual({ found: true, value: null });

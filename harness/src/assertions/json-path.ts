@@ -1,12 +1,13 @@
 /**
  * A small path language into JSON documents: `summary.changed_count`, `$.actions[0].kind`,
- * `provenance["resolved-revision"]`. Pure.
+ * `provenance["resolved-revision"]`, and a selector `entries[object.display_id=container/web.container]`
+ * (the first array element whose dotted field equals the text, compared as a string). Pure.
  */
-export type PathToken = string | number;
+export type PathToken = string | number | { field: string[]; equals: string };
 
 export function parseJsonPath(path: string): PathToken[] {
   const tokens: PathToken[] = [];
-  const re = /\.?([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|\["([^"]*)"\]/y;
+  const re = /\.?([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|\["([^"]*)"\]|\[([A-Za-z_][A-Za-z0-9_.-]*)=([^\]]*)\]/y;
   const rest = path.startsWith("$") ? path.slice(1) : path;
   re.lastIndex = 0;
   while (re.lastIndex < rest.length) {
@@ -15,6 +16,7 @@ export function parseJsonPath(path: string): PathToken[] {
     if (!m) throw new Error(`invalid JSON path ${JSON.stringify(path)} at character ${at + 1}`);
     if (m[1] !== undefined) tokens.push(m[1]);
     else if (m[2] !== undefined) tokens.push(Number(m[2]));
+    else if (m[4] !== undefined) tokens.push({ field: m[4].split("."), equals: m[5] ?? "" });
     else tokens.push(m[3] ?? "");
   }
   return tokens;
@@ -23,7 +25,18 @@ export function parseJsonPath(path: string): PathToken[] {
 export function getPath(doc: unknown, path: string): { found: boolean; value: unknown } {
   let cur: unknown = doc;
   for (const t of parseJsonPath(path)) {
-    if (typeof t === "number" && Array.isArray(cur) && t < cur.length) cur = cur[t];
+    if (typeof t === "object") {
+      if (!Array.isArray(cur)) return { found: false, value: undefined };
+      const hit = cur.find((el) => {
+        const v = t.field.reduce<unknown>(
+          (o, k) => (o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined),
+          el,
+        );
+        return v !== undefined && (typeof v === "string" ? v : JSON.stringify(v)) === t.equals;
+      });
+      if (hit === undefined) return { found: false, value: undefined };
+      cur = hit;
+    } else if (typeof t === "number" && Array.isArray(cur) && t < cur.length) cur = cur[t];
     else if (
       typeof t === "string" &&
       cur !== null &&

@@ -25,6 +25,8 @@ export interface AssertionContext {
   facts: GuestFacts;
   /** `systemctl show` snapshots taken right after a step: step id → unit → property → value. */
   snapshots: ReadonlyMap<string, ReadonlyMap<string, Record<string, string>>>;
+  /** Values of `${name}` placeholders in expectations (build identity, fixture commits). */
+  placeholders: ReadonlyMap<string, string>;
   /** Runs `core-ops plan --json` for the scenario's host in the guest (for `no_pending_changes`). */
   runPlan: () => Promise<StepResult>;
 }

@@ -13,6 +13,7 @@ function context(
   const facts = { unitProperties: async () => now };
   return {
     steps: new Map(),
+    placeholders: new Map(),
     vm: undefined as never,
     facts: facts as never,
     snapshots: new Map(

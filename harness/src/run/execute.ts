@@ -29,6 +29,7 @@ import type { StepResult } from "../steps/result.js";
 import { runStep } from "../steps/run-step.js";
 import { ScenarioMachine } from "../steps/verbs.js";
 import { bringUp } from "./bring-up.js";
+import { placeholderValues, readBuildIdentity } from "./build-identity.js";
 import { bundleFiles } from "./bundle-files.js";
 import { errorText } from "./errors.js";
 import { HarnessLog, type LogSink } from "./log.js";
@@ -210,6 +211,10 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
       }
       const snapshots = new Map<string, Map<string, Record<string, string>>>();
       const wanted = snapshotPlan(o.loaded);
+      const placeholders = placeholderValues(
+        needsAgent(o.loaded) ? readBuildIdentity(o.agentBinary) : null,
+        commits,
+      );
       let stopped: string | undefined;
       for (const step of scenario.steps) {
         if (stopped !== undefined || o.signal?.aborted) {
@@ -269,6 +274,7 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
               vm,
               facts,
               snapshots,
+              placeholders,
               runPlan: () =>
                 runStep(planStep, {
                   vm,

@@ -109,8 +109,12 @@ export type Outcome = z.infer<typeof OutcomeSchema>;
 
 export const CoreOpsActionSchema = z
   .object({
-    action: z.enum(["init", "plan", "apply", "explain", "status", "agent"]),
-    /** Fixture tag or commit for `init`; documentation for the others (they act on the tracked ref). */
+    /** `version` runs `core-ops --version`. */
+    action: z.enum(["init", "plan", "apply", "explain", "status", "agent", "version"]),
+    /**
+     * Fixture tag or commit for `init` (or `main`, the replayed branch, which a guest command may move);
+     * documentation for the others (they act on the tracked ref).
+     */
     revision: z.string().min(1).optional(),
     /** Legacy field of the original; only `fixture` (the materialized fixture repository) exists. */
     repository_source: z.literal("fixture").optional(),
@@ -169,7 +173,12 @@ const AssertionBase = {
   artifact_hints: z.array(z.string()).optional(),
 };
 
-/** A value match used by `json_path` and `state_file`: exactly one of equals / contains / matches. */
+/**
+ * A value match used by `json_path` and `state_file`: exactly one of equals / contains / matches.
+ * String expectations (here and in `expected_state`) may name values the harness knows, as `${name}`:
+ * `build.version`, `build.revision`, `build.tree_state`, `build.identity` (the agent build delivered into
+ * the guest) and `fixture.<revision>` (the full commit id of a fixture revision); see scenarios/README.md.
+ */
 const ValueMatch = {
   equals: z.unknown().optional(),
   contains: z.string().optional(),
@@ -217,6 +226,8 @@ export const AssertionSchema = z.discriminatedUnion("assertion_type", [
   StepTextAssertion("step_command_not_contains"),
   StepTextAssertion("step_stdout_contains"),
   StepTextAssertion("step_stderr_contains"),
+  /** The step's stdout, without its trailing newline, is exactly `expected_state`. */
+  StepTextAssertion("step_stdout_equals"),
   z
     .object({
       ...AssertionBase,

@@ -3,6 +3,7 @@
  * unique, every step names what its type needs, and every assertion that names a step names one that
  * exists (checked at load time, as the original did). Pure: returns issues with their document paths.
  */
+import { expectationTexts, placeholderNameIsKnown, placeholderNames } from "../assertions/placeholders.js";
 import type { Scenario, Step } from "./schema.js";
 
 export interface RuleIssue {
@@ -35,7 +36,7 @@ function stepIssues(step: Step, index: number): RuleIssue[] {
     issues.push({
       path: ["steps", index],
       message: `step "${step.step_id}" is a coreops_action but has no \`action\``,
-      hint: "add `action: {action: apply}` (init, plan, apply, explain, status or agent)",
+      hint: "add `action: {action: apply}` (init, plan, apply, explain, status, agent or version)",
     });
   }
   if (!needsAction && step.action !== undefined) {
@@ -140,6 +141,7 @@ export function validateScenarioRules(scenario: Scenario): RuleIssue[] {
       case "step_command_not_contains":
       case "step_stdout_contains":
       case "step_stderr_contains":
+      case "step_stdout_equals":
       case "step_exit_code_is":
       case "step_duration_within_ms":
       case "json_path":
@@ -192,6 +194,17 @@ export function validateScenarioRules(scenario: Scenario): RuleIssue[] {
     }
   });
   const rev = scenario.fixtures.repository_evolution;
+  const revisions = rev?.revisions ?? [scenario.fixtures.revision_under_test];
+  scenario.assertions.forEach((a, i) => {
+    for (const name of expectationTexts(a).flatMap(placeholderNames)) {
+      if (!placeholderNameIsKnown(name, revisions))
+        issues.push({
+          path: ["assertions", i],
+          message: `unknown placeholder \${${name}}`,
+          hint: `use build.version, build.revision, build.tree_state, build.identity or fixture.<one of ${revisions.join(", ")}>`,
+        });
+    }
+  });
   if (rev !== undefined) {
     const revs = new Set(rev.revisions);
     for (const [id, i] of duplicates(rev.revisions)) {
@@ -201,13 +214,13 @@ export function validateScenarioRules(scenario: Scenario): RuleIssue[] {
         hint: "list each revision once, oldest first",
       });
     }
-    const unknown = (r: string) => !revs.has(r) && !/^[0-9a-f]{7,40}$/.test(r);
+    const unknown = (r: string) => !revs.has(r) && r !== "main" && !/^[0-9a-f]{7,40}$/.test(r);
     const check = (path: (string | number)[], r: string) => {
       if (unknown(r))
         issues.push({
           path,
           message: `revision "${r}" is not one of the fixture's revisions`,
-          hint: `use one of: ${rev.revisions.join(", ")}`,
+          hint: `use one of: ${rev.revisions.join(", ")}, or main (the replayed branch)`,
         });
     };
     scenario.steps.forEach((step, i) => {

@@ -17,6 +17,7 @@ export interface ActionContext {
 }
 
 export function renderActionArgs(action: CoreOpsAction, ctx: ActionContext): string[] {
+  if (action.action === "version") return [ctx.binary, "--version", ...(action.extra_args ?? [])];
   const args = [ctx.binary, action.action];
   const host = action.host ?? ctx.defaultHost;
   const json = action.mode === "json" || action.output_contract === "machine-readable";
