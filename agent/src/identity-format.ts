@@ -1,4 +1,4 @@
-/** The identity line `--version` prints (DESIGN §3 "Identity"); no dependencies, so the entry can load it first. */
+/** The identity line `--version` prints (README "Apply, the timer agent and the single-file binary"); no dependencies, so the entry can load it first. */
 
 /** What a build records about itself (the zod schema is in identity.ts). */
 export interface BuildInfo {

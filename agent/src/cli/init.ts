@@ -5,8 +5,8 @@
  */
 import { statSync } from "node:fs";
 import type { Command } from "commander";
+import { controllerBlock } from "../apply/run-apply.js";
 import { CoreOpsError } from "../errors.js";
-import { buildInfo } from "../identity.js";
 import { acquireLock, resolveLockPath } from "../state/lock.js";
 import { migrateStateDir } from "../state/migrate-state.js";
 import {
@@ -33,18 +33,6 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-export function controllerBlock(): Status["controller"] {
-  const info = buildInfo();
-  const buildTime =
-    info.build_time && !Number.isNaN(Date.parse(info.build_time)) ? rfc3339(new Date(info.build_time)) : null;
-  return {
-    version: info.version,
-    revision: info.revision,
-    build_time: buildTime,
-    tree_state: info.tree_state,
-  };
 }
 
 export function register(program: Command): void {

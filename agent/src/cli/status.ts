@@ -1,5 +1,6 @@
 /** `core-ops status`: the canonical snapshot; missing, partial, invalid or unsupported → absent (exit 0). */
 import type { Command } from "commander";
+import { controllerBlock } from "../apply/run-apply.js";
 import { admit } from "../state/admission.js";
 import { backupDirFor, readBackupIndex } from "../state/backups.js";
 import { inspectLock, resolveLockPath } from "../state/lock.js";
@@ -7,7 +8,6 @@ import { readStatus, resolveStateFile } from "../state/status.js";
 import { VIEW_SCHEMA_VERSION } from "../views/common.js";
 import { renderStatus } from "../views/render-status.js";
 import type { StatusView } from "../views/status-view.js";
-import { controllerBlock } from "./init.js";
 import { printJson, printText } from "./output.js";
 
 export function register(program: Command): void {

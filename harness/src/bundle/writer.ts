@@ -1,5 +1,5 @@
 /**
- * Writes an artifact bundle `<artifacts>/<run_id>/` (DESIGN §4): every file redacted by the run's
+ * Writes an artifact bundle `<artifacts>/<run_id>/` (README "Debugging a failed scenario"): every file redacted by the run's
  * `Redactor` (an Ignition config so that it stays a valid config), then manifest.json
  * listing each file with its logical name and whether it is required, and the collection status. A file
  * that cannot be written is recorded in the manifest (status partial), never silently dropped.
