@@ -64,7 +64,7 @@ describe("verification_run goldens (synthetic machine)", () => {
       for (const [suffix, text] of outputs) {
         const actual = normalize(text, { tmp, root: ROOT });
         expect(actual, `${c.name}.${suffix}`).toBe(
-          await golden(join(GOLDEN_DIR, `${c.name}.${suffix}`), actual),
+          await golden(join(GOLDEN_DIR, `${c.name}.${suffix}.golden`), actual),
         );
       }
     });

@@ -7,7 +7,7 @@
  *   and the harness log's `<n.n> s` → `<S> s`;
  * - the per-test temporary directory → `<TMP>`, this checkout → `<ROOT>`;
  * - fixture commit ids are NOT normalized: the fixture repositories are built with fixed dates and authors.
- * `GOLDEN_UPDATE=1` rewrites the files instead of comparing (then review the diff before committing).
+ * Golden files end in `.golden` so that no formatter touches them. `GOLDEN_UPDATE=1` rewrites the files instead of comparing (then review the diff before committing).
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
