@@ -25,7 +25,6 @@ import { runSteps } from "./phase-steps.js";
 import { harnessFault, noneEvaluated, openRun, type RunContext } from "./run-context.js";
 import type { RunMode, ScenarioRun } from "./types.js";
 
-
 export interface ExecuteOptions {
   loaded: LoadedScenario;
   hypervisor: Hypervisor;
