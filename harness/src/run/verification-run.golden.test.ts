@@ -15,6 +15,7 @@ import { renderRun } from "./render-human.js";
 import { singleRunDocument } from "./report.js";
 import { type SyntheticOptions, syntheticHypervisor } from "./synthetic.js";
 import { golden, normalize } from "./test-support/golden.js";
+import { ScenarioVerificationRunSchema } from "./verification-run.js";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 const GOLDEN_DIR = join(ROOT, "harness", "test-fixtures", "golden", "verification-run");
@@ -61,6 +62,9 @@ describe("verification_run goldens (synthetic machine)", () => {
         ],
         ["harness-log.txt", await readFile(join(run.bundle.bundle_path, "harness-log.txt"), "utf8")],
       ];
+      // Both documents are what the schema says (and nothing more: the schemas are strict).
+      ScenarioVerificationRunSchema.parse(JSON.parse(outputs[0]?.[1] ?? ""));
+      ScenarioVerificationRunSchema.parse(JSON.parse(outputs[2]?.[1] ?? ""));
       for (const [suffix, text] of outputs) {
         const actual = normalize(text, { tmp, root: ROOT });
         expect(actual, `${c.name}.${suffix}`).toBe(
