@@ -6,9 +6,9 @@
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { type Command, Option } from "commander";
+import { errorText } from "../faults.js";
 import type { Hypervisor } from "../machine.js";
 import { loadCorpus } from "../run/corpus.js";
-import { errorText } from "../run/errors.js";
 import { executeScenario } from "../run/execute.js";
 import { corpusOutcome } from "../run/outcome.js";
 import { renderRun } from "../run/render-human.js";

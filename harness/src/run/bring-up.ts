@@ -2,8 +2,9 @@
  * Bring-up: provision a machine, boot it, wait for its readiness record. An infrastructure failure here
  * (not a readiness timeout) is retried once on a fresh machine, and the retry is reported as a warning.
  */
+
+import { errorText } from "../faults.js";
 import type { Hypervisor, Machine, MachineSpec, ReadinessRecord } from "../machine.js";
-import { errorText } from "./errors.js";
 import type { HarnessLog } from "./log.js";
 import type { Timeline } from "./timeline.js";
 

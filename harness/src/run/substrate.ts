@@ -5,12 +5,13 @@
  * file. When something cannot be prepared (no rights, no libvirt), the error says exactly what to run — a
  * scenario then fails with that message, it never skips.
  */
+
+import { errorText, InfraError } from "../faults.js";
 import { ensureBaseImage } from "../guest-image/image-store.js";
 import { ensureSetup } from "../guest-image/setup.js";
 import { openHypervisor } from "../libvirt/hypervisor.js";
 import type { Hypervisor } from "../machine.js";
 import { agentBinaryPath, ensureAgentBinary } from "./agent-binary.js";
-import { errorText, InfraError } from "./errors.js";
 
 type Log = (line: string) => void;
 
@@ -30,7 +31,6 @@ function guarded(what: string) {
     } catch (err) {
       throw new InfraError(
         `cannot prepare the VM substrate (${what}): ${errorText(err)}\nHow to fix: ${HOW}`,
-        "bring-up",
         {
           cause: err,
         },
