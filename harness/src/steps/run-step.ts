@@ -3,7 +3,7 @@
  * is left of the scenario's, applies the exit expectation, and classes a non-passing step by fault.
  */
 
-import { errorText, ScenarioTimeout } from "../faults.js";
+import { errorText, faultOf, ScenarioTimeout } from "../faults.js";
 import type { ExecResult } from "../machine.js";
 import { retry } from "../retry.js";
 import type { HarnessLog } from "../run/log.js";
@@ -117,6 +117,8 @@ export async function runStep(step: Step, env: StepEnv): Promise<StepResult> {
       }
     }
   } catch (err) {
+    // A bug in the harness is not the guest's fault: it ends the run as a harness error.
+    if (faultOf(err) === "harness") throw err;
     if (err instanceof ScenarioTimeout) {
       return finish({ ...r, status: "timed_out", fault: "timeout", details: err.message });
     }
