@@ -1,5 +1,5 @@
 /**
- * `Machine` on libvirt (DESIGN §4): a qcow2 overlay on the base image, a domain built from the image
+ * `Machine` on libvirt (README.md "Disposable guests (the machine layer)"): a qcow2 overlay on the base image, a domain built from the image
  * descriptor, Ignition through fw_cfg, readiness from the serial console, SSH with the pinned per-run host
  * key. `destroy()` never throws. Lifecycle: `create` (overlay + defined domain) → `start` → `waitReady` →
  * `exec`/`upload`/`fetch`/`reboot`/`journal` → `destroy`. `consolePath()` stays valid after `destroy`
