@@ -1,5 +1,6 @@
 /** The virsh calls of a run's lifecycle, each tolerant of "already gone" so teardown can be repeated. */
 import { InfraError } from "../faults.js";
+import type { ImageDescriptor } from "../guest-image/descriptor.js";
 import { type RetryState, retry } from "../retry.js";
 import type { Virsh } from "./virsh.js";
 
@@ -31,6 +32,28 @@ export async function volumeCapacityBytes(virsh: Virsh, pool: string, volume: st
   if (match?.[1] === undefined)
     throw new Error(`cannot read the capacity of volume ${volume} in pool ${pool}`);
   return Number(match[1]);
+}
+
+/** The run's qcow2 overlay on the base image's volume, as large as the base. */
+export async function createOverlayVolume(
+  virsh: Virsh,
+  pool: string,
+  volume: string,
+  base: Pick<ImageDescriptor, "volume" | "volume_format">,
+  capacityBytes: number,
+): Promise<void> {
+  await virsh.run([
+    "vol-create-as",
+    pool,
+    volume,
+    `${capacityBytes}b`,
+    "--format",
+    "qcow2",
+    "--backing-vol",
+    base.volume,
+    "--backing-vol-format",
+    base.volume_format,
+  ]);
 }
 
 export interface RemoveDomainOptions {
