@@ -5,7 +5,7 @@
 /** Each pattern names what it catches; matched against comment text only. */
 export const REFERENCE_PATTERNS = [
   { pattern: /\bDESIGN(\.md)?\s*§/, what: "a DESIGN section" },
-  { pattern: /\bDESIGN\.md\b/, what: "DESIGN.md" },
+  { pattern: /\bDESIGN(\.md)?\b/, what: "the design document (not in the repository)" },
   { pattern: /§\s*\d/, what: "a numbered section of an outside document" },
   {
     pattern: /\b(original-)?inventory\s*§|original-inventory|house-review|guest-recipe\.md/,
