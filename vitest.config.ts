@@ -2,8 +2,8 @@ import { defineConfig } from "vitest/config";
 import { verifyJobs } from "./harness/src/vitest/jobs.js";
 import { scenarioPlugin } from "./harness/src/vitest/plugin.js";
 
-// Two projects (DESIGN §1): "unit" is `npm test` — fast, no VM, no apt; "scenarios" turns each
-// scenarios/**/*.yaml into one Vitest test that boots a real VM (harness/src/vitest/).
+// Three projects: "unit" is `npm test` — fast, no VM, no apt; "scenarios" turns each scenarios/**/*.yaml
+// into one Vitest test that boots a real VM (harness/src/vitest/); "vm" tests the machine layer itself.
 const jobs = verifyJobs();
 
 export default defineConfig({
