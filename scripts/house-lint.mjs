@@ -86,6 +86,11 @@ try {
   process.exit(1);
 }
 const { open, accepted, stale } = applyAllowlist(entries, findings);
+if (process.argv.includes("--json")) {
+  // The findings the allowlist does not accept and its stale entries, for tools (exit code as below).
+  process.stdout.write(`${JSON.stringify({ open, stale }, null, 2)}\n`);
+  process.exit(open.length > 0 || stale.length > 0 ? 1 : 0);
+}
 const where = (finding) => (finding.line > 0 ? `${finding.path}:${finding.line}` : finding.path);
 for (const finding of open) process.stderr.write(`${where(finding)}: [${finding.rule}] ${finding.message}\n`);
 for (const entry of stale)
