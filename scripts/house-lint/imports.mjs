@@ -1,6 +1,6 @@
 // The folder import graph: which top-level source folder imports which, and the two rules on it —
 // no cycles between folders, and no import from one program into another (agent, harness and release
-// share nothing; ARCHITECTURE.md "Two programs that share no code"). Pure: paths in, findings out.
+// share nothing; ARCHITECTURE.md "Two workspaces that share no code"). Pure: paths in, findings out.
 import { posix } from "node:path";
 
 /**
