@@ -99,7 +99,9 @@ for (const entry of stale)
   );
 const summary = `house-lint: ${sources.length + otherSources.length} files, ${open.length} findings, ${accepted.length} allowlisted (${entries.length} entries), ${stale.length} stale entries`;
 if (open.length > 0 || stale.length > 0) {
-  process.stderr.write(`${summary}\n`);
+  process.stderr.write(
+    `${summary}\n(the rules and the '// size:' marker: ARCHITECTURE.md "House rules checked by \`npm run lint\`")\n`,
+  );
   process.exit(1);
 }
 process.stdout.write(`${summary}\n`);
