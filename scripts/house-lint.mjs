@@ -5,7 +5,7 @@
 // `npm run lint`". Accepted exceptions live in scripts/house-lint-allowlist.json, each with its reason;
 // an entry that no longer matches anything must be removed.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { applyAllowlist, parseAllowlist } from "./house-lint/allowlist.mjs";
 import { folderHeaderFindings } from "./house-lint/folder-headers.mjs";
@@ -20,7 +20,10 @@ import { referenceFindings } from "./house-lint/references.mjs";
 import { lineCount, sizeFindings } from "./house-lint/sizes.mjs";
 import { commentsOf, fileSizeMarker, functionsOf, importsOf, parseSource } from "./house-lint/source.mjs";
 
-const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
+// `--repo DIR` checks another checkout (the tests use a small one); by default this one.
+const repoFlag = process.argv.indexOf("--repo");
+const repo =
+  repoFlag > 0 ? resolve(process.argv[repoFlag + 1]) : join(dirname(fileURLToPath(import.meta.url)), "..");
 const ALLOWLIST = "scripts/house-lint-allowlist.json";
 const PROGRAMS = ["agent", "harness", "release"];
 const SOURCE = /\.(ts|mts|mjs|js)$/;
@@ -29,6 +32,7 @@ const TEST = /(\.(test|vm)\.ts|\.test\.mjs|\.vm-setup\.ts)$|\/test-support\//;
 
 function walk(dir) {
   const out = [];
+  if (!existsSync(join(repo, dir))) return out;
   for (const name of readdirSync(join(repo, dir))) {
     if (name === "node_modules" || name === "dist") continue;
     const path = `${dir}/${name}`;
@@ -42,7 +46,9 @@ const roots = PROGRAMS.map((program) => `${program}/src`).filter((root) => exist
 const programFiles = roots.flatMap(walk);
 const sources = programFiles.filter((path) => SOURCE.test(path) && !path.endsWith(".d.ts"));
 const known = new Set(sources);
-const otherSources = [...walk("scripts").filter((path) => SOURCE.test(path)), "vitest.config.ts"];
+const otherSources = [...walk("scripts"), "vitest.config.ts"].filter(
+  (path) => SOURCE.test(path) && existsSync(join(repo, path)),
+);
 
 const findings = [];
 const edges = [];
