@@ -17,6 +17,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fixtureCopyCommand, GUEST_FIXTURE_DIR } from "../harness/dist/fixtures/guest-delivery.js";
 import { materializeHistory } from "../harness/dist/fixtures/repository-evolution.js";
+import { generateRunSecrets } from "../harness/dist/ignition/run-secrets.js";
 import { prepareSubstrate } from "../harness/dist/run/substrate.js";
 import { shellJoin } from "../harness/dist/steps/shell.js";
 
@@ -76,8 +77,10 @@ const repo = await materializeHistory(
 const { hypervisor, agentBinary } = await prepareSubstrate(root, log);
 const accel = hypervisor.domainType === "kvm" ? "KVM" : `TCG (${hypervisor.domainTypeReason})`;
 log(`bench:guest: accelerator ${accel}; agent ${agentBinary}`);
+const runId = `bench-guest-${process.pid}`;
 const machine = await hypervisor.createLibvirtMachine({
-  runId: `bench-guest-${process.pid}`,
+  runId,
+  secrets: generateRunSecrets(runId),
   vcpus: 2,
   memoryMiB: 1024,
   runDir: join(work, "machine"),
