@@ -5,6 +5,7 @@
 const NODE = "node -e 0 (bare Node 24 start)";
 const LS_REMOTE = "git ls-remote (file://)";
 const SHOW = "systemctl show frontend.service";
+const INSPECT = "podman container inspect";
 const RELOAD = "systemctl daemon-reload";
 const RESTART = "systemctl restart frontend.service";
 const RESTART_WORKER = "systemctl restart worker-1.service";
@@ -17,6 +18,7 @@ export function floorParts(workers) {
     [NODE, 1],
     [LS_REMOTE, 1],
     [SHOW, 1],
+    [INSPECT, 1],
   ];
   const oneObject = [...noOp, [RELOAD, 1], [RESTART, 1]];
   return {
@@ -89,7 +91,7 @@ export function printReport({ accel, runs, results, spawnTrace, workers, load, f
   if (spawnTrace) {
     console.log("");
     console.log(
-      `processes one no-op agent started (git and systemctl shimmed on PATH; ${sec(spawnTrace.total_ms)} in all, shims included):`,
+      `processes one no-op agent started (git, systemctl and podman shimmed on PATH; ${sec(spawnTrace.total_ms)} in all, shims included):`,
     );
     for (const s of spawnTrace.spawns)
       console.log(`  at ${sec(s.at_ms).padStart(8)}  ${sec(s.ms).padStart(8)}  ${s.command}`);

@@ -15,7 +15,7 @@
 //   runs (fetch + checkout into an empty repository), `systemctl show`, `systemctl daemon-reload` and
 //   `systemctl restart` of the units the applies restart.
 // Each agent figure is printed against its floor (the sum of what it cannot avoid) and the overhead above it.
-// One extra no-op agent runs with git and systemctl shimmed on PATH, and every process it spawned is listed
+// One extra no-op agent runs with git, systemctl and podman shimmed on PATH, and every process it spawned is listed
 // with its wall time (the shim's own cost is in those figures; that run is not part of the medians).
 // Targets (README "Speed in a guest"): --version ≤ 0.5 s, no-op agent ≤ 2.5 s, one-object apply ≤ 5 s.
 // The host's load average is printed at the start and the end: figures from a loaded machine mean less.
@@ -149,12 +149,12 @@ function applyRow(r, expectChanged) {
   };
 }
 
-/** Shims for git and systemctl on PATH: each call appends "<start ns> <wall ms> <argv>" to SPAWN_LOG. */
+/** Shims for git, systemctl and podman on PATH: each call appends "<start ns> <wall ms> <argv>" to SPAWN_LOG. */
 // Not under /run: it is mounted noexec in the guest, and a shim there would be skipped silently.
 const SHIM_DIR = "/var/tmp/core-ops-bench/shims";
 const SPAWN_LOG = "/var/tmp/core-ops-bench/spawns.log";
 async function installShims() {
-  for (const name of ["git", "systemctl"]) {
+  for (const name of ["git", "systemctl", "podman"]) {
     const real = (await must(`sh -c ${shellJoin([`command -v ${name}`])}`)).trim();
     const shim = [
       "#!/bin/sh",
@@ -170,7 +170,7 @@ async function installShims() {
   }
 }
 
-/** One no-op agent with the shims on PATH: every git/systemctl process it started, in order, with its wall time. */
+/** One no-op agent with the shims on PATH: every git/systemctl/podman process it started, in order, with its wall time. */
 async function traceNoOpAgent() {
   const script = `rm -f ${SPAWN_LOG}; echo "START $(date +%s%N)"; PATH=${SHIM_DIR}:$PATH "$@" >/dev/null; echo "END $(date +%s%N)"; cat ${SPAWN_LOG}`;
   const out = await must(`sh -c ${shellJoin([script, "sh", bin, "agent", "--host", HOST])}`);
@@ -219,6 +219,11 @@ async function measureFloors() {
   });
   add("systemctl show frontend.service", {
     ms: (await timed(["systemctl", "show", "frontend.service"])).ms,
+  });
+  // Container-aware verification inspects each active container (Quadlet names it systemd-<unit>).
+  add("podman container inspect", {
+    ms: (await timed(["podman", "container", "inspect", "--format", "{{.State.Status}}", "systemd-frontend"]))
+      .ms,
   });
   add("systemctl daemon-reload", { ms: (await timed(["systemctl", "daemon-reload"])).ms });
   add("systemctl restart frontend.service", {
