@@ -12,13 +12,14 @@ import type { HostObserver } from "../plan/host-observer.js";
 import { planHost } from "../plan/plan-host.js";
 import type { ManagedDirs } from "../resources/from-desired.js";
 import { inventoryFromObjects } from "../resources/inventory.js";
-import { admit } from "../state/admission.js";
 import { recordSuccess } from "../state/record-success.js";
 import { type LastFailure, rfc3339, type Status, writeStatusAtomic } from "../state/status.js";
 import { VIEW_SCHEMA_VERSION } from "../views/common.js";
 import type { PhaseEvent, ResultEntry, ResultView } from "../views/result-view.js";
+import { type AdmitApplyRequest, admitApply } from "./admit-apply.js";
 import { DEFAULT_RETRY_BUDGET } from "./convergence.js";
 import { type ExecutorPorts, executePlan, massDeleteRefusal } from "./executor.js";
+import { failureRecord, keptFailure } from "./failure-record.js";
 import { applyObjectsFromPlan } from "./from-plan.js";
 import type { ApplyEvent, ExecutionResult } from "./model.js";
 import { applyOutcome, MUTATING } from "./outcome.js";
@@ -35,8 +36,13 @@ export interface ApplyRunRequest {
   ports: ExecutorPorts;
   noReload: boolean;
   allowMassDelete: boolean;
-  /** Set for `--rollback-to`: the revision being rolled back to (desired comes from its snapshot). */
-  rollback: { revision: string } | null;
+  /**
+   * Set for `--rollback-to`: the revision being rolled back to (desired comes from its snapshot).
+   * `auto`: CORE_OPS_AUTO_ROLLBACK after a non-converging apply (the hold says so; its failure is kept).
+   */
+  rollback: { revision: string; auto?: boolean } | null;
+  /** Retry policy of quarantined content, `--retry-failed`, clock (state/admission.ts). */
+  admission?: AdmitApplyRequest["admission"];
   notes: string[];
   retryBudget?: number;
   activationTimeoutMs?: number;
@@ -85,13 +91,7 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
       code: "revision_unknown",
       hint: "apply a tracked git repository, or use --source-repo / --force-no-state for an unversioned directory",
     });
-  // A rollback applies a retained snapshot, not the tracked ref: it is not subject to the hold.
-  const admission = req.rollback === null && req.stateMode === "tracked" ? admit(req.status, revision) : null;
-  if (admission?.decision === "held")
-    throw new CoreOpsError(admission.message, {
-      code: "held",
-      ...(admission.release_hint ? { hint: admission.release_hint } : {}),
-    });
+  const admission = admitApply(req);
   const hold = admission?.decision === "released" ? null : (req.status?.hold ?? null);
   const notes = [...req.notes];
 
@@ -219,24 +219,15 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
         ? {
             held: true,
             rolled_back_from: from,
-            reason: `rolled back to ${revision?.slice(0, 8)}; ${from.slice(0, 8)} is not applied until the tracked ref moves or an operator re-attaches`,
+            reason: `${req.rollback.auto ? `automatic rollback after ${from.slice(0, 8)} ended non_converging: ` : ""}rolled back to ${revision?.slice(0, 8)}; ${from.slice(0, 8)} is not applied until the tracked ref moves or an operator re-attaches`,
             since: finishedAt,
+            ...(req.rollback.auto ? { trigger: "auto_rollback" as const } : {}),
           }
         : null;
   }
-  const lastFailure: LastFailure | null =
-    outcome === "converged" || outcome === "converged_with_tolerated_variance" || revision === null
-      ? null
-      : {
-          revision,
-          finished_at: finishedAt,
-          outcome,
-          convergence_status: exec.convergence.status,
-          signature: exec.convergence.attempts.at(-1)?.signature ?? "",
-          attempt_count: exec.convergence.attempt_count,
-          retry_budget: exec.convergence.retry_budget,
-          failures: exec.convergence.attempts.at(-1)?.failures ?? [],
-        };
+  const lastFailure: LastFailure | null = req.rollback?.auto
+    ? keptFailure(prev)
+    : failureRecord({ revision, outcome, exec, finishedAt, desired: req.desired, prev });
   const recordNotes: string[] = [];
   if (recording && base) {
     // The inventory: what was written (the plan's desired objects, modes as written), plus the objects

@@ -1,0 +1,14 @@
+/**
+ * The digest of the desired tree one commit produces for this host (README "Quarantine of a failed
+ * revision"): sha256 of the canonical JSON of its retained-snapshot form, file contents by digest. Two
+ * commits that change nothing this host reads have the same digest; the commit id is not part of it. Pure.
+ */
+import type { DesiredState } from "../desired/model.js";
+import { sha256 } from "../resources/digest.js";
+import type { Digest } from "./content-store.js";
+import { toDesiredSnapshot } from "./snapshot-desired.js";
+
+export function desiredTreeDigest(desired: DesiredState): string {
+  const snapshot = toDesiredSnapshot(desired, (bytes) => sha256(bytes) as Digest);
+  return sha256(JSON.stringify(snapshot));
+}
