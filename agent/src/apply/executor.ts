@@ -2,7 +2,7 @@
  * The executor (issue 4 §1, DESIGN §3 "Apply"): runs an ordered plan against a host through the
  * `Systemd` and `HostFs` ports and reports what actually executed.
  *
- *   1. refuse a mass delete (more than half of the managed objects) unless allowed;
+ *   1. (the mass-delete refusal is run-apply's, before anything is recorded: mass-delete.ts);
  *   2. removals, in plan order (the plan lists deletes dependents first): native units disabled, units stopped (dependents of a removed
  *      mount first; a mount still in mountinfo afterwards fails `busy mount removal: <path>`);
  *   3. writes, in plan order (mountpoints prepared first), only of files whose bytes, mode or owner differ;
@@ -18,25 +18,23 @@
  * re-read and compared (DESIGN §3 "Offline root").
  */
 import { CoreOpsError } from "../errors.js";
+import { isChanging, writesFiles } from "../model/actions.js";
+import type {
+  ApplyEvent,
+  Attempt,
+  Convergence,
+  ExecutionDurations,
+  FailureReason,
+  ObjectFailure,
+  ObjectResult,
+  StopTimeoutWarning,
+} from "../model/execution.js";
+import { isCheckOperation, type Operation } from "../model/operations.js";
 import { sha256 } from "../resources/digest.js";
 import { isCoreOpsTempFile } from "../state/atomic-file.js";
 import type { BackupEntry, BackupReason } from "../state/backups.js";
 import { classifyAttempts, failureSignature } from "./convergence.js";
-import type {
-  ApplyEvent,
-  ApplyObject,
-  ApplyOptions,
-  Attempt,
-  Convergence,
-  DesiredFile,
-  ExecutionDurations,
-  ExecutionResult,
-  FailureReason,
-  ObjectFailure,
-  ObjectResult,
-  Operation,
-  StopTimeoutWarning,
-} from "./model.js";
+import type { ApplyObject, ApplyOptions, DesiredFile, ExecutionResult } from "./model.js";
 import {
   type BackupSink,
   type ContainerRuntime,
@@ -48,10 +46,6 @@ import {
 } from "./ports.js";
 import { STOP_TIMING_PROPERTIES, stopTimeoutWarning } from "./stop-timeout.js";
 
-const CHANGING = new Set(["create", "update", "replace", "recover", "restart"]);
-/** Actions whose files the executor (re)writes. A `no_op` object is material-equal on the host: its
- * tolerated byte-level variance is reported by the plan and left alone, and its files are not re-read. */
-const WRITES = new Set(["create", "update", "replace", "recover"]);
 const VERIFY_PROPERTIES = [
   "LoadState",
   "ActiveState",
@@ -86,15 +80,6 @@ const BACKUP_WHY: Record<BackupReason, string> = {
   edited: "edited since CoreOps wrote it",
   unrecorded: "no last-applied record proves CoreOps wrote these bytes",
 };
-
-/** Mass-delete guard: more than half of the managed objects would be deleted. */
-export function massDeleteRefusal(objects: readonly ApplyObject[]): string | null {
-  const managed = objects.filter((o) => o.action !== "create").length;
-  const deletes = objects.filter((o) => o.action === "delete").length;
-  if (deletes > 0 && deletes * 2 > managed)
-    return `the plan deletes ${deletes} of ${managed} managed objects (more than half)`;
-  return null;
-}
 
 function errText(err: unknown): string {
   if (err instanceof SystemdOperationError) return err.detail;
@@ -195,13 +180,7 @@ export class Executor {
       list.push(operation);
       this.executed.set(object, list);
     }
-    if (
-      state === "succeeded" &&
-      operation !== "verify" &&
-      operation !== "check_loaded" &&
-      operation !== "check_mount"
-    )
-      this.mutated = true;
+    if (state === "succeeded" && !isCheckOperation(operation)) this.mutated = true;
     this.opts.onEvent?.(event);
   }
 
@@ -226,14 +205,6 @@ export class Executor {
   }
 
   async run(): Promise<ExecutionResult> {
-    const refusal = this.opts.allowMassDelete ? null : massDeleteRefusal(this.objects);
-    if (refusal)
-      throw new CoreOpsError(`refusing to apply: ${refusal}`, {
-        code: "mass_delete_refused",
-        field: "host.yaml services",
-        hint: "check --host and the host's services list; pass --allow-mass-delete if this is intended",
-      });
-
     // A blocked object (missing prerequisite or mountpoint) is not converged: the apply says so and
     // last_applied does not advance; retrying cannot fix it (the input or the host must change).
     for (const o of this.objects)
@@ -473,7 +444,7 @@ export class Executor {
   private writeObject(o: ApplyObject): { changed: boolean; unitFilesChanged: boolean } {
     let changed = false;
     let unitFilesChanged = false;
-    if (!WRITES.has(o.action)) {
+    if (!writesFiles(o.action)) {
       for (const path of o.removePaths) {
         if (this.removeFile(o, path)) changed = unitFilesChanged = true;
       }
@@ -686,7 +657,7 @@ export class Executor {
       this.phase = "convergence_check";
       const failures: ObjectFailure[] = [...this.failures.values()];
       for (const o of keeps) {
-        if (this.failures.has(o.id) || !WRITES.has(o.action)) continue;
+        if (this.failures.has(o.id) || !writesFiles(o.action)) continue;
         for (const f of o.files) {
           const uid = this.ports.fs.uid(f.owner) ?? -1;
           const gid = this.ports.fs.gid(f.group) ?? -1;
@@ -937,9 +908,8 @@ export class Executor {
       else if (this.blocked.has(o.id)) final = "blocked";
       else if (o.action === "blocked") final = "blocked";
       else if (o.action === "skipped") final = "skipped";
-      else if (executed.some((op) => op !== "check_loaded" && op !== "verify" && op !== "check_mount"))
-        final = "succeeded";
-      else final = CHANGING.has(o.action) || o.action === "delete" ? "succeeded" : "no_op";
+      else if (executed.some((op) => !isCheckOperation(op))) final = "succeeded";
+      else final = isChanging(o.action) ? "succeeded" : "no_op";
       return { object: o.id, action: o.action, final_state: final, executed, failure };
     });
     const affected = [...new Set(attempts.flatMap((a) => a.failures.map((f) => f.object)))].sort();

@@ -5,10 +5,10 @@
  * (README "Quarantine of a failed revision"). Pure.
  */
 import type { DesiredState } from "../desired/model.js";
+import type { Outcome } from "../model/outcome.js";
 import { desiredTreeDigest } from "../state/desired-digest.js";
 import { failureCount } from "../state/quarantine.js";
 import type { LastFailure, Status } from "../state/status.js";
-import type { Outcome } from "../views/result-view.js";
 import type { ExecutionResult } from "./model.js";
 
 export interface FailureRecordInput {

@@ -26,6 +26,7 @@
  * Order: desired objects topologically (lexical tie-break), then deletes in reverse topological order.
  */
 
+import { type Action, ActionSchema, isChanging, restartsDependents } from "../model/actions.js";
 import { effectiveUnit, runtimeRole } from "../resources/activation.js";
 import { sha256 } from "../resources/digest.js";
 import type { NormalizedObject, ObjectFile } from "../resources/managed-object.js";
@@ -34,9 +35,7 @@ import { ignoredDifferences } from "../resources/variance.js";
 import type { Admission } from "../state/admission.js";
 import type { InventoryObject } from "../state/status.js";
 import {
-  type Action,
   type Cause,
-  CHANGING_ACTIONS,
   type DependencyEdge,
   type Drift,
   type MountFacts,
@@ -82,8 +81,6 @@ export interface ComputePlanInput {
   /** The rollback-hold decision for the tracked ref (null: stateless, or a rollback plan). */
   admission?: Admission | null;
 }
-
-const RESTART_TRIGGERS: ReadonlySet<Action> = new Set(["create", "update", "replace", "recover", "restart"]);
 
 function cause(kind: Cause["kind"], summary: string, source: string | null = null): Cause {
   return { kind, summary, source_object: source };
@@ -571,7 +568,7 @@ export function computePlan(input: ComputePlanInput): Plan {
     }
     if (draft.desired?.unit && draft.action === "no_op") {
       const trigger = incoming.filter(
-        (e) => e.restarts && RESTART_TRIGGERS.has(drafts.get(e.from)?.action ?? "no_op"),
+        (e) => e.restarts && restartsDependents(drafts.get(e.from)?.action ?? "no_op"),
       );
       if (trigger.length > 0) {
         draft.action = "restart";
@@ -727,7 +724,7 @@ export function summarize(entries: readonly PlanEntry[]): PlanSummary {
     actions[e.action]++;
     if (e.drift.some((d) => d.category === "runtime_variance")) variance++;
   }
-  const changed = CHANGING_ACTIONS.reduce((n, a) => n + actions[a], 0);
+  const changed = ActionSchema.options.filter(isChanging).reduce((n, a) => n + actions[a], 0);
   return {
     changed_count: changed,
     unchanged_count: actions.no_op,

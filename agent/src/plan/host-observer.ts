@@ -4,7 +4,7 @@
  * root resolves them under its directory. Runtime state is only ever reported when systemd was asked.
  */
 
-import type { LargeContent } from "../resources/large-content.js";
+import type { LargeContent } from "../model/large-content.js";
 
 export interface ObservedFile {
   /** Logical host path. */

@@ -14,8 +14,8 @@ import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { z } from "zod";
-import { ConvergenceStatusSchema, ObjectFailureSchema } from "../apply/model.js";
-import { ManagedKindSchema } from "../resources/kinds.js";
+import { ConvergenceStatusSchema, ObjectFailureSchema } from "../model/execution.js";
+import { ManagedKindSchema } from "../model/kinds.js";
 import { statusDocumentFromV1 } from "./legacy-v1.js";
 import { stateWriteError } from "./write-error.js";
 
