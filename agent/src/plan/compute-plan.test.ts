@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DesiredState } from "../desired/model.js";
+import { createHostObserver } from "../effects/fs-host-observer.js";
 import { CoreOpsError } from "../errors.js";
 import { desiredObjects } from "../resources/from-desired.js";
 import { inventoryFromObjects } from "../resources/inventory.js";
@@ -11,7 +12,6 @@ import { DIRS, desiredState, unit } from "../resources/test-support/desired.js";
 import { neverRunReconciliation, type Status } from "../state/status.js";
 import type { PlanEntry } from "../views/plan-view.js";
 import { PlanViewSchema } from "../views/plan-view.js";
-import { createHostObserver } from "./fs-host-observer.js";
 import { applyFiles, planOffline, writeHostFile } from "./test-support/offline.js";
 
 const REV = "454ac5f1aa00bb11cc22dd33ee44ff5566778899";
