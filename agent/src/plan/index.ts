@@ -6,7 +6,8 @@
  * - `HostObserver` — the port observation reads the host through (effects/fs-host-observer.ts implements it).
  * - `explainObject(plan, query)` — the explain view of one object.
  */
-export { computePlan, type Plan, type PlannedObject, summarize } from "./compute-plan.js";
+export { computePlan, type Plan, type PlannedObject } from "./compute-plan.js";
+export { summarize } from "./entry-parts.js";
 export { explainObject, findPlannedObject } from "./explain.js";
 export type { HostObserver, ObservedFile, SystemdAvailability, UnitRuntime } from "./host-observer.js";
 export { type Observed, observeHost } from "./observe.js";
