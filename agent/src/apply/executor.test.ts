@@ -11,9 +11,10 @@ import { NodeHostFs } from "../effects/host-fs.js";
 import { OfflineSystemd } from "../effects/offline-systemd.js";
 import type { ObjectFailure } from "../model/execution.js";
 import { classifyAttempts, failureSignature } from "./convergence.js";
-import { executePlan, mountedTargets } from "./executor.js";
+import { executePlan } from "./executor.js";
 import type { ApplyObject, ApplyOptions } from "./model.js";
 import type { InstallInfo, QuadletDryRun, Systemd, UnitProperties } from "./ports.js";
+import { mountedTargets } from "./verification.js";
 
 class RecordingSystemd implements Systemd {
   readonly mode = "host" as const;

@@ -35,6 +35,7 @@ import { isCoreOpsTempFile } from "../state/atomic-file.js";
 import type { BackupEntry, BackupReason } from "../state/backups.js";
 import { classifyAttempts, failureSignature } from "./convergence.js";
 import type { ApplyObject, ApplyOptions, DesiredFile, ExecutionResult } from "./model.js";
+import { fileDiffers, offlineFileFailures } from "./offline-check.js";
 import {
   type BackupSink,
   type ContainerRuntime,
@@ -45,6 +46,7 @@ import {
   type UnitProperties,
 } from "./ports.js";
 import { STOP_TIMING_PROPERTIES, stopTimeoutWarning } from "./stop-timeout.js";
+import { judgeUnit, mountedTargets, TRANSIENT } from "./verification.js";
 
 const VERIFY_PROPERTIES = [
   "LoadState",
@@ -55,7 +57,6 @@ const VERIFY_PROPERTIES = [
   "Type",
   ...STOP_TIMING_PROPERTIES,
 ] as const;
-const TRANSIENT = new Set(["activating", "deactivating", "reloading"]);
 /** The wait for activating units polls quickly first, then every POLL_MAX_MS. */
 const POLL_FIRST_MS = 100;
 const POLL_MAX_MS = 500;
@@ -84,18 +85,6 @@ const BACKUP_WHY: Record<BackupReason, string> = {
 function errText(err: unknown): string {
   if (err instanceof SystemdOperationError) return err.detail;
   return err instanceof Error ? err.message : String(err);
-}
-
-/** Where a mount target appears in mountinfo (field 5, with octal escapes decoded). */
-export function mountedTargets(mountinfo: string): Set<string> {
-  const out = new Set<string>();
-  for (const line of mountinfo.split("\n")) {
-    const f = line.split(" ");
-    const target = f[4];
-    if (target)
-      out.add(target.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8))));
-  }
-  return out;
 }
 
 export class Executor {
@@ -384,12 +373,7 @@ export class Executor {
   }
 
   private fileDiffers(f: DesiredFile, uid: number, gid: number): boolean {
-    const facts = this.ports.fs.stat(f.path);
-    if (facts?.kind !== "file") return true;
-    if ((facts.mode & 0o7777) !== f.mode) return true;
-    const root = typeof process.getuid === "function" && process.getuid() === 0;
-    if (root && (facts.uid !== uid || facts.gid !== gid)) return true;
-    return !this.ports.fs.sameContent(f.path, f.content);
+    return fileDiffers(this.ports.fs, f, uid, gid);
   }
 
   /**
@@ -655,21 +639,10 @@ export class Executor {
     return (async () => {
       for (const o of keeps) if (o.install && o.unit && !this.failures.has(o.id)) await this.enable(o);
       this.phase = "convergence_check";
-      const failures: ObjectFailure[] = [...this.failures.values()];
-      for (const o of keeps) {
-        if (this.failures.has(o.id) || !writesFiles(o.action)) continue;
-        for (const f of o.files) {
-          const uid = this.ports.fs.uid(f.owner) ?? -1;
-          const gid = this.ports.fs.gid(f.group) ?? -1;
-          if (this.fileDiffers(f, uid, gid))
-            failures.push({ object: o.id, reason: "file_mismatch", detail: `${f.path} differs after apply` });
-        }
-      }
-      for (const o of deletes) {
-        for (const p of o.removePaths)
-          if (this.ports.fs.stat(p))
-            failures.push({ object: o.id, reason: "file_mismatch", detail: `${p} still present` });
-      }
+      const failures: ObjectFailure[] = [
+        ...this.failures.values(),
+        ...offlineFileFailures(this.ports.fs, keeps, deletes, (id) => this.failures.has(id)),
+      ];
       for (const f of failures) if (!this.failures.has(f.object)) this.failures.set(f.object, f);
       this.record(
         null,
@@ -798,52 +771,12 @@ export class Executor {
       const before = props[i] ?? {};
       const unit = o.unit as string;
       const state = now.ActiveState ?? "unknown";
-      const restartsBefore = Number(before.NRestarts ?? "0");
-      const restartsNow = Number(now.NRestarts ?? "0");
-      let failure: ObjectFailure | null = null;
-      if (restartsNow > restartsBefore || now.SubState === "auto-restart")
-        failure = {
-          object: o.id,
-          reason: "restart_loop",
-          detail: `${unit} is restarting (NRestarts ${restartsBefore} → ${restartsNow})`,
-        };
-      else if (TRANSIENT.has(state))
-        failure = {
-          object: o.id,
-          reason: "activation_timeout",
-          detail: `${unit} still ${state} after ${this.opts.activationTimeoutMs} ms`,
-        };
-      else if (state === "failed")
-        failure = {
-          object: o.id,
-          reason: "unit_failed",
-          detail: `${unit} failed (${now.Result ?? "unknown result"})`,
-        };
-      else if (o.expectation === "mounted") {
-        const viaAutomount = o.automountUnit ? automountActive.get(o.automountUnit) === true : false;
-        if (!viaAutomount && state !== "active")
-          failure = { object: o.id, reason: "inactive", detail: `unit not active: ${unit} (${state})` };
-        else if (!viaAutomount && o.mount && !mounted.has(o.mount.where))
-          failure = {
-            object: o.id,
-            reason: "not_mounted",
-            detail: `degraded: mount target not mounted: ${o.mount.where}`,
-          };
-      } else if (state !== "active") {
-        const exitedOk =
-          state === "inactive" &&
-          now.Result === "success" &&
-          (o.expectation === "active_or_exited" || now.Type === "oneshot");
-        const socketOk = o.socketUnit
-          ? socketActive.get(o.socketUnit) === true && state === "inactive"
-          : false;
-        if (!exitedOk && !socketOk)
-          failure = {
-            object: o.id,
-            reason: "inactive",
-            detail: `unit not active: ${unit} (${state}/${now.SubState ?? "?"})`,
-          };
-      }
+      let failure = judgeUnit(o, before, now, {
+        socketActive,
+        automountActive,
+        mounted,
+        activationTimeoutMs: this.opts.activationTimeoutMs,
+      });
       if (!failure && state === "active" && o.containerName && o.expectation === "active")
         failure = await this.containerFailure(o, unit, o.containerName);
       this.record(

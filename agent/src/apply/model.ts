@@ -18,8 +18,6 @@ import type { Activation, Expectation } from "../resources/activation.js";
 import type { BackupEntry } from "../state/backups.js";
 import type { InstallInfo } from "./ports.js";
 
-export type PlannedAction = Action;
-
 export interface DesiredFile {
   /** Logical host path (not prefixed by --root). */
   path: string;
@@ -41,7 +39,7 @@ export interface ApplyObject {
   unit: string | null;
   /** The unit the host runs today when it differs (a Quadlet `ServiceName=` change): stopped first. */
   previousUnit: string | null;
-  action: PlannedAction;
+  action: Action;
   /** Every desired file of the object (none for `delete`). */
   files: DesiredFile[];
   /** Owned files to remove (stale drop-ins, or every file of a deleted object). */

@@ -162,7 +162,10 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
   phases.mark("convergence_check", exec.convergence.status === "success" ? "completed" : "failed");
 
   const finishedAt = rfc3339(now());
-  const outcome = applyOutcome(exec, plan.view.summary.runtime_variance_count > 0);
+  const outcome = applyOutcome(
+    exec,
+    plan.objects.some((p) => p.decision.toleratedVariance),
+  );
   const end = await state.finish({ plan, exec, outcome, desired: req.desired, finishedAt });
   phases.mark("final_summary", "completed");
   const durations = runDurations({

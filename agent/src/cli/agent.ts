@@ -28,7 +28,7 @@ import {
 } from "../state/status.js";
 import { type AgentRollbackSummary, rollbackSummary } from "./agent-rollback-summary.js";
 import { backupDirForRun, createApplyPorts } from "./apply-ports.js";
-import { requestExitCode } from "./exit-code.js";
+import type { ExitCodeRequest } from "./exit-code.js";
 import { resolveSource } from "./source-options.js";
 
 interface AgentOptions {
@@ -60,7 +60,7 @@ export interface AgentSummary {
   rollback?: AgentRollbackSummary;
 }
 
-export function register(program: Command): void {
+export function register(program: Command, exit: ExitCodeRequest): void {
   program
     .command("agent")
     .description("one reconciliation of the tracked ref (run by core-ops.service from core-ops.timer)")
@@ -88,7 +88,7 @@ export function register(program: Command): void {
         (line) => process.stdout.write(`${line}\n`),
         (l) => process.stderr.write(`${l}\n`),
       );
-      if (code !== 0) requestExitCode(code);
+      if (code !== 0) exit.request(code);
     });
 }
 

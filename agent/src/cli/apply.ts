@@ -7,10 +7,10 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { runApply } from "../apply/run-apply.js";
 import { resolveHost } from "../desired/host-identity.js";
+import { createHostObserver } from "../effects/fs-host-observer.js";
 import { CoreOpsError, ExitCode, usageError } from "../errors.js";
 import type { ApplyEvent } from "../model/execution.js";
 import type { PhaseEvent } from "../model/phases.js";
-import { createHostObserver } from "../plan/fs-host-observer.js";
 import { planHost } from "../plan/plan-host.js";
 import { acquireLock, resolveLockPath } from "../state/lock.js";
 import { migrateStateDir } from "../state/migrate-state.js";
@@ -21,7 +21,7 @@ import { resolveStateFile } from "../state/status.js";
 import { renderPlan } from "../views/render-plan.js";
 import { renderEvent, renderResult } from "../views/render-result.js";
 import { backupDirForRun, createApplyPorts } from "./apply-ports.js";
-import { requestExitCode } from "./exit-code.js";
+import type { ExitCodeRequest } from "./exit-code.js";
 import { printJson, printText } from "./output.js";
 import {
   addSourceOptions,
@@ -45,7 +45,7 @@ export interface ApplyCliOptions extends SourceOptions {
   verbose?: boolean;
 }
 
-export function register(program: Command): void {
+export function register(program: Command, exit: ExitCodeRequest): void {
   addSourceOptions(
     program.command("apply").description("execute the plan: write, reload, (re)start, verify, record"),
   )
@@ -70,7 +70,8 @@ export function register(program: Command): void {
     .option("--json", "print the result view model as one JSON document")
     .option("-v, --verbose", "show phase progression, every executed operation and expanded diagnostics")
     .action(async (opts: ApplyCliOptions) => {
-      await applyCommand(opts, process.env);
+      const code = await applyCommand(opts, process.env);
+      if (code !== 0) exit.request(code);
     });
 }
 
@@ -199,7 +200,6 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
       if (tty) process.stderr.write("\r\x1b[K");
       if (opts.json) printJson(result.view);
       else printText(renderResult(result.view, { verbose: false, durations: live }));
-      if (result.exitCode !== 0) requestExitCode(result.exitCode);
       return result.exitCode;
     } finally {
       await source.cleanup();
