@@ -71,10 +71,7 @@ export function renderStatus(view: StatusView): string {
     out.push(`  release: ${a.release_hint}`);
   } else if (a?.decision === "released") out.push(`hold: ${a.message}; the next apply drops it`);
   else out.push("hold: none");
-  out.push(...quarantineLines(view));
-  out.push(`managed objects: ${s.inventory.length}`);
-  out.push(...backupLines(view));
-  out.push(lock);
+  out.push(...quarantineLines(view), `managed objects: ${s.inventory.length}`, ...backupLines(view), lock);
   return `${out.join("\n")}\n`;
 }
 
