@@ -41,6 +41,7 @@ import { buildDomainXml, type DomainType } from "./domain-xml.js";
 import { freeLoopbackPort } from "./free-port.js";
 import { domainName, overlayVolumeName } from "./naming.js";
 import { currentOwner } from "./owner.js";
+import { markRetained } from "./retained.js";
 import { createRunDir, type RunFiles, runFiles, writeQemuReadable } from "./run-files.js";
 import { trackForTeardown, untrackForTeardown } from "./teardown-on-signal.js";
 import type { Virsh } from "./virsh.js";
@@ -410,7 +411,17 @@ export class LibvirtMachine implements Machine {
           join(this.spec.runDir, "access.txt"),
           `${access.ssh}\n${access.virshConsole}\n${access.consolePath}\n`,
         );
-        this.ctx.log(`${this.name} retained for debugging: ${access.ssh}`);
+        markRetained(this.files.dir, {
+          run_id: this.spec.runId,
+          domain: this.name,
+          retained_at: new Date().toISOString(),
+          ssh: access.ssh,
+          virsh_console: access.virshConsole,
+          console_path: access.consolePath,
+        });
+        this.ctx.log(
+          `${this.name} retained for debugging: ${access.ssh} (remove it with core-ops-verify machine destroy ${this.spec.runId})`,
+        );
       } catch (error) {
         report.errors.push((error as Error).message);
       }
