@@ -8,10 +8,11 @@ import { findImage } from "../guest-image/build.js";
 import { ensureBaseImage } from "../guest-image/image-store.js";
 import { substratePaths } from "../guest-image/paths.js";
 import type { Hypervisor, ImageSummary, Machine, MachineSpec } from "../machine.js";
-import { type BaseImage, probedDomainType, resolveBaseImage } from "./base-image.js";
+import { type BaseImage, cachedImages, probedDomainType, resolveBaseImage } from "./base-image.js";
 import { type ConnectionOverrides, type ConnectionSettings, resolveConnection } from "./connection.js";
 import { type DestroyRunReport, destroyRun } from "./destroy-run.js";
 import type { DomainType } from "./domain-xml.js";
+import { selectImageVersion } from "./image-version.js";
 import { LibvirtMachine } from "./libvirt-machine.js";
 import { type ListedMachine, listMachines } from "./machine-list.js";
 import { type SweepReport, sweepOrphans, takeInventory } from "./orphan-sweep.js";
@@ -93,12 +94,21 @@ export class LibvirtHypervisor implements Hypervisor {
       }
       for (const error of report.errors) log(`orphan sweep: ${error}`);
     }
+    const image =
+      spec.imageVersion === undefined
+        ? this.baseImage
+        : selectImageVersion(
+            cachedImages(this.settings.imageCacheDir),
+            spec.imageVersion,
+            this.settings.imageCacheDir,
+          );
+    if (spec.imageVersion !== undefined) log(`image_version ${spec.imageVersion}: ${image.descriptorPath}`);
     return LibvirtMachine.create(
       {
         virsh: this.virsh,
         pool: this.settings.pool,
         stateDir: this.settings.stateDir,
-        descriptor: this.baseImage.descriptor,
+        descriptor: image.descriptor,
         domainType: this.domainType,
         allowArpFallback: this.settings.allowArpFallback,
         log,

@@ -28,10 +28,13 @@ import type { ActionContext } from "../steps/render-action.js";
 import type { StepResult } from "../steps/result.js";
 import { runStep } from "../steps/run-step.js";
 import { ScenarioMachine } from "../steps/verbs.js";
+import { guestEvidenceWanted } from "./artifact-selection.js";
 import { bringUp } from "./bring-up.js";
 import { placeholderValues, readBuildIdentity } from "./build-identity.js";
 import { bundleFiles } from "./bundle-files.js";
 import { errorText } from "./errors.js";
+import { prepareGuest } from "./guest-preparation.js";
+import { makeHarnessRunner } from "./harness-runner.js";
 import { HarnessLog, type LogSink } from "./log.js";
 import { classify } from "./outcome.js";
 import { newRunId } from "./run-id.js";
@@ -171,6 +174,7 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
         deliveries,
         secrets,
         ignitionExtras,
+        imageVersion: policy.environment.imageVersion,
       },
       readinessMs: policy.timeouts.readinessMs,
       log,
@@ -209,12 +213,26 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
           );
         if (!copied) throw new SkipSteps();
       }
+      const unprepared = await prepareGuest({ vm, scenario, policy, reposRoot: repos, log });
+      if (unprepared !== undefined) {
+        bring = { ok: false, timedOut: false, message: unprepared, warnings: [], machine: bring.machine };
+        throw new SkipSteps();
+      }
       const snapshots = new Map<string, Map<string, Record<string, string>>>();
       const wanted = snapshotPlan(o.loaded);
       const placeholders = placeholderValues(
         needsAgent(o.loaded) ? readBuildIdentity(o.agentBinary) : null,
         commits,
       );
+      const harness = makeHarnessRunner({
+        vm,
+        repo: repo.path,
+        reposRoot: repos,
+        scratchDir: runDir,
+        commits,
+        placeholders,
+        resolve: resolveRevision,
+      });
       let stopped: string | undefined;
       for (const step of scenario.steps) {
         if (stopped !== undefined || o.signal?.aborted) {
@@ -229,6 +247,7 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
           defaultTimeoutMs: policy.timeouts.perStepMs[step.step_type],
           deadline,
           signal: o.signal,
+          harness,
         }).catch((err) => {
           throw new Error(`step ${step.step_id} crashed the harness: ${errorText(err)}`);
         });
@@ -341,7 +360,7 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
           failingChecks: failing,
           expectedOutcome: scenario.expected_outcome,
         });
-        if (classification.observed !== "passed" && bring?.ok) {
+        if (guestEvidenceWanted(policy.artifacts, classification.observed === "passed") && bring?.ok) {
           failureFiles = await collectFailureEvidence(new ScenarioMachine(machine, log), steps);
         }
       } catch (err) {
@@ -349,7 +368,10 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
         log.info(harnessError);
       }
     });
-    retained = o.retain === true;
+    retained = o.retain === true && policy.artifacts.retainEnvironmentInDebug;
+    if (o.retain === true && !retained) {
+      log.info("retain_environment_in_debug is false: the guest is torn down despite --debug");
+    }
     if (retained) access = machine.accessInfo();
     if (o.beforeTeardown) await o.beforeTeardown(machine);
     await timeline.phase("teardown", retained ? "teardown (retained)" : "teardown", async () => {
