@@ -59,6 +59,8 @@ function waitForEnter(prompt: string): Promise<void> {
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     rl.question(prompt, () => {
       rl.close();
+      // A piped standard input (a script, a test) would otherwise keep the process alive after the run.
+      process.stdin.unref();
       done();
     });
   });
