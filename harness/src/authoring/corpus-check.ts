@@ -51,5 +51,6 @@ export async function checkCorpus(dir: string): Promise<CorpusCheck> {
     const notAccepted = notAcceptedProblem(s);
     if (notAccepted) problems.push(notAccepted);
   }
+  problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   return { files, scenarios, problems };
 }
