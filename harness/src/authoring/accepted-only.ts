@@ -6,15 +6,15 @@
  */
 import type { ScenarioProblem } from "../scenario/errors.js";
 import type { LoadedScenario } from "../scenario/loader.js";
+import { topLevelKeyLine } from "./key-line.js";
 
 /** The problem of a loaded scenario that may not run in the accepted corpus, or undefined when it may. */
 export function notAcceptedProblem(loaded: LoadedScenario): ScenarioProblem | undefined {
   const { source, scenario_id } = loaded.scenario;
   if (source === "accepted") return undefined;
-  const index = loaded.text.split(/\r?\n/).findIndex((l) => /^source\s*:/.test(l));
   return {
     file: loaded.file,
-    line: index < 0 ? 1 : index + 1,
+    line: topLevelKeyLine(loaded.text, "source"),
     column: 1,
     field: "source",
     message: `scenario ${scenario_id} is a ${source} (source: ${source}); the accepted corpus runs only source: accepted`,

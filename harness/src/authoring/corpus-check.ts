@@ -8,17 +8,13 @@ import { listScenarioFiles } from "../run/corpus.js";
 import { ScenarioLoadError, type ScenarioProblem } from "../scenario/errors.js";
 import { type LoadedScenario, loadScenarioFile } from "../scenario/loader.js";
 import { notAcceptedProblem } from "./accepted-only.js";
+import { topLevelKeyLine } from "./key-line.js";
 
 export interface CorpusCheck {
   files: string[];
   /** The files that loaded (also those with corpus-level problems). */
   scenarios: LoadedScenario[];
   problems: ScenarioProblem[];
-}
-
-function lineOf(text: string, pattern: RegExp): number {
-  const i = text.split(/\r?\n/).findIndex((l) => pattern.test(l));
-  return i < 0 ? 1 : i + 1;
 }
 
 export async function checkCorpus(dir: string): Promise<CorpusCheck> {
@@ -41,7 +37,7 @@ export async function checkCorpus(dir: string): Promise<CorpusCheck> {
     else {
       problems.push({
         file: s.file,
-        line: lineOf(s.text, /^scenario_id\s*:/),
+        line: topLevelKeyLine(s.text, "scenario_id"),
         column: 1,
         field: "scenario_id",
         message: `scenario_id ${id} is already used by ${prev}`,

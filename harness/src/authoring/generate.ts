@@ -8,10 +8,10 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative } from "node:path";
 import { stringify } from "yaml";
-import { listScenarioFiles } from "../run/corpus.js";
 import { ScenarioLoadError } from "../scenario/errors.js";
-import { loadScenarioFile, parseScenario } from "../scenario/loader.js";
+import { parseScenario } from "../scenario/loader.js";
 import { type CandidateEnvelope, envelopePathFor, type ValidationFinding } from "./candidate.js";
+import { checkCorpus } from "./corpus-check.js";
 import { type CandidateDraft, deriveCandidates } from "./derive.js";
 import { parseGuidance } from "./guidance.js";
 import { type AcceptedClaim, reviewCandidate } from "./review.js";
@@ -49,19 +49,17 @@ export function renderCandidate(draft: CandidateDraft, specPath: string): string
   ].join("\n");
 }
 
+/** The accepted scenarios' claims; problems of the corpus are `validate`'s to report, not generate's. */
 async function acceptedClaims(dir: string, repoRoot: string): Promise<AcceptedClaim[]> {
-  const out: AcceptedClaim[] = [];
-  for (const file of await listScenarioFiles(dir)) {
-    const { scenario } = await loadScenarioFile(file);
-    if (scenario.source !== "accepted") continue;
-    out.push({
+  const { scenarios } = await checkCorpus(dir);
+  return scenarios
+    .filter(({ scenario }) => scenario.source === "accepted")
+    .map(({ file, scenario }) => ({
       file: displayPath(file, repoRoot),
       scenario_id: scenario.scenario_id,
       scenario_classes: scenario.scenario_classes,
       behavioral_claim: scenario.behavioral_claim,
-    });
-  }
-  return out;
+    }));
 }
 
 function loadFindings(text: string, file: string, repoRoot: string): ValidationFinding[] {
