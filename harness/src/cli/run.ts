@@ -6,6 +6,7 @@
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { type Command, Option } from "commander";
+import { notAcceptedProblem } from "../authoring/accepted-only.js";
 import type { Hypervisor } from "../machine.js";
 import { loadCorpus } from "../run/corpus.js";
 import { errorText } from "../run/errors.js";
@@ -18,7 +19,7 @@ import { newRunId } from "../run/run-id.js";
 import { prepareSubstrate } from "../run/substrate.js";
 import { syntheticHypervisor } from "../run/synthetic.js";
 import type { RunMode, ScenarioRun } from "../run/types.js";
-import { ScenarioLoadError } from "../scenario/errors.js";
+import { renderProblem, ScenarioLoadError } from "../scenario/errors.js";
 import { type LoadedScenario, loadScenarioFile } from "../scenario/loader.js";
 
 interface RunFlags {
@@ -66,6 +67,16 @@ function waitForEnter(prompt: string): Promise<void> {
   });
 }
 
+/** The accepted corpus runs only `source: accepted` files: refused before anything boots (exit 2). */
+function refuseNotAccepted(scenarios: LoadedScenario[]): void {
+  const problems = scenarios.flatMap((s) => notAcceptedProblem(s) ?? []);
+  if (problems.length > 0) {
+    throw new UsageError(
+      `refusing the corpus before any boot:\n${problems.map((p) => `  ${renderProblem(p)}`).join("\n")}`,
+    );
+  }
+}
+
 async function runAll(f: RunFlags): Promise<number> {
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   const quiet = () => undefined;
@@ -75,6 +86,7 @@ async function runAll(f: RunFlags): Promise<number> {
     f.scenario !== undefined
       ? [await loadScenarioFile(resolve(f.scenario))]
       : await loadCorpus(resolve(f.acceptedDir ?? ""), f.scenarioId);
+  if (f.acceptedDir !== undefined) refuseNotAccepted(scenarios);
   let hypervisor: Hypervisor;
   let agentBinary: string;
   if (f.synthetic) {

@@ -1,5 +1,6 @@
 /** `core-ops-verify` entry. Subcommands (setup, image, run) are added by the substrate and scenario layers. */
 import { Command } from "commander";
+import { register as registerAuthoring } from "./authoring.js";
 import { register as registerImage } from "./image.js";
 import { register as registerMachine } from "./machine.js";
 import { register as registerRun } from "./run.js";
@@ -13,6 +14,7 @@ registerImage(program);
 registerMachine(program);
 
 registerRun(program);
+registerAuthoring(program);
 
 try {
   await program.parseAsync(process.argv);
