@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { register as registerAuthoring } from "./authoring.js";
 import { register as registerImage } from "./image.js";
 import { register as registerMachine } from "./machine.js";
+import { register as registerPromote } from "./promote.js";
 import { register as registerRun } from "./run.js";
 import { register as registerSetup } from "./setup.js";
 
@@ -15,6 +16,7 @@ registerMachine(program);
 
 registerRun(program);
 registerAuthoring(program);
+registerPromote(program);
 
 try {
   await program.parseAsync(process.argv);
