@@ -1,5 +1,5 @@
 /**
- * A VM kept for debugging stays kept (README.md "Debugging a run"): `run --debug --pause-before-teardown`
+ * A VM kept for debugging stays kept (README.md "Debugging a failed scenario"): `run --debug --pause-before-teardown`
  * prints how to reach the guest and waits for Enter with the guest up; after Enter the VM is retained and
  * marked so. A following run (`machine boot`, whose first act is the orphan sweep) leaves it alone although
  * its owner process is gone; `machine list` shows it with its ssh command; `machine destroy <run>` removes

@@ -2,7 +2,7 @@
  * A VM kept for debugging (`run --debug`, `machine boot --debug`) is marked in its run record: a
  * `retained.json` next to `owner.json` in `<state>/runs/<run>/`, saying when it was kept and how to reach
  * it. The orphan sweep never removes a retained run (its owner process is gone by design); only
- * `core-ops-verify machine destroy <run>` or `machine sweep --retained` does (README.md "Debugging a run").
+ * `core-ops-verify machine destroy <run>` or `machine sweep --retained` does (README.md "Debugging a failed scenario").
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
