@@ -51,7 +51,7 @@ describe("target: harness steps", () => {
   - { step_id: show, step_type: guest_command, command: "true" }`,
     }).replace(
       "assertions: [",
-      "assertions: [{ assertion_id: b, assertion_type: step_stdout_contains, target: add, expected_state: '${fixture.v3}' }, ",
+      `assertions: [{ assertion_id: b, assertion_type: step_stdout_contains, target: add, expected_state: '\${fixture.v3}' }, `,
     );
     const { scenario: s } = parseScenario(text, "p.yaml", { reposRoot: REPOS });
     expect(s.steps[2]?.harness_operation).toEqual({
