@@ -19,9 +19,12 @@ export async function prepareGuest(o: {
   log: HarnessLog;
 }): Promise<string | undefined> {
   const { environment } = o.policy;
-  o.log.info(
-    `connection profile ${environment.connectionProfile}; readiness checks ${environment.readinessChecks.join(", ")}`,
-  );
+  const overrides = o.scenario.environment.overrides;
+  if (overrides?.readiness_checks !== undefined || overrides?.connection_profile !== undefined) {
+    o.log.info(
+      `connection profile ${environment.connectionProfile}; readiness checks ${environment.readinessChecks.join(", ")}`,
+    );
+  }
   try {
     const failed = await confirmReadiness(o.vm, environment.readinessChecks, o.policy.timeouts.readinessMs);
     if (failed !== undefined) return failed;
