@@ -183,5 +183,12 @@ describe("acceptedText", () => {
       "a: 1\nsource: accepted\nb:\n  source: candidate\n",
     );
     expect(() => acceptedText("source: accepted\n")).toThrow(/no top-level `source: candidate`/);
+    expect(
+      acceptedText(
+        "# Review it, run it (core-ops-verify run --scenario <this file>), then promote it.\nsource: candidate\n",
+      ),
+    ).toBe(
+      "# Reviewed, run and promoted by core-ops-verify promote (its history is in the envelope).\nsource: accepted\n",
+    );
   });
 });
