@@ -37,19 +37,28 @@ describe("core-ops-verify generate", () => {
       const spec = join("specs", feature.name, "spec.md");
       const r = await verify(["generate", "--spec", spec, "--output-dir", out]);
       expect(r.stderr).toBe("");
-      expect(r.exitCode).toBe(0);
       const files = (await readdir(out)).filter((f) => f.endsWith(".yaml"));
       expect(files.length).toBeGreaterThan(0);
+      let rejected = 0;
       for (const f of files) {
         const { scenario } = await loadScenarioFile(join(out, f));
         expect(scenario.source).toBe("candidate");
         const envelope = CandidateEnvelopeSchema.parse(
           JSON.parse(await readFile(join(out, f.replace(/\.yaml$/, ".envelope.json")), "utf8")),
         );
-        expect(envelope.review_status).toBe("needs_review");
         expect(envelope.generation_inputs.spec_path).toBe(spec);
-        expect(envelope.validation_findings.filter((x) => x.severity === "error")).toEqual([]);
+        const errors = envelope.validation_findings.filter((x) => x.severity === "error");
+        if (envelope.review_status === "rejected") {
+          // A bullet already promoted into scenarios/ (e.g. reconciliation-ob-02) is accepted coverage now.
+          rejected += 1;
+          expect(errors.map((x) => x.code)).toEqual(["duplicate_accepted_coverage"]);
+        } else {
+          expect(envelope.review_status).toBe("needs_review");
+          expect(errors).toEqual([]);
+        }
       }
+      expect(r.exitCode).toBe(rejected > 0 ? 1 : 0);
+      expect(rejected).toBeLessThan(files.length);
       const again = await verify(["generate", "--spec", spec, "--output-dir", out]);
       expect(again.stdout).toContain("(exists, kept; --overwrite regenerates)");
     }
