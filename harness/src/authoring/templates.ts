@@ -121,28 +121,44 @@ function withMutation(f: CandidateFixture, step: StepInput, what: string): Templ
   };
 }
 
+function idempotent(f: CandidateFixture): Template {
+  const { first, steps } = base(f);
+  steps.push(applyJson(`reapply-${first}`), planJson("plan-after"));
+  const unchanged: AssertionInput = {
+    assertion_id: "reapply-changes-nothing",
+    assertion_type: "json_path",
+    target: `reapply-${first}`,
+    path: "summary.changed_count",
+    equals: 0,
+  };
+  return {
+    steps,
+    assertions: [converged(`reapply-${first}`), unchanged, nothingPending("plan-after")],
+    placeholders: [],
+  };
+}
+
+function explained(f: CandidateFixture): Template {
+  const { first, steps } = base(f);
+  const object = f.object ?? "REVIEW-object-to-explain";
+  steps.push({
+    step_id: "explain",
+    step_type: "coreops_action",
+    action: { action: "explain", object, mode: "json" },
+  });
+  const placeholders =
+    f.object === undefined
+      ? [{ field: `steps[${steps.length - 1}].action.object`, message: "name the object the claim is about" }]
+      : [];
+  return { steps, assertions: [converged(`apply-${first}`)], placeholders };
+}
+
 /** The template for a class; classes without their own shape get the convergence one, flagged. */
 export function templateFor(cls: ScenarioClass, f: CandidateFixture): Template & { generic: boolean } {
   const { first, steps } = base(f);
   switch (cls) {
     case "idempotency":
-      steps.push(applyJson(`reapply-${first}`), planJson("plan-after"));
-      return {
-        steps,
-        assertions: [
-          converged(`reapply-${first}`),
-          {
-            assertion_id: "reapply-changes-nothing",
-            assertion_type: "json_path",
-            target: `reapply-${first}`,
-            path: "summary.changed_count",
-            equals: 0,
-          },
-          nothingPending("plan-after"),
-        ],
-        placeholders: [],
-        generic: false,
-      };
+      return { ...idempotent(f), generic: false };
     case "upgrade_transition":
       return { ...upgrade(f, false), generic: false };
     case "regression_detection":
@@ -158,24 +174,8 @@ export function templateFor(cls: ScenarioClass, f: CandidateFixture): Template &
     }
     case "reboot_resilience":
       return { ...withMutation(f, { step_id: "reboot", step_type: "reboot" }, ""), generic: false };
-    case "explain_apply_consistency": {
-      const object = f.object ?? "REVIEW-object-to-explain";
-      steps.push({
-        step_id: "explain",
-        step_type: "coreops_action",
-        action: { action: "explain", object, mode: "json" },
-      });
-      const placeholders =
-        f.object === undefined
-          ? [
-              {
-                field: `steps[${steps.length - 1}].action.object`,
-                message: "name the object the claim is about",
-              },
-            ]
-          : [];
-      return { steps, assertions: [converged(`apply-${first}`)], placeholders, generic: false };
-    }
+    case "explain_apply_consistency":
+      return { ...explained(f), generic: false };
     default:
       steps.push(planJson("plan-after"));
       return {

@@ -34,7 +34,7 @@ function renderGenerated(list: GeneratedCandidate[], repoRoot: string): string {
   return `${lines.join("\n")}\n`;
 }
 
-export function register(program: Command): void {
+function registerGenerate(program: Command): void {
   program
     .command("generate")
     .description("Write candidate scenarios (with envelopes) from a spec's Verification Guidance")
@@ -75,6 +75,9 @@ export function register(program: Command): void {
         }
       },
     );
+}
+
+function registerValidate(program: Command): void {
   program
     .command("validate")
     .description("Check the accepted corpus up front and the spec's required scenario classes against it")
@@ -94,6 +97,11 @@ export function register(program: Command): void {
         process.exitCode = fail("validate", err);
       }
     });
+}
+
+export function register(program: Command): void {
+  registerGenerate(program);
+  registerValidate(program);
   const spec = program.command("spec").description("Specs in the Spec Kit layout (specs/<feature>/)");
   spec
     .command("new <feature>")
