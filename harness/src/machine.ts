@@ -1,14 +1,14 @@
 /**
  * The seam between the machine layer (where a guest comes from: libvirt, the guest image, Ignition,
  * the serial console, SSH) and the scenario layer (what a test does). The scenario layer uses only
- * these interfaces; it never calls virsh or ssh2 itself (DESIGN §1, §4; kola's platform/machine split).
+ * these interfaces; it never calls virsh or ssh2 itself (ARCHITECTURE.md "Two layers and their seam"; kola's platform/machine split).
  */
 
 import { z } from "zod";
 import type { IgnitionExtras } from "./ignition/config.js";
 import type { RunSecrets } from "./ignition/run-secrets.js";
 
-/** What a readiness record on the serial console says (DESIGN §4 "Guest contract"). */
+/** What a readiness record on the serial console says (ARCHITECTURE.md "The guest contract"). */
 export const ReadinessRecordSchema = z.object({
   run_id: z.string(),
   token: z.string(),
@@ -122,7 +122,7 @@ export interface Machine {
   destroy(options?: { retain?: boolean }): Promise<DestroyReport>;
 }
 
-/** Description of the base image a hypervisor boots (the image descriptor, DESIGN §4). */
+/** Description of the base image a hypervisor boots (the image descriptor, `guest-image/descriptor.ts`). */
 export interface ImageSummary {
   name: string;
   descriptorPath: string;

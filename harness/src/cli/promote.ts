@@ -6,7 +6,7 @@
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { promoteCandidate } from "../authoring/promote.js";
-import { errorText } from "../run/errors.js";
+import { errorText } from "../faults.js";
 import { executeScenario } from "../run/execute.js";
 import { findRepoRoot } from "../run/repo-root.js";
 import { prepareSubstrate } from "../run/substrate.js";

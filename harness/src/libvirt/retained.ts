@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import type { AccessInfo } from "../machine.js";
 
 export const RETAINED_FILE = "retained.json";
 
@@ -36,5 +37,37 @@ export function readRetained(runDir: string): Retained | undefined {
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * What a teardown with `retain` does instead of removing anything: `access.txt` in the caller's run
+ * directory, the retained mark in the machine's run directory, and one log line saying how to remove it.
+ * Never throws: returns what failed.
+ */
+export function keepForDebugging(
+  accessInfo: () => AccessInfo,
+  o: { runDir: string; filesDir: string; runId: string; domain: string; log: (line: string) => void },
+): string[] {
+  try {
+    const access = accessInfo();
+    writeFileSync(
+      join(o.runDir, "access.txt"),
+      `${access.ssh}\n${access.virshConsole}\n${access.consolePath}\n`,
+    );
+    markRetained(o.filesDir, {
+      run_id: o.runId,
+      domain: o.domain,
+      retained_at: new Date().toISOString(),
+      ssh: access.ssh,
+      virsh_console: access.virshConsole,
+      console_path: access.consolePath,
+    });
+    o.log(
+      `${o.domain} retained for debugging: ${access.ssh} (remove it with core-ops-verify machine destroy ${o.runId})`,
+    );
+    return [];
+  } catch (error) {
+    return [(error as Error).message];
   }
 }

@@ -18,6 +18,16 @@ export function buildEvidence(
   };
 }
 
-export function writeEvidence(path: string, evidence: ReadinessEvidence): void {
-  writeFileSync(path, `${JSON.stringify(evidence, null, 2)}\n`);
+/** Writes the evidence with the console lines it quotes and the tokens it accepted passed through `redact`. */
+export function writeEvidence(
+  path: string,
+  evidence: ReadinessEvidence,
+  redact: (text: string) => string,
+): void {
+  const redacted: ReadinessEvidence = {
+    ...evidence,
+    rejected: evidence.rejected.map((r) => ({ ...r, line: redact(r.line) })),
+    accepted: evidence.accepted.map((r) => ({ ...r, token: redact(r.token) })),
+  };
+  writeFileSync(path, `${JSON.stringify(redacted, null, 2)}\n`);
 }

@@ -149,6 +149,18 @@ describe("scenario executor on the synthetic machine", () => {
     expect(created.map((m) => m.destroyed)).toEqual([true, true]);
   });
 
+  it("does not retry a bug at bring-up as an infrastructure failure: a TypeError is a harness error", async () => {
+    const { result, created } = await run("minimal-accepted.yaml", {
+      failStarts: 1,
+      startError: () => new TypeError("cannot read properties of undefined (reading 'domain')"),
+    });
+    expect(created).toHaveLength(1);
+    expect(result.classification.outcome).toBe("harness_error");
+    expect(result.classification.summary).toContain("cannot read properties of undefined");
+    expect(result.warnings.filter((w) => w.startsWith("bring-up retried"))).toEqual([]);
+    expect(created[0]?.destroyed).toBe(true);
+  });
+
   it("fails a run whose console shows a kernel panic, even when assertions pass", async () => {
     const { result } = await run("minimal-accepted.yaml", {
       consoleLines: ["Kernel panic - not syncing: test"],

@@ -109,7 +109,7 @@ function halted(ctx: RunContext, halt: { fault: "infrastructure" | "harness"; me
       harnessError: halt.message,
     };
   }
-  const guest: BringUp = { ok: false, timedOut: false, message: halt.message, warnings: [] };
+  const guest: BringUp = { ok: false, fault: "infrastructure", message: halt.message, warnings: [] };
   return { guest, bringUpWarnings: [], steps: [], assertions: noneEvaluated(ctx, halt.message) };
 }
 
@@ -154,7 +154,13 @@ async function bringUpAndPlay(o: ExecuteOptions, ctx: RunContext, fixtures: Fixt
   const unprepared = await prepareGuest({ vm, scenario: o.loaded.scenario, policy, reposRoot, log: ctx.log });
   if (unprepared !== undefined) {
     return {
-      guest: { ok: false, timedOut: false, message: unprepared, warnings: [], machine: bring.machine },
+      guest: {
+        ok: false,
+        fault: "infrastructure",
+        message: unprepared,
+        warnings: [],
+        machine: bring.machine,
+      },
       bringUpWarnings: bring.warnings,
       steps: [],
       assertions: noneEvaluated(ctx, unprepared),
@@ -187,7 +193,7 @@ async function deliverFixture(
   );
   if (copied.ok) return undefined;
   const message = `fixture delivery into the guest failed: ${copied.error}`;
-  return { ok: false, timedOut: false, message, warnings: [], machine };
+  return { ok: false, fault: "infrastructure", message, warnings: [], machine };
 }
 
 /** Steps, then assertions, on the ready guest. A harness bug in either stops the run as a value. */

@@ -3,10 +3,11 @@
  * placed (`guest-inputs.ts`) and its extra readiness checks confirmed (`readiness-checks.ts`). Returns a
  * failure message (an infrastructure failure: no step runs), or undefined.
  */
+
+import { errorText } from "../faults.js";
 import type { ResolvedPolicy } from "../scenario/profiles.js";
 import type { Scenario } from "../scenario/schema.js";
 import type { ScenarioMachine } from "../steps/verbs.js";
-import { errorText } from "./errors.js";
 import { inputPlacements, placeInputs } from "./guest-inputs.js";
 import type { HarnessLog } from "./log.js";
 import { confirmReadiness } from "./readiness-checks.js";

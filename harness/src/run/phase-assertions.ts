@@ -5,11 +5,11 @@
 import { evaluateAssertion, notEvaluated, unitPrefetch } from "../assertions/evaluate.js";
 import { GuestFacts } from "../assertions/guest-facts.js";
 import type { AssertionResult } from "../assertions/types.js";
+import { errorText } from "../faults.js";
 import type { Step } from "../scenario/schema.js";
 import type { ActionContext } from "../steps/render-action.js";
 import { runStep } from "../steps/run-step.js";
 import type { ScenarioMachine } from "../steps/verbs.js";
-import { errorText } from "./errors.js";
 import type { StepsDone } from "./phase-steps.js";
 import type { RunContext } from "./run-context.js";
 

@@ -10,11 +10,11 @@ import { join } from "node:path";
 import { type Finding, scanText } from "../bundle/checks.js";
 import { collectFailureEvidence } from "../bundle/failure-evidence.js";
 import type { BundleFile } from "../bundle/writer.js";
+import { errorText } from "../faults.js";
 import type { Machine } from "../machine.js";
 import type { StepResult } from "../steps/result.js";
 import { ScenarioMachine } from "../steps/verbs.js";
 import { guestEvidenceWanted } from "./artifact-selection.js";
-import { errorText } from "./errors.js";
 import type { Classification } from "./outcome.js";
 import type { RunContext } from "./run-context.js";
 

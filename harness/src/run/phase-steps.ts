@@ -4,6 +4,7 @@
  * abort. Returns the step results and, when a step crashed the harness, that error as a value.
  */
 import { GuestFacts } from "../assertions/guest-facts.js";
+import { errorText } from "../faults.js";
 import type { LoadedScenario } from "../scenario/loader.js";
 import type { Step } from "../scenario/schema.js";
 import type { HarnessStepRunner } from "../steps/harness-step.js";
@@ -11,7 +12,6 @@ import type { ActionContext } from "../steps/render-action.js";
 import type { StepResult } from "../steps/result.js";
 import { runStep } from "../steps/run-step.js";
 import type { ScenarioMachine } from "../steps/verbs.js";
-import { errorText } from "./errors.js";
 import type { RunContext } from "./run-context.js";
 
 /** Step id → unit → property → value, read right after that step. */

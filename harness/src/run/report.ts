@@ -1,5 +1,5 @@
 /**
- * The `verification_run` JSON document (original-inventory §4), single-scenario and corpus shapes, built
+ * The `verification_run` JSON document, single-scenario and corpus shapes, built
  * from the run records as `verification-run.ts` defines them. Pure; `--json` prints exactly one of these.
  */
 

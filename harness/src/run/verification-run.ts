@@ -1,5 +1,5 @@
 /**
- * The `verification_run` document (original-inventory §4): what `core-ops-verify run --json` prints and what
+ * The `verification_run` document: what `core-ops-verify run --json` prints and what
  * each bundle keeps as verification-run.json. These zod schemas are its single source of truth; the types
  * the report builders return are inferred from them. Two shapes, told apart by `revision_selection_basis`:
  * one scenario, or the accepted corpus.

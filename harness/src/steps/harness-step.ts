@@ -2,7 +2,7 @@
  * Runs a `target: harness` step: its `harness_operation` through the run's `HarnessStepRunner` (the
  * fixture repository on the harness host, re-synced into the guest), never a command on the CI host.
  */
-import { errorText } from "../run/errors.js";
+import { errorText } from "../faults.js";
 import type { HarnessOperation, Step } from "../scenario/schema.js";
 import type { StepResult } from "./result.js";
 
