@@ -1,4 +1,6 @@
-/** `readiness-evidence.json`: what the readiness wait saw and decided (DESIGN §4). */
+/**
+ * `readiness-evidence.json`: what the readiness wait saw and decided (ARCHITECTURE.md "The guest contract").
+ */
 import { writeFileSync } from "node:fs";
 import type { ReadinessEvidence } from "../machine.js";
 import type { ReadinessTracker } from "./tracker.js";
