@@ -10,7 +10,7 @@
 //   3. postject (pure JavaScript + WebAssembly, no install script) injects the blob into a copy of it.
 // The result, agent/dist/core-ops, needs no Node.js on the host.
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { bundleAgent, agentDist as dist, readBuildInfo, repoRoot as root } from "./agent-bundle.mjs";
