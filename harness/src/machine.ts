@@ -77,6 +77,8 @@ export interface MachineSpec {
   secrets: RunSecrets;
   /** Added to the guest's Ignition config after the harness's own entries (an agent installation). */
   ignitionExtras?: IgnitionExtras;
+  /** A cached image to boot instead of the hypervisor's default (a scenario's `image_version`). */
+  imageVersion?: string;
 }
 
 export interface DestroyReport {

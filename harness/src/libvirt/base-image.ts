@@ -62,7 +62,7 @@ export function resolveBaseImage(
 }
 
 /** The images in the cache, newest first. */
-function cachedImages(imageCacheDir: string): BaseImage[] {
+export function cachedImages(imageCacheDir: string): BaseImage[] {
   let entries: string[] = [];
   try {
     entries = readdirSync(imageCacheDir);

@@ -42,6 +42,7 @@ import { buildDomainXml, type DomainType } from "./domain-xml.js";
 import { freeLoopbackPort } from "./free-port.js";
 import { domainName, overlayVolumeName } from "./naming.js";
 import { currentOwner } from "./owner.js";
+import { keepForDebugging } from "./retained.js";
 import { createRunDir, type RunFiles, runFiles, writeQemuReadable } from "./run-files.js";
 import { removeRunResources } from "./run-teardown.js";
 import { sshTarget } from "./ssh-target.js";
@@ -370,16 +371,9 @@ export class LibvirtMachine implements Machine {
     // A define or start still talking to libvirt would otherwise recreate what is removed below.
     await Promise.allSettled([...this.inFlight]);
     if (options.retain === true) {
-      try {
-        const access = this.accessInfo();
-        writeFileSync(
-          join(this.spec.runDir, "access.txt"),
-          `${access.ssh}\n${access.virshConsole}\n${access.consolePath}\n`,
-        );
-        this.ctx.log(`${this.name} retained for debugging: ${access.ssh}`);
-      } catch (error) {
-        report.errors.push((error as Error).message);
-      }
+      const { runDir, runId } = this.spec;
+      const kept = { runDir, runId, filesDir: this.files.dir, domain: this.name, log: this.ctx.log };
+      report.errors.push(...keepForDebugging(() => this.accessInfo(), kept));
       report.durationMs = Math.round(performance.now() - began);
       return report;
     }

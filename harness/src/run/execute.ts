@@ -16,6 +16,8 @@ import { ScenarioMachine } from "../steps/verbs.js";
 import { type BringUp, bringUp } from "./bring-up.js";
 import { placeholderValues, readBuildIdentity } from "./build-identity.js";
 import { bundleFiles } from "./bundle-files.js";
+import { prepareGuest } from "./guest-preparation.js";
+import { makeHarnessRunner } from "./harness-runner.js";
 import type { LogSink } from "./log.js";
 import { classify } from "./outcome.js";
 import { runAssertions } from "./phase-assertions.js";
@@ -91,7 +93,7 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
     evidence = await collectEvidence(ctx, evidenceSource(ctx, played, machine), judge);
     if (o.beforeTeardown) await o.beforeTeardown(machine);
   } finally {
-    teardown = await tearDown(ctx, machine, o.retain === true);
+    teardown = await tearDown(ctx, machine, retainInDebug(ctx, o.retain === true));
   }
   return finishRun(o, ctx, prepared.commits, played, evidence, teardown);
 }
@@ -123,6 +125,7 @@ async function bringUpAndPlay(o: ExecuteOptions, ctx: RunContext, fixtures: Fixt
       deliveries: fixtures.deliveries,
       secrets: ctx.secrets,
       ignitionExtras: fixtures.ignitionExtras,
+      imageVersion: policy.environment.imageVersion,
     },
     readinessMs: policy.timeouts.readinessMs,
     log: ctx.log,
@@ -145,6 +148,22 @@ async function bringUpAndPlay(o: ExecuteOptions, ctx: RunContext, fixtures: Fixt
       bringUpWarnings: bring.warnings,
       steps: [],
       assertions: noneEvaluated(ctx, delivery.message),
+    };
+  }
+  const reposRoot = join(o.repoRoot, "repos");
+  const unprepared = await prepareGuest({ vm, scenario: o.loaded.scenario, policy, reposRoot, log: ctx.log });
+  if (unprepared !== undefined) {
+    return {
+      guest: {
+        ok: false,
+        fault: "infrastructure",
+        message: unprepared,
+        warnings: [],
+        machine: bring.machine,
+      },
+      bringUpWarnings: bring.warnings,
+      steps: [],
+      assertions: noneEvaluated(ctx, unprepared),
     };
   }
   return {
@@ -199,7 +218,16 @@ async function play(
     placeholderValues(needsAgent(o.loaded) ? readBuildIdentity(o.agentBinary) : null, fixtures.commits),
   );
   if (!placeholders.ok) return broken([], placeholders.error);
-  const done = await runSteps(ctx, vm, action, { signal: o.signal, onStep: o.onStep });
+  const harness = makeHarnessRunner({
+    vm,
+    repo: fixtures.repoPath,
+    reposRoot: join(o.repoRoot, "repos"),
+    scratchDir: ctx.runDir,
+    commits: fixtures.commits,
+    placeholders: placeholders.value,
+    resolve: action.resolve,
+  });
+  const done = await runSteps(ctx, vm, action, { signal: o.signal, onStep: o.onStep, harness });
   if (done.harnessError !== undefined) return broken(done.steps, done.harnessError);
   const judged = await harnessFault(() =>
     ctx.timeline.phase("assertions", "assertions", () =>
@@ -220,6 +248,14 @@ function evidenceSource(ctx: RunContext, played: Played, machine: Machine) {
     ignitionDir: guest?.runDir ?? join(ctx.runDir, "machine"),
     steps: played.steps,
   };
+}
+
+/** `--debug` keeps the VM unless the scenario's `retain_environment_in_debug` is false. */
+function retainInDebug(ctx: RunContext, debug: boolean): boolean {
+  if (debug && !ctx.policy.artifacts.retainEnvironmentInDebug) {
+    ctx.log.info("retain_environment_in_debug is false: the guest is torn down despite --debug");
+  }
+  return debug && ctx.policy.artifacts.retainEnvironmentInDebug;
 }
 
 /** Destroys the guest, or keeps it for debugging; teardown errors become warnings. */

@@ -1,7 +1,7 @@
 /**
  * The evidence phase of a scenario run: the console and the journal scanned by the guest checks, the
- * rendered Ignition, the final classification (the checks can fail a run) and, for a run that did not pass
- * on a ready guest, the failure-specific files. Never throws: a failure here is logged and the evidence
+ * rendered Ignition, the final classification (the checks can fail a run) and, on a ready guest, the guest
+ * evidence files when the artifact policy wants them (a failed run; every run with `always_collect`). Never throws: a failure here is logged and the evidence
  * gathered so far is kept.
  */
 import { existsSync } from "node:fs";
@@ -14,6 +14,7 @@ import { errorText } from "../faults.js";
 import type { Machine } from "../machine.js";
 import type { StepResult } from "../steps/result.js";
 import { ScenarioMachine } from "../steps/verbs.js";
+import { guestEvidenceWanted } from "./artifact-selection.js";
 import type { Classification } from "./outcome.js";
 import type { RunContext } from "./run-context.js";
 
@@ -51,7 +52,8 @@ export async function collectEvidence(ctx: RunContext, src: EvidenceSource, judg
     if (typeof ignition === "object") return gathered;
     const failing = [...new Set(findings.filter((f) => f.severity === "fail").map((f) => f.check))].sort();
     const classification = judge(failing);
-    if (classification.observed === "passed" || !src.ready) return { ...gathered, ignition, classification };
+    const wanted = guestEvidenceWanted(ctx.policy.artifacts, classification.observed === "passed");
+    if (!wanted || !src.ready) return { ...gathered, ignition, classification };
     const failureFiles = await collectFailureEvidence(new ScenarioMachine(machine, ctx.log), src.steps).catch(
       (err) => failed(ctx, err),
     );

@@ -23,6 +23,8 @@ export interface Fixtures {
   commits: FixtureCommit[];
   deliveries: Delivery[];
   ignitionExtras?: IgnitionExtras;
+  /** Host path of the materialized fixture repository (what `target: harness` steps operate on). */
+  repoPath: string;
 }
 
 /** Why a run stops before it has a guest. */
@@ -84,7 +86,7 @@ export async function prepareFixtures(
   }
   const extras = await harnessFault(() => installationIgnition(ctx, o, path, commits));
   if (!extras.ok) return { commits, halt: { fault: "harness", message: extras.error } };
-  return { commits, fixtures: { commits, deliveries, ignitionExtras: extras.value } };
+  return { commits, fixtures: { commits, deliveries, ignitionExtras: extras.value, repoPath: path } };
 }
 
 /** For a scenario that installs the agent through Ignition: the fixture branch and the install's Ignition. */

@@ -7,6 +7,7 @@ import { GuestFacts } from "../assertions/guest-facts.js";
 import { errorText } from "../faults.js";
 import type { LoadedScenario } from "../scenario/loader.js";
 import type { Step } from "../scenario/schema.js";
+import type { HarnessStepRunner } from "../steps/harness-step.js";
 import type { ActionContext } from "../steps/render-action.js";
 import type { StepResult } from "../steps/result.js";
 import { runStep } from "../steps/run-step.js";
@@ -29,6 +30,8 @@ export interface StepHooks {
   signal?: AbortSignal;
   /** Each step as it completes, already redacted. */
   onStep?: (r: StepResult) => void;
+  /** Runs `target: harness` steps on the run's fixture repository. */
+  harness?: HarnessStepRunner;
 }
 
 export async function runSteps(
@@ -48,7 +51,7 @@ export async function runSteps(
       continue;
     }
     const t0 = new Date();
-    const env = { vm, action, log, deadline: ctx.deadline, signal: hooks.signal };
+    const env = { vm, action, log, deadline: ctx.deadline, signal: hooks.signal, harness: hooks.harness };
     const r = await runStep(step, {
       ...env,
       defaultTimeoutMs: policy.timeouts.perStepMs[step.step_type],

@@ -10,6 +10,7 @@ import type { HarnessLog } from "../run/log.js";
 import { durationMs } from "../scenario/duration.js";
 import type { Step } from "../scenario/schema.js";
 import { describeExit, exitMatches } from "./exit-behavior.js";
+import { describeOperation, type HarnessStepRunner, runHarnessStep } from "./harness-step.js";
 import { type ActionContext, renderAction, renderFixtureRefMove } from "./render-action.js";
 import type { StepResult } from "./result.js";
 import { shellQuote } from "./shell.js";
@@ -24,10 +25,13 @@ export interface StepEnv {
   /** Epoch ms at which the scenario timeout expires. */
   deadline: number;
   signal?: AbortSignal;
+  /** Runs `target: harness` steps (the run's fixture repository); absent: such a step fails. */
+  harness?: HarnessStepRunner;
 }
 
 /** The command a step runs (also for `step_command_*` assertions), or "" for steps without one. */
 export function stepCommand(step: Step, action: ActionContext): string {
+  if (step.target === "harness" && step.harness_operation) return describeOperation(step.harness_operation);
   if (step.step_type === "coreops_action" && step.action) return renderAction(step.action, action);
   if (step.step_type === "mutate_state" && step.fixture_ref)
     return renderFixtureRefMove(step.fixture_ref, action);
@@ -76,6 +80,7 @@ export async function runStep(step: Step, env: StepEnv): Promise<StepResult> {
       details: "the scenario timeout expired before this step",
     });
   }
+  if (step.target === "harness") return finish(await runHarnessStep(step, env.harness, r, limit));
   try {
     switch (step.step_type) {
       case "boot":
