@@ -1,6 +1,7 @@
 /**
- * `core-ops apply`: execute the plan (issue 4 §1) — or, with `--rollback-to`, the plan towards a retained
- * snapshot (§3). Takes the agent lock for the whole run; records state unless stateless/--force-no-state.
+ * `core-ops apply`: execute the plan — or, with `--rollback-to`, the plan towards a retained snapshot
+ * (README.md "Rollback and the hold"). Takes the agent lock for the whole run; records state unless
+ * stateless/--force-no-state.
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";

@@ -1,5 +1,5 @@
 /**
- * The options plan and explain share (DESIGN §3 "Options") and their resolution at the CLI edge:
+ * The options plan and explain share (apply takes the same) and their resolution at the CLI edge:
  * host identity, desired-state source (stateless directory or the tracked repository from status.json),
  * managed directories, offline root, state file, and the `HostObserver`.
  */

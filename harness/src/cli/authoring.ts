@@ -8,7 +8,7 @@ import { displayPath, type GeneratedCandidate, generateCandidates } from "../aut
 import { SpecGuidanceError } from "../authoring/guidance.js";
 import { ScaffoldError, scaffoldSpec } from "../authoring/scaffold.js";
 import { renderValidation, validateSpec } from "../authoring/validate-spec.js";
-import { errorText } from "../run/errors.js";
+import { errorText } from "../faults.js";
 import { findRepoRoot } from "../run/repo-root.js";
 import { ScenarioLoadError } from "../scenario/errors.js";
 

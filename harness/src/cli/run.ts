@@ -7,17 +7,15 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { type Command, Option } from "commander";
 import { notAcceptedProblem } from "../authoring/accepted-only.js";
-import type { Hypervisor } from "../machine.js";
+import { errorText } from "../faults.js";
 import { loadCorpus } from "../run/corpus.js";
-import { errorText } from "../run/errors.js";
 import { executeScenario } from "../run/execute.js";
 import { corpusOutcome } from "../run/outcome.js";
 import { renderRun } from "../run/render-human.js";
 import { findRepoRoot } from "../run/repo-root.js";
 import { corpusRunDocument, singleRunDocument } from "../run/report.js";
 import { newRunId } from "../run/run-id.js";
-import { prepareSubstrate } from "../run/substrate.js";
-import { syntheticHypervisor } from "../run/synthetic.js";
+import { chooseHypervisor, prepareSubstrate } from "../run/substrate.js";
 import type { RunMode, ScenarioRun } from "../run/types.js";
 import { renderProblem, ScenarioLoadError } from "../scenario/errors.js";
 import { type LoadedScenario, loadScenarioFile } from "../scenario/loader.js";
@@ -85,16 +83,11 @@ async function runAll(f: RunFlags): Promise<number> {
       ? [await loadScenarioFile(resolve(f.scenario))]
       : await loadCorpus(resolve(f.acceptedDir ?? ""), f.scenarioId);
   if (f.acceptedDir !== undefined) refuseNotAccepted(scenarios);
-  let hypervisor: Hypervisor;
-  let agentBinary: string;
-  if (f.synthetic) {
+  if (f.synthetic)
     progress("core-ops-verify: --synthetic: no VM, a simulated guest (internal test support only)");
-    hypervisor = syntheticHypervisor();
-    // The synthetic machine never reads deliveries; any existing file stands in for the binary.
-    agentBinary = process.execPath;
-  } else {
-    ({ hypervisor, agentBinary } = await prepareSubstrate(repoRoot, f.verbose ? progress : progress));
-  }
+  const { hypervisor, agentBinary } = await chooseHypervisor(f.synthetic === true, () =>
+    prepareSubstrate(repoRoot, progress),
+  );
   const corpusId = newRunId("accepted-corpus");
   const startedAt = new Date();
   const runs: ScenarioRun[] = [];

@@ -13,10 +13,9 @@ import { agentBinaryPath } from "../run/agent-binary.js";
 import { executeScenario } from "../run/execute.js";
 import { renderRun } from "../run/render-human.js";
 import { findRepoRoot } from "../run/repo-root.js";
-import { openSubstrateHypervisor } from "../run/substrate.js";
-import { syntheticHypervisor } from "../run/synthetic.js";
+import { chooseHypervisor, openSubstrateHypervisor } from "../run/substrate.js";
 import { renderProblem } from "../scenario/errors.js";
-import { loadScenarioFile, parseScenario } from "../scenario/loader.js";
+import { type LoadedScenario, loadScenarioFile, parseScenario } from "../scenario/loader.js";
 import { resolvePolicy } from "../scenario/profiles.js";
 
 /** Machines created during one test; the fixture's teardown destroys whatever is still alive. */
@@ -48,14 +47,19 @@ function timeoutFor(file: string): number {
   }
 }
 
+/** Only accepted scenarios run in the corpus (authoring/accepted-only.ts): a candidate fails, unrun. */
+function refuseNotAccepted(loaded: LoadedScenario): void {
+  const problem = notAcceptedProblem(loaded);
+  if (problem) throw new Error(`not run: ${renderProblem(problem)}`);
+}
+
 export function defineScenarioTest(file: string, scenarioId: string | null): void {
   scenarioTest(
     scenarioId ?? basename(file),
     { timeout: timeoutFor(file) },
     async ({ machines, annotate, task, signal }) => {
       const loaded = await loadScenarioFile(file);
-      const notAccepted = notAcceptedProblem(loaded);
-      if (notAccepted) throw new Error(`not run: ${renderProblem(notAccepted)}`);
+      refuseNotAccepted(loaded);
       const synthetic = process.env.CORE_OPS_VERIFY_SYNTHETIC === "1";
       const substrateError = inject("coreopsSubstrateError");
       if (!synthetic && substrateError) {
@@ -64,7 +68,10 @@ export function defineScenarioTest(file: string, scenarioId: string | null): voi
         );
       }
       const repoRoot = findRepoRoot();
-      const hypervisor = synthetic ? syntheticHypervisor() : await openSubstrateHypervisor();
+      const { hypervisor, agentBinary } = await chooseHypervisor(synthetic, async () => ({
+        hypervisor: await openSubstrateHypervisor(),
+        agentBinary: inject("coreopsAgentBinary") ?? agentBinaryPath(repoRoot),
+      }));
       const pending: Promise<unknown>[] = [];
       const artifactsDir = process.env.CORE_OPS_VERIFY_ARTIFACTS_DIR ?? join(repoRoot, "artifacts");
       const run = await executeScenario({
@@ -74,10 +81,7 @@ export function defineScenarioTest(file: string, scenarioId: string | null): voi
         workspaceRoot:
           process.env.CORE_OPS_VERIFY_WORKSPACE ?? join(repoRoot, ".core-ops-verify", "workspace"),
         artifactsDir,
-        // The synthetic machine never reads deliveries; any existing file stands in for the binary.
-        agentBinary: synthetic
-          ? process.execPath
-          : (inject("coreopsAgentBinary") ?? agentBinaryPath(repoRoot)),
+        agentBinary,
         mode: process.env.CI ? "ci" : "local",
         signal,
         onMachine: (m) => machines.add(m),
