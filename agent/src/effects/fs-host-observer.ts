@@ -7,10 +7,10 @@
  */
 import { existsSync, lstatSync } from "node:fs";
 import { readdir } from "node:fs/promises";
-import { hashLargeFile } from "../effects/hash-file.js";
-import { readRegularFile } from "../effects/host-fs.js";
-import { RootResolver } from "../effects/root-resolver.js";
-import type { HostObserver, ObservedFile, SystemdAvailability, UnitRuntime } from "./host-observer.js";
+import type { HostObserver, ObservedFile, SystemdAvailability, UnitRuntime } from "../plan/host-observer.js";
+import { hashLargeFile } from "./hash-file.js";
+import { readRegularFile } from "./host-fs.js";
+import { RootResolver } from "./root-resolver.js";
 import { parseSystemctlShow } from "./systemctl-show.js";
 
 /** The real path of a logical host path under `root` (the leaf not followed); see `RootResolver`. */

@@ -2,10 +2,10 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { observeHost } from "../plan/observe.js";
 import { desiredObjects } from "../resources/from-desired.js";
 import { DIRS, desiredState, unit } from "../resources/test-support/desired.js";
 import { createHostObserver, detectSystemd, hostPath } from "./fs-host-observer.js";
-import { observeHost } from "./observe.js";
 
 let root: string;
 beforeEach(() => {
