@@ -15,7 +15,7 @@ import { renderRun } from "../run/render-human.js";
 import { findRepoRoot } from "../run/repo-root.js";
 import { chooseHypervisor, openSubstrateHypervisor } from "../run/substrate.js";
 import { renderProblem } from "../scenario/errors.js";
-import { loadScenarioFile, parseScenario } from "../scenario/loader.js";
+import { type LoadedScenario, loadScenarioFile, parseScenario } from "../scenario/loader.js";
 import { resolvePolicy } from "../scenario/profiles.js";
 
 /** Machines created during one test; the fixture's teardown destroys whatever is still alive. */
@@ -47,15 +47,19 @@ function timeoutFor(file: string): number {
   }
 }
 
+/** Only accepted scenarios run in the corpus (authoring/accepted-only.ts): a candidate fails, unrun. */
+function refuseNotAccepted(loaded: LoadedScenario): void {
+  const problem = notAcceptedProblem(loaded);
+  if (problem) throw new Error(`not run: ${renderProblem(problem)}`);
+}
+
 export function defineScenarioTest(file: string, scenarioId: string | null): void {
   scenarioTest(
     scenarioId ?? basename(file),
     { timeout: timeoutFor(file) },
-    // size: one over the budget since the accepted-only gate joined the synthetic choice; split in follow-up
     async ({ machines, annotate, task, signal }) => {
       const loaded = await loadScenarioFile(file);
-      const notAccepted = notAcceptedProblem(loaded);
-      if (notAccepted) throw new Error(`not run: ${renderProblem(notAccepted)}`);
+      refuseNotAccepted(loaded);
       const synthetic = process.env.CORE_OPS_VERIFY_SYNTHETIC === "1";
       const substrateError = inject("coreopsSubstrateError");
       if (!synthetic && substrateError) {
