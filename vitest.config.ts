@@ -12,7 +12,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["agent/src/**/*.test.ts", "harness/src/**/*.test.ts"],
+          include: ["agent/src/**/*.test.ts", "harness/src/**/*.test.ts", "release/src/**/*.test.ts"],
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -271,6 +271,7 @@ describe("validate on a real git repository", () => {
       "harness/package.json: version 0.1.0 differs from the root package.json version 0.2.0; workspace packages carry the root version",
       'package-lock.json: packages["agent"].version is 0.1.0, not the root version 0.2.0; run npm install --package-lock-only',
       'package-lock.json: packages["harness"].version is 0.1.0, not the root version 0.2.0; run npm install --package-lock-only',
+      'package-lock.json: packages["release"].version is 0.1.0, not the root version 0.2.0; run npm install --package-lock-only',
     ]);
   });
 
@@ -284,9 +285,13 @@ describe("validate on a real git repository", () => {
     ]);
   });
 
-  it("scores a rename as source deleted plus destination added; the higher impact wins", async () => {
+  it("scores an edited rename as source deleted plus destination added (the higher impact wins), a pure move as moved", async () => {
     repo = await TestRepo.create();
+    const body = Array.from({ length: 12 }, (_, i) => `export const step${i} = ${i};\n`).join("");
+    await repo.write("agent/src/apply.ts", body);
+    await repo.commit("a longer apply module");
     await repo.git("mv", "agent/src/apply.ts", "agent/src/execute.ts");
+    await repo.write("agent/src/execute.ts", `${body}export const extra = 1;\n`);
     await repo.git("mv", "docs/guide.md", "docs/handbook.md");
     await repo.write("changes/0002-rename.md", fragment("0002-rename", "minor"));
     await repo.addChangelogLine("apply module renamed.");
@@ -312,14 +317,14 @@ describe("validate on a real git repository", () => {
       },
       {
         path: "docs/guide.md",
-        change: "deleted",
+        change: "moved",
         rule_id: "documentation_exempt",
         classification: "exempt",
         minimum_bump: "none",
       },
       {
         path: "docs/handbook.md",
-        change: "added",
+        change: "moved",
         rule_id: "documentation_exempt",
         classification: "exempt",
         minimum_bump: "none",
@@ -329,6 +334,57 @@ describe("validate on a real git repository", () => {
     expect(r.mismatch_reasons).toEqual([
       "declared release intent minor is lower than required major: agent/src/apply.ts (deleted, typescript_source_surface); raise release_intent in a fragment to major",
     ]);
+  });
+
+  it("scores a content-identical move as patch, on both paths, even for a contract surface", async () => {
+    repo = await TestRepo.create();
+    await repo.write("agent/src/views/plan.ts", "export const view = 1;\n");
+    await repo.commit("a view");
+    await repo.write("agent/src/execute/.keep", "");
+    await repo.git("mv", "agent/src/apply.ts", "agent/src/execute/apply.ts");
+    await repo.remove("agent/src/execute/.keep");
+    await repo.git("mv", "agent/src/views/plan.ts", "agent/src/views/plan-view.ts");
+    await repo.write("changes/0002-move.md", fragment("0002-move", "patch"));
+    await repo.addChangelogLine("modules moved.");
+    await repo.setVersion("0.1.1");
+    const r = await repo.validate();
+    expect(r.applied_rules.filter((a) => a.change === "moved")).toEqual([
+      {
+        path: "agent/src/apply.ts",
+        change: "moved",
+        rule_id: "typescript_source_surface",
+        classification: "releasable",
+        minimum_bump: "patch",
+      },
+      {
+        path: "agent/src/execute/apply.ts",
+        change: "moved",
+        rule_id: "typescript_source_surface",
+        classification: "releasable",
+        minimum_bump: "patch",
+      },
+      {
+        path: "agent/src/views/plan-view.ts",
+        change: "moved",
+        rule_id: "contract_surface",
+        classification: "releasable",
+        minimum_bump: "patch",
+      },
+      {
+        path: "agent/src/views/plan.ts",
+        change: "moved",
+        rule_id: "contract_surface",
+        classification: "releasable",
+        minimum_bump: "patch",
+      },
+    ]);
+    expect(r).toMatchObject({ overall_status: "passed", effective_bump: "patch", version_bump: "patch" });
+
+    // One changed byte makes it a rename again: the source counts as deleted.
+    await repo.write("agent/src/execute/apply.ts", "export const apply = 2;\n");
+    const edited = await repo.validate();
+    expect(edited.effective_bump).toBe("major");
+    expect(edited.overall_status).toBe("failed");
   });
 
   it("passes an exempt change set (docs and tests) without any release artifacts", async () => {

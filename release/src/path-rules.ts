@@ -1,8 +1,9 @@
 /**
  * Path rules: each changed path gets a classification (`metadata`, `exempt`, `releasable`), a minimum bump and
  * the id of the rule that decided it. First match wins. Adapted from the original's table to this
- * repository's layout (DESIGN §1). A rename is scored as its source deleted plus its destination added; the
- * higher impact wins.
+ * repository's layout (changes/README.md). A rename is scored as its source deleted plus its destination added;
+ * the higher impact wins — except a pure move: a content-identical rename between paths of the same class is one
+ * `moved` side per path, at most a patch (the contract is the content, not where the file lives).
  */
 import { z } from "zod";
 import { type Bump, BumpSchema } from "./bump.js";
@@ -14,13 +15,18 @@ export interface PathChange {
   kind: ChangeKind;
   path: string;
   from?: string;
+  /** git's similarity index (0–100) of a rename or copy; 100 means the content is identical. */
+  similarity?: number;
 }
 
 export const ClassificationSchema = z.enum(["metadata", "exempt", "releasable"]);
 export type Classification = z.infer<typeof ClassificationSchema>;
 
-/** The side of a change a rule scores: a rename is a deleted source plus an added destination. */
-export const ChangeSideSchema = z.enum(["added", "modified", "deleted"]);
+/**
+ * The side of a change a rule scores: a rename is a deleted source plus an added destination; a pure move
+ * (content-identical rename within one class) is `moved` on both paths.
+ */
+export const ChangeSideSchema = z.enum(["added", "modified", "deleted", "moved"]);
 export type ChangeSide = z.infer<typeof ChangeSideSchema>;
 
 export const AppliedRuleSchema = z.object({
@@ -47,10 +53,13 @@ export interface RuleContext {
   versionOnlyManifests: ReadonlySet<string>;
 }
 
-export const MANIFESTS = ["package.json", "agent/package.json", "harness/package.json", "package-lock.json"];
+/** The workspace packages; each carries the root package.json's version. */
+export const WORKSPACE_MANIFESTS = ["agent/package.json", "harness/package.json", "release/package.json"];
+
+export const MANIFESTS = ["package.json", ...WORKSPACE_MANIFESTS, "package-lock.json"];
 
 /**
- * Contract surfaces (DESIGN §3, §4): JSON view models, the status.json schema, the scenario schema, the exit
+ * Contract surfaces (README.md "Contracts"): JSON view models, the status.json schema, the scenario schema, the exit
  * codes and core-ops-release's own result JSON. Add a path here when a new machine-readable contract lands.
  * Any change is at least minor; a deletion or rename is major. The fragment must say `major` when a
  * modification changes or removes a field.
@@ -60,7 +69,7 @@ export const CONTRACT_SURFACES: readonly RegExp[] = [
   /^agent\/src\/state\/status\.ts$/,
   /^harness\/scenario\.schema\.json$/,
   /^agent\/src\/errors\.ts$/,
-  /^harness\/src\/release\/result\.ts$/,
+  /^release\/src\/result\.ts$/,
 ];
 
 const under = (...dirs: string[]) => {
@@ -117,7 +126,7 @@ export const RULES: readonly Rule[] = [
     id: "typescript_source_surface",
     classification: "releasable",
     scoring: "by_kind",
-    matches: under("agent/src", "harness/src"),
+    matches: under("agent/src", "harness/src", "release/src"),
   },
   {
     id: "packaged_readme_surface",
@@ -140,6 +149,7 @@ export const RULES: readonly Rule[] = [
 ];
 
 function score(scoring: Scoring, side: ChangeSide): Bump {
+  if (side === "moved") return "patch";
   switch (scoring) {
     case "patch_floor":
       return "patch";
@@ -173,10 +183,16 @@ export function classifyChange(change: PathChange, ctx: RuleContext): AppliedRul
       return [classifyPath(change.path, "modified", ctx)];
     case "deleted":
       return [classifyPath(change.path, "deleted", ctx)];
-    case "renamed":
+    case "renamed": {
+      const from = change.from ?? change.path;
+      if (change.similarity === 100) {
+        const moved = [classifyPath(from, "moved", ctx), classifyPath(change.path, "moved", ctx)];
+        if (moved[0]?.classification === moved[1]?.classification) return moved;
+      }
       return [
         classifyPath(change.from ?? change.path, "deleted", ctx),
         classifyPath(change.path, "added", ctx),
       ];
+    }
   }
 }

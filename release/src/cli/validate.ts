@@ -1,10 +1,10 @@
 /** `core-ops-release validate`: checks a change set against the release rule (changes/README.md). */
 import type { Command } from "commander";
-import { collectValidationInput } from "../release/collect.js";
-import { ReleaseExitCode } from "../release/errors.js";
-import { openReleaseGit } from "../release/git.js";
-import { renderValidation } from "../release/render.js";
-import { validateChangeSet } from "../release/validate.js";
+import { collectValidationInput } from "../collect.js";
+import { ReleaseExitCode } from "../errors.js";
+import { openReleaseGit } from "../git.js";
+import { renderValidation } from "../render.js";
+import { validateChangeSet } from "../validate.js";
 
 interface ValidateFlags {
   repoRoot: string;

@@ -1,8 +1,8 @@
 /** `core-ops-release` entry: release governance for this repository (changes/README.md). */
 import { Command } from "commander";
-import { ReleaseError, ReleaseExitCode } from "../release/errors.js";
-import { register as registerPromote } from "./release-promote.js";
-import { register as registerValidate } from "./release-validate.js";
+import { ReleaseError, ReleaseExitCode } from "../errors.js";
+import { register as registerPromote } from "./promote.js";
+import { register as registerValidate } from "./validate.js";
 
 const program = new Command("core-ops-release")
   .description("Check release governance: change fragments, CHANGELOG.md, SemVer bumps")

@@ -24,13 +24,17 @@ describe("path rules", () => {
     ["agent/src/state/status.ts", "modified", "contract_surface", "minor"],
     ["harness/scenario.schema.json", "modified", "contract_surface", "minor"],
     ["agent/src/errors.ts", "modified", "contract_surface", "minor"],
-    ["harness/src/release/result.ts", "modified", "contract_surface", "minor"],
+    ["release/src/result.ts", "modified", "contract_surface", "minor"],
+    ["release/src/result.ts", "moved", "contract_surface", "patch"],
+    ["agent/src/plan/plan.ts", "moved", "typescript_source_surface", "patch"],
+    ["docs/guide.md", "moved", "documentation_exempt", "none"],
     ["scenarios/convergence.yaml", "added", "accepted_scenario_patch_floor", "patch"],
     ["scenarios/convergence.yaml", "deleted", "accepted_scenario_patch_floor", "patch"],
     ["repos/layered-demo/v1/hosts/demo-uat/host.yaml", "modified", "repository_fixture_patch_floor", "patch"],
     ["agent/src/plan/plan.ts", "added", "typescript_source_surface", "minor"],
     ["harness/src/run/run.ts", "modified", "typescript_source_surface", "patch"],
     ["harness/src/run/run.ts", "deleted", "typescript_source_surface", "major"],
+    ["release/src/cli/main.ts", "added", "typescript_source_surface", "minor"],
     ["README.md", "modified", "packaged_readme_surface", "patch"],
     ["package.json", "modified", "package_manifest_surface", "patch"],
     ["agent/deploy/core-ops.timer", "added", "unclassified_path_releasable_default", "minor"],
@@ -57,6 +61,21 @@ describe("path rules", () => {
         classification: "releasable",
         minimum_bump: "minor",
       },
+    ]);
+    // Content-identical, but across classes (a document becomes source): still deleted plus added.
+    expect(
+      classifyChange({ kind: "renamed", from: "docs/a.md", path: "agent/src/a.ts", similarity: 100 }, ctx).map(
+        (r) => r.change,
+      ),
+    ).toEqual(["deleted", "added"]);
+    expect(
+      classifyChange(
+        { kind: "renamed", from: "harness/src/release/result.ts", path: "release/src/result.ts", similarity: 100 },
+        ctx,
+      ).map((r) => [r.change, r.minimum_bump]),
+    ).toEqual([
+      ["moved", "patch"],
+      ["moved", "patch"],
     ]);
     expect(classifyChange({ kind: "copied", from: "agent/src/a.ts", path: "agent/src/b.ts" }, ctx)).toEqual([
       {

@@ -1,6 +1,6 @@
 /** `core-ops-release promote`: moves the Unreleased CHANGELOG.md entries into a version section. */
 import type { Command } from "commander";
-import { promote } from "../release/promote.js";
+import { promote } from "../promote.js";
 
 interface PromoteFlags {
   repoRoot: string;

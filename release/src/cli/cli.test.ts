@@ -3,8 +3,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
-import { ValidationResultSchema } from "../release/result.js";
-import { fragment, TestRepo } from "../release/test-support/git-repo.js";
+import { ValidationResultSchema } from "../result.js";
+import { fragment, TestRepo } from "../test-support/git-repo.js";
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/core-ops-release.js");
 const run = (args: string[], cwd: string) => execa("node", [BIN, ...args], { cwd, reject: false });

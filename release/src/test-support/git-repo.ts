@@ -20,7 +20,7 @@ All notable changes to this project are documented in this file.
 `;
 
 export function packageJson(version: string, extra: Record<string, unknown> = {}): string {
-  return `${JSON.stringify({ name: "core-ops", version, private: true, workspaces: ["agent", "harness"], ...extra }, null, 2)}\n`;
+  return `${JSON.stringify({ name: "core-ops", version, private: true, workspaces: ["agent", "harness", "release"], ...extra }, null, 2)}\n`;
 }
 
 export function workspaceJson(name: string, version: string): string {
@@ -35,9 +35,10 @@ export function lockJson(version: string, wsVersion = version): string {
       lockfileVersion: 3,
       requires: true,
       packages: {
-        "": { name: "core-ops", version, workspaces: ["agent", "harness"] },
+        "": { name: "core-ops", version, workspaces: ["agent", "harness", "release"] },
         agent: { name: "@core-ops/agent", version: wsVersion },
         harness: { name: "@core-ops/harness", version: wsVersion },
+        release: { name: "@core-ops/release", version: wsVersion },
         "node_modules/zod": { version: "4.6.7" },
       },
     },
@@ -63,6 +64,7 @@ export class TestRepo {
     await repo.write("package.json", packageJson(version));
     await repo.write("agent/package.json", workspaceJson("@core-ops/agent", version));
     await repo.write("harness/package.json", workspaceJson("@core-ops/harness", version));
+    await repo.write("release/package.json", workspaceJson("@core-ops/release", version));
     await repo.write("package-lock.json", lockJson(version));
     await repo.write("CHANGELOG.md", CHANGELOG);
     await repo.write("changes/README.md", "# Release-intent fragments\n");
@@ -105,6 +107,7 @@ export class TestRepo {
     await this.write("package.json", packageJson(version));
     await this.write("agent/package.json", workspaceJson("@core-ops/agent", version));
     await this.write("harness/package.json", workspaceJson("@core-ops/harness", version));
+    await this.write("release/package.json", workspaceJson("@core-ops/release", version));
     await this.write("package-lock.json", lockJson(version));
   }
 

@@ -120,7 +120,13 @@ export function parseNameStatus(out: string): PathChange[] {
     if (letter === "R" || letter === "C") {
       const from = tokens[i + 1] ?? "";
       const to = tokens[i + 2] ?? "";
-      changes.push({ kind: letter === "R" ? "renamed" : "copied", path: to, from });
+      const similarity = Number.parseInt(status.slice(1), 10);
+      changes.push({
+        kind: letter === "R" ? "renamed" : "copied",
+        path: to,
+        from,
+        ...(Number.isNaN(similarity) ? {} : { similarity }),
+      });
       i += 3;
       continue;
     }

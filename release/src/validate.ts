@@ -8,7 +8,13 @@ import { type Bump, bumpLower, maxBump } from "./bump.js";
 import { unreleasedBody } from "./changelog.js";
 import { type Fragment, isFragmentPath, parseFragment } from "./fragment.js";
 import { isVersionOnlyChange, lockfileVersions, manifestVersion } from "./manifest.js";
-import { type AppliedRule, classifyChange, MANIFESTS, type PathChange } from "./path-rules.js";
+import {
+  type AppliedRule,
+  classifyChange,
+  MANIFESTS,
+  type PathChange,
+  WORKSPACE_MANIFESTS,
+} from "./path-rules.js";
 import type { ValidationResult } from "./result.js";
 import { bumpSatisfies, classifyTransition, nextVersion, parseVersion, type Transition } from "./semver.js";
 
@@ -28,7 +34,7 @@ export const MISSING_CHANGELOG = "CHANGELOG.md";
 export const MISSING_VERSION = "package.json version";
 
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-const SIDE_ORDER = { deleted: 0, modified: 1, added: 2 } as const;
+const SIDE_ORDER = { deleted: 0, modified: 1, moved: 2, added: 3 } as const;
 
 export function validateChangeSet(input: ValidationInput): ValidationResult {
   const missing: string[] = [];
@@ -151,7 +157,7 @@ export function validateChangeSet(input: ValidationInput): ValidationResult {
 
   // One version everywhere.
   if (rootAfter !== undefined) {
-    for (const ws of ["agent/package.json", "harness/package.json"]) {
+    for (const ws of WORKSPACE_MANIFESTS) {
       const text = input.manifests[ws]?.after;
       if (text === undefined) continue;
       const v = manifestVersion(text);

@@ -1,6 +1,6 @@
 /**
  * The project's version lives in the root package.json; the workspace packages and package-lock.json carry the
- * same version (DESIGN §3 "Identity"). This module reads versions out of manifest texts and tells a version-only
+ * same version (changes/README.md). This module reads versions out of manifest texts and tells a version-only
  * manifest change (release metadata) from a real one (dependencies, scripts: releasable).
  */
 
