@@ -64,13 +64,19 @@ describe("path rules", () => {
     ]);
     // Content-identical, but across classes (a document becomes source): still deleted plus added.
     expect(
-      classifyChange({ kind: "renamed", from: "docs/a.md", path: "agent/src/a.ts", similarity: 100 }, ctx).map(
-        (r) => r.change,
-      ),
+      classifyChange(
+        { kind: "renamed", from: "docs/a.md", path: "agent/src/a.ts", similarity: 100 },
+        ctx,
+      ).map((r) => r.change),
     ).toEqual(["deleted", "added"]);
     expect(
       classifyChange(
-        { kind: "renamed", from: "harness/src/release/result.ts", path: "release/src/result.ts", similarity: 100 },
+        {
+          kind: "renamed",
+          from: "harness/src/release/result.ts",
+          path: "release/src/result.ts",
+          similarity: 100,
+        },
         ctx,
       ).map((r) => [r.change, r.minimum_bump]),
     ).toEqual([
