@@ -1,8 +1,10 @@
 /**
- * CHANGELOG.md in Keep a Changelog form, hand-written: `## [Unreleased]` collects the entries of changes not yet
- * released; `## [X.Y.Z] - YYYY-MM-DD` sections hold released ones. `promoteChangelog` moves the Unreleased body
- * into a version section. Pure text functions; the CLI reads and writes the file.
+ * CHANGELOG.md in Keep a Changelog form: `## [Unreleased]` holds the generated block (changelog-block.ts) of
+ * the pending fragments; `## [X.Y.Z] - YYYY-MM-DD` sections hold released entries. `promoteChangelog` moves
+ * the release's entries into a version section and empties the block. Pure text functions; the CLI reads
+ * and writes the file.
  */
+import { BLOCK_END, BLOCK_START, currentBlock, replaceBlock } from "./changelog-block.js";
 import { ReleaseError } from "./errors.js";
 
 const SECTION = /^## \[([^\]]+)\]/;
@@ -45,6 +47,15 @@ export function hasVersionSection(text: string, version: string): boolean {
   return layoutOf(text).lines.some((l) => SECTION.exec(l)?.[1] === version);
 }
 
+/** The body of `## [version]` (without surrounding blank lines); undefined when there is no such section. */
+export function versionSection(text: string, version: string): string[] | undefined {
+  const { lines } = layoutOf(text);
+  const at = lines.findIndex((l) => SECTION.exec(l)?.[1] === version);
+  if (at < 0) return undefined;
+  const next = lines.findIndex((l, i) => i > at && (l.startsWith("## ") || LINK_REFERENCE.test(l)));
+  return trimBlank(lines.slice(at + 1, next < 0 ? lines.length : next));
+}
+
 function trimBlank(lines: string[]): string[] {
   let a = 0;
   let b = lines.length;
@@ -55,54 +66,57 @@ function trimBlank(lines: string[]): string[] {
 
 export interface PromoteOutcome {
   text: string;
-  /** False when the version section already existed and Unreleased was empty (idempotent re-run). */
+  /** False when the version section already existed and nothing was pending (idempotent re-run). */
   changed: boolean;
 }
 
 /**
- * Moves the Unreleased body into `## [version] - date` directly below an empty `## [Unreleased]`, keeping one
- * blank line between sections. Re-running for a version that is already promoted is a no-op; entries that
- * arrived after that promotion are never folded into an old version.
+ * Moves `entries` (the rendered pending fragments, equal to the block's content) into `## [version] - date`
+ * directly below `## [Unreleased]`, leaving the block empty. Re-running for a version that is already promoted
+ * is a no-op; entries that arrived after that promotion are never folded into an old version.
  */
-export function promoteChangelog(text: string, version: string, date: string): PromoteOutcome {
-  const { lines, unreleased, unreleasedEnd } = layoutOf(text);
-  if (unreleased < 0) {
+export function promoteChangelog(
+  text: string,
+  version: string,
+  date: string,
+  entries: readonly string[],
+): PromoteOutcome {
+  if (unreleasedBody(text) === undefined) {
     throw new ReleaseError("has no '## [Unreleased]' section", {
       code: "changelog_unreleased_missing",
       file: "CHANGELOG.md",
       hint: "add a '## [Unreleased]' heading above the released versions (Keep a Changelog)",
     });
   }
-  const body = trimBlank(lines.slice(unreleased + 1, unreleasedEnd));
+  const pending = currentBlock(text).filter((l) => l !== BLOCK_START && l !== BLOCK_END && l.trim() !== "");
   if (hasVersionSection(text, version)) {
-    if (body.length === 0) return { text, changed: false };
+    if (entries.length === 0 && pending.length === 0) return { text, changed: false };
     throw new ReleaseError(
-      `already has a '## [${version}]' section, and '## [Unreleased]' holds ${body.length} more line(s)`,
+      `already has a '## [${version}]' section, and ${Math.max(entries.length, pending.length)} more line(s) are pending`,
       {
         code: "changelog_version_exists",
         file: "CHANGELOG.md",
-        line: unreleased + 1,
         hint: "these entries belong to the next release: bump package.json and promote that version",
       },
     );
   }
-  if (body.length === 0) {
-    throw new ReleaseError("'## [Unreleased]' has no entries; nothing to promote", {
+  if (entries.length === 0) {
+    throw new ReleaseError("no pending fragment proposes an entry; nothing to promote", {
       code: "changelog_unreleased_empty",
       file: "CHANGELOG.md",
-      line: unreleased + 1,
-      hint: "add the release's entries under ## [Unreleased] (### Added / Changed / Fixed) first",
+      hint: "add changes/<change-id>.md fragments with ### Added / Changed / Fixed entries first",
     });
   }
-  const before = trimBlank(lines.slice(0, unreleased));
+  const emptied = replaceBlock(text, [BLOCK_START, BLOCK_END]);
+  const { lines, unreleasedEnd } = layoutOf(emptied);
+  const before = trimBlank(lines.slice(0, unreleasedEnd));
   const after = trimBlank(lines.slice(unreleasedEnd));
   const out = [
-    ...(before.length > 0 ? [...before, ""] : []),
-    lines[unreleased] ?? "## [Unreleased]",
+    ...before,
     "",
     `## [${version}] - ${date}`,
     "",
-    ...body,
+    ...entries,
     ...(after.length > 0 ? ["", ...after] : []),
   ];
   return { text: `${out.join("\n")}\n`, changed: true };

@@ -59,7 +59,15 @@ export async function collectValidationInput(git: ReleaseGit, opts: RangeOptions
     const text = await git.readFile(head, c.path);
     if (text !== undefined) fragmentTexts.push({ path: c.path, text });
   }
+  const pendingFragmentTexts: ValidationInput["pendingFragmentTexts"] = [];
+  for (const name of (await git.listDirectory(head, "changes")).sort()) {
+    const p = `changes/${name}`;
+    if (!isFragmentPath(p)) continue;
+    const text = await git.readFile(head, p);
+    if (text !== undefined) pendingFragmentTexts.push({ path: p, text });
+  }
   return {
+    pendingFragmentTexts,
     range: { base_ref: baseRef, base_commit: base, head_ref: headRef, head_commit: head },
     changes,
     manifests,

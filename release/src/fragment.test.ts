@@ -12,7 +12,7 @@ describe("parseFragment", () => {
   it("reads the front matter this project uses (a blank line after the opening --- is fine)", () => {
     const r = parseFragment(
       P,
-      "---\n\nchange_id: 0009-x\nrelease_intent: minor\nsummary: '  Does X.  '\n---\n\nBody.\n",
+      "---\n\nchange_id: 0009-x\nrelease_intent: minor\nsummary: '  Does X.  '\n---\n\nBody.\n\n### Fixed\n\n- X works.\n  Really.\n",
     );
     expect(r).toEqual({
       ok: true,
@@ -22,6 +22,7 @@ describe("parseFragment", () => {
         release_intent: "minor",
         summary: "Does X.",
         release_preparation: false,
+        entries: [{ kind: "Fixed", lines: ["- X works.", "  Really."] }],
       },
     });
   });
@@ -78,6 +79,35 @@ describe("parseFragment", () => {
     ]);
     expect(errorsOf("---\nchange_id: 0009-x\nrelease_intent: minor\nsummary: ''\n---\n")).toEqual([
       "changes/0009-x.md:4: summary: must not be blank (summary); write one line saying what changed for users",
+    ]);
+  });
+
+  it("reads Keep a Changelog entries from the body and names bad ones with their lines", () => {
+    const r = parseFragment(
+      P,
+      "---\nchange_id: 0009-x\nrelease_intent: minor\nsummary: s\n---\n\nWhy.\n\n### Added\n\n- A.\n- B\n  continued.\n\n### Security\n\n- C.\n",
+    );
+    expect(r.ok && r.fragment.entries).toEqual([
+      { kind: "Added", lines: ["- A."] },
+      { kind: "Added", lines: ["- B", "  continued."] },
+      { kind: "Security", lines: ["- C."] },
+    ]);
+    expect(
+      errorsOf("---\nchange_id: 0009-x\nrelease_intent: minor\nsummary: s\n---\n\n### Improved\n\n- A.\n"),
+    ).toEqual([
+      "changes/0009-x.md:7: '### Improved' is not a Keep a Changelog kind; use one of ### Added, ### Changed, ### Deprecated, ### Removed, ### Fixed, ### Security",
+    ]);
+    expect(
+      errorsOf(
+        "---\nchange_id: 0009-x\nrelease_intent: minor\nsummary: s\n---\n\n### Added\n\nLoose text.\n",
+      ),
+    ).toEqual([
+      "changes/0009-x.md:9: text under '### Added' is neither a bullet ('- ') nor an indented continuation; write every entry as a '- ' bullet; put explanations above the first ### heading",
+    ]);
+    expect(
+      errorsOf("---\nchange_id: 0009-x\nrelease_intent: minor\nsummary: s\n---\n\nOnly prose.\n"),
+    ).toEqual([
+      "changes/0009-x.md:5: proposes no CHANGELOG.md entry; add a '### Added' (Changed, Deprecated, Removed, Fixed, Security) heading with '- ' bullets below the front matter",
     ]);
   });
 

@@ -1,11 +1,12 @@
 /**
- * Release-intent fragments: `changes/<change-id>.md`, YAML front matter between `---` lines, then free text.
- * The zod schema is the source of truth for the front matter; every problem is reported with file, line and
- * field.
+ * Release-intent fragments: `changes/<change-id>.md`, YAML front matter between `---` lines, then the body:
+ * free text, then the CHANGELOG.md entries under Keep a Changelog headings (entries.ts). The zod schema is the
+ * source of truth for the front matter; every problem is reported with file, line and field.
  */
 import { isMap, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { ReleaseIntentSchema } from "./bump.js";
+import { type ChangelogEntry, parseEntries } from "./entries.js";
 import { ReleaseError } from "./errors.js";
 
 const CHANGE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -25,6 +26,8 @@ export type FragmentFrontMatter = z.infer<typeof FragmentFrontMatterSchema>;
 export interface Fragment extends FragmentFrontMatter {
   /** Repository-relative path, e.g. `changes/0009-release-governance.md`. */
   path: string;
+  /** The CHANGELOG.md entries the body proposes, in the order written. */
+  entries: ChangelogEntry[];
 }
 
 export type FragmentParse = { ok: true; fragment: Fragment } | { ok: false; errors: ReleaseError[] };
@@ -145,5 +148,21 @@ export function parseFragment(path: string, text: string): FragmentParse {
       ],
     };
   }
-  return { ok: true, fragment: { ...parsed.data, path } };
+  const { entries, errors } = parseEntries(path, lines.slice(close + 1), close + 2);
+  if (errors.length > 0) return { ok: false, errors };
+  if (entries.length === 0 && !parsed.data.release_preparation) {
+    return {
+      ok: false,
+      errors: [
+        err(
+          "proposes no CHANGELOG.md entry",
+          "fragment_entries_missing",
+          close + 1,
+          undefined,
+          "add a '### Added' (Changed, Deprecated, Removed, Fixed, Security) heading with '- ' bullets below the front matter",
+        ),
+      ],
+    };
+  }
+  return { ok: true, fragment: { ...parsed.data, path, entries } };
 }

@@ -2,7 +2,7 @@
  * The git effects `core-ops-release validate` needs, through the system `git` CLI (execa). Created at the CLI
  * edge and passed to `collectValidationInput`.
  */
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { execa } from "execa";
 import { ReleaseError, ReleaseExitCode, usageError } from "./errors.js";
@@ -20,6 +20,8 @@ export interface ReleaseGit {
   changes(base: string, head: string | null): Promise<PathChange[]>;
   /** A file's text at commit `at`, or in the working tree when null; undefined when it does not exist. */
   readFile(at: string | null, file: string): Promise<string | undefined>;
+  /** Names of the files directly in `dir` at commit `at`, or in the working tree when null. */
+  listDirectory(at: string | null, dir: string): Promise<string[]>;
 }
 
 const GIT_ENV = { LC_ALL: "C", GIT_TERMINAL_PROMPT: "0" };
@@ -88,6 +90,18 @@ export async function openReleaseGit(repoRoot: string): Promise<ReleaseGit> {
         for (const p of untracked) out.push({ kind: "added", path: p });
       }
       return out;
+    },
+    async listDirectory(at, dir) {
+      if (at === null) {
+        const entries = await readdir(path.join(root, dir), { withFileTypes: true }).catch(() => []);
+        return entries.filter((e) => e.isFile()).map((e) => e.name);
+      }
+      const r = await git(["ls-tree", "-z", "--name-only", `${at}:${dir}`]);
+      return r.exitCode === 0
+        ? String(r.stdout)
+            .split("\0")
+            .filter((n) => n !== "")
+        : [];
     },
     async readFile(at, file) {
       if (at === null) {

@@ -2,22 +2,22 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { promoteChangelog } from "./changelog.js";
+import { BLOCK_END, BLOCK_START } from "./changelog-block.js";
 import { promote } from "./promote.js";
 import { fragment, TestRepo } from "./test-support/git-repo.js";
 
+const ENTRIES = ["### Added", "", "- New thing.", "", "### Fixed", "", "- Old bug."];
 const CHANGELOG = `# Changelog
 
 Intro.
 
 ## [Unreleased]
 
-### Added
+${BLOCK_START}
 
-- New thing.
+${ENTRIES.join("\n")}
 
-### Fixed
-
-- Old bug.
+${BLOCK_END}
 
 ## [0.1.0] - 2026-10-01
 
@@ -35,14 +35,17 @@ afterEach(async () => {
 });
 
 describe("promoteChangelog", () => {
-  it("moves the Unreleased body into a version section below an empty Unreleased", () => {
-    const out = promoteChangelog(CHANGELOG, "0.2.0", "2026-11-29");
+  it("moves the entries into a version section below Unreleased and empties the block", () => {
+    const out = promoteChangelog(CHANGELOG, "0.2.0", "2026-11-29", ENTRIES);
     expect(out.changed).toBe(true);
     expect(out.text).toBe(`# Changelog
 
 Intro.
 
 ## [Unreleased]
+
+${BLOCK_START}
+${BLOCK_END}
 
 ## [0.2.0] - 2026-11-29
 
@@ -63,26 +66,25 @@ Intro.
 [Unreleased]: https://example.invalid/compare/v0.1.0...HEAD
 `);
     // Re-running for the same version is a no-op.
-    expect(promoteChangelog(out.text, "0.2.0", "2026-11-30")).toEqual({ text: out.text, changed: false });
+    expect(promoteChangelog(out.text, "0.2.0", "2026-11-30", [])).toEqual({ text: out.text, changed: false });
   });
 
   it("stops the Unreleased body before trailing link references when no version follows", () => {
-    const text = "# Changelog\n\n## [Unreleased]\n\n- A.\n\n[Unreleased]: https://example.invalid/x\n";
-    expect(promoteChangelog(text, "1.0.0", "2026-11-29").text).toBe(
-      "# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2026-11-29\n\n- A.\n\n[Unreleased]: https://example.invalid/x\n",
+    const text = `# Changelog\n\n## [Unreleased]\n\n${BLOCK_START}\n\n- A.\n\n${BLOCK_END}\n\n[Unreleased]: https://example.invalid/x\n`;
+    expect(promoteChangelog(text, "1.0.0", "2026-11-29", ["- A."]).text).toBe(
+      `# Changelog\n\n## [Unreleased]\n\n${BLOCK_START}\n${BLOCK_END}\n\n## [1.0.0] - 2026-11-29\n\n- A.\n\n[Unreleased]: https://example.invalid/x\n`,
     );
   });
 
   it("refuses to promote nothing, to fold new entries into an old version, or a file without Unreleased", () => {
-    const promoted = promoteChangelog(CHANGELOG, "0.2.0", "2026-11-29").text;
-    expect(() => promoteChangelog(promoted, "0.3.0", "2026-11-29")).toThrow(
-      "'## [Unreleased]' has no entries; nothing to promote",
+    const promoted = promoteChangelog(CHANGELOG, "0.2.0", "2026-11-29", ENTRIES).text;
+    expect(() => promoteChangelog(promoted, "0.3.0", "2026-11-29", [])).toThrow(
+      "no pending fragment proposes an entry; nothing to promote",
     );
-    const more = promoted.replace("## [Unreleased]\n", "## [Unreleased]\n\n- Later.\n");
-    expect(() => promoteChangelog(more, "0.2.0", "2026-11-29")).toThrow(
-      "already has a '## [0.2.0]' section, and '## [Unreleased]' holds 1 more line(s)",
+    expect(() => promoteChangelog(promoted, "0.2.0", "2026-11-29", ["- Later."])).toThrow(
+      "already has a '## [0.2.0]' section, and 1 more line(s) are pending",
     );
-    expect(() => promoteChangelog("# Changelog\n", "0.2.0", "2026-11-29")).toThrow(
+    expect(() => promoteChangelog("# Changelog\n", "0.2.0", "2026-11-29", ENTRIES)).toThrow(
       "has no '## [Unreleased]' section",
     );
   });
@@ -93,6 +95,7 @@ describe("promote in a repository", () => {
     repo = await TestRepo.create("0.2.0");
     await repo.write("changes/0002-plan.md", fragment("0002-plan", "minor"));
     await repo.write("changes/0003-fix.md", fragment("0003-fix", "patch"));
+    await repo.regenerateChangelog();
     const first = await promote({ repoRoot: repo.dir, version: "0.2.0", date: "2026-11-29" });
     expect(first).toEqual({
       version: "0.2.0",
@@ -102,7 +105,7 @@ describe("promote in a repository", () => {
     });
     const changelog = await repo.read("CHANGELOG.md");
     expect(changelog).toContain(
-      "## [Unreleased]\n\n## [0.2.0] - 2026-11-29\n\n### Added\n\n- The first thing.\n",
+      `## [Unreleased]\n\n${BLOCK_START}\n${BLOCK_END}\n\n## [0.2.0] - 2026-11-29\n\n### Added\n\n- Change 0002-plan.\n- Change 0003-fix.\n\n## [0.1.0]`,
     );
     expect(await readdir(path.join(repo.dir, "changes"))).toEqual(["README.md"]);
 
@@ -111,9 +114,21 @@ describe("promote in a repository", () => {
     expect(await repo.read("CHANGELOG.md")).toBe(changelog);
   });
 
+  it("refuses a stale block (a hand edit or a fragment not yet regenerated), changing nothing", async () => {
+    repo = await TestRepo.create("0.2.0");
+    await repo.write("changes/0002-plan.md", fragment("0002-plan", "minor"));
+    const before = await repo.read("CHANGELOG.md");
+    await expect(promote({ repoRoot: repo.dir, version: "0.2.0", date: "2026-11-29" })).rejects.toThrow(
+      "the generated block differs from the pending fragments",
+    );
+    expect(await repo.read("CHANGELOG.md")).toBe(before);
+    expect((await readdir(path.join(repo.dir, "changes"))).sort()).toEqual(["0002-plan.md", "README.md"]);
+  });
+
   it("checks the version against package.json and the arguments' form, changing nothing on error", async () => {
     repo = await TestRepo.create("0.2.0");
     await repo.write("changes/0002-plan.md", fragment("0002-plan", "minor"));
+    await repo.regenerateChangelog();
     const before = await repo.read("CHANGELOG.md");
     await expect(promote({ repoRoot: repo.dir, version: "0.3.0", date: "2026-11-29" })).rejects.toThrow(
       "--version 0.3.0 does not equal the package.json version 0.2.0",

@@ -1,15 +1,16 @@
 /**
- * `core-ops-release promote`: cut a release in the working tree. Moves the `## [Unreleased]` body of
- * CHANGELOG.md into `## [X.Y.Z] - date`, leaves an empty Unreleased, and deletes the consumed fragments
- * (`changes/*.md` except README.md). Idempotent: a second run for the same version changes nothing in
- * CHANGELOG.md and only removes fragments still lying around.
+ * `core-ops-release promote`: cut a release in the working tree. Moves the entries of the pending fragments
+ * (the generated block under `## [Unreleased]`, which must be current) into `## [X.Y.Z] - date`, leaves the
+ * block empty, and deletes the consumed fragments (`changes/*.md` except README.md). Idempotent: a second run
+ * for the same version changes nothing.
  */
-import { readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promoteChangelog } from "./changelog.js";
+import { blockDifference, renderBlock, renderEntries } from "./changelog-block.js";
 import { ReleaseError, ReleaseExitCode } from "./errors.js";
-import { isFragmentPath } from "./fragment.js";
 import { manifestVersion } from "./manifest.js";
+import { readChangelogAndFragments } from "./regenerate.js";
 import { parseVersion } from "./semver.js";
 
 export interface PromoteOptions {
@@ -56,26 +57,24 @@ export async function promote(opts: PromoteOptions): Promise<PromoteReport> {
       },
     );
   }
-  const changelogPath = path.join(root, "CHANGELOG.md");
-  const text = await readFile(changelogPath, "utf8").catch(() => undefined);
-  if (text === undefined) {
-    throw new ReleaseError("does not exist", {
-      code: "changelog_missing",
+  const { text, fragments } = await readChangelogAndFragments(root);
+  const expected = renderBlock(fragments);
+  const differs = blockDifference(text, expected);
+  if (differs !== undefined) {
+    throw new ReleaseError("the generated block differs from the pending fragments", {
+      code: "changelog_block_stale",
       file: "CHANGELOG.md",
-      hint: "create CHANGELOG.md with a '## [Unreleased]' section (Keep a Changelog)",
+      line: differs,
+      hint: "run core-ops-release changelog (and move hand edits into the fragments) before promoting",
     });
   }
-  const outcome = promoteChangelog(text, opts.version, opts.date);
-  if (outcome.changed) await writeFile(changelogPath, outcome.text);
+  const outcome = promoteChangelog(text, opts.version, opts.date, renderEntries(fragments));
+  if (outcome.changed) await writeFile(path.join(root, "CHANGELOG.md"), outcome.text);
 
-  const changesDir = path.join(root, "changes");
-  const names = await readdir(changesDir).catch(() => [] as string[]);
   const deleted: string[] = [];
-  for (const name of [...names].sort()) {
-    const rel = `changes/${name}`;
-    if (!isFragmentPath(rel)) continue;
-    await rm(path.join(changesDir, name));
-    deleted.push(rel);
+  for (const f of fragments) {
+    await rm(path.join(root, f.path));
+    deleted.push(f.path);
   }
   return {
     version: opts.version,

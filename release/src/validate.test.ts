@@ -13,7 +13,7 @@ afterEach(async () => {
 async function completeMinorChange(r: TestRepo): Promise<void> {
   await r.write("agent/src/plan.ts", "export const plan = 1;\n");
   await r.write("changes/0002-plan.md", fragment("0002-plan", "minor"));
-  await r.addChangelogLine("core-ops plan.");
+  await r.regenerateChangelog();
   await r.setVersion("0.2.0");
 }
 
@@ -79,11 +79,12 @@ describe("validate on a real git repository", () => {
   it("fails a releasable change without a fragment and says what to add", async () => {
     repo = await TestRepo.create();
     await repo.write("agent/src/plan.ts", "export const plan = 1;\n");
-    await repo.addChangelogLine("core-ops plan.");
+    await repo.regenerateChangelog();
     await repo.setVersion("0.2.0");
     const r = await repo.validate();
     expect(r.overall_status).toBe("failed");
-    expect(r.missing_artifacts).toEqual([MISSING_FRAGMENT]);
+    // Without a fragment, nothing changes the generated CHANGELOG.md block either.
+    expect(r.missing_artifacts).toEqual([MISSING_FRAGMENT, MISSING_CHANGELOG]);
     expect(renderValidation(r)).toContain(
       "changes/<change-id>.md: add a release-intent fragment changes/<change-id>.md with release_intent and summary",
     );
@@ -103,7 +104,7 @@ describe("validate on a real git repository", () => {
     repo = await TestRepo.create();
     await repo.write("agent/src/plan.ts", "export const plan = 1;\n");
     await repo.write("changes/0002-plan.md", fragment("0002-plan", "minor"));
-    await repo.addChangelogLine("core-ops plan.");
+    await repo.regenerateChangelog();
     const r = await repo.validate();
     expect(r.version_bump).toBe("none");
     expect(r.missing_artifacts).toEqual([MISSING_VERSION]);
@@ -117,7 +118,7 @@ describe("validate on a real git repository", () => {
     repo = await TestRepo.create();
     await repo.write("agent/src/plan.ts", "export const plan = 1;\n");
     await repo.write("changes/0002-plan.md", fragment("0002-plan", "patch"));
-    await repo.addChangelogLine("core-ops plan.");
+    await repo.regenerateChangelog();
     await repo.setVersion("0.2.0");
     const r = await repo.validate();
     expect(r.mismatch_reasons).toEqual([
@@ -129,7 +130,7 @@ describe("validate on a real git repository", () => {
     repo = await TestRepo.create();
     await repo.write("agent/src/apply.ts", "export const apply = 2;\n");
     await repo.write("changes/0002-apply.md", fragment("0002-apply", "minor"));
-    await repo.addChangelogLine("apply changed.");
+    await repo.regenerateChangelog();
     await repo.setVersion("0.1.1");
     const r = await repo.validate();
     expect(r.effective_bump).toBe("patch");
@@ -142,7 +143,7 @@ describe("validate on a real git repository", () => {
     repo = await TestRepo.create("1.4.2");
     await repo.remove("agent/src/apply.ts");
     await repo.write("changes/0002-drop.md", fragment("0002-drop", "major"));
-    await repo.addChangelogLine("apply removed.");
+    await repo.regenerateChangelog();
     await repo.setVersion("1.5.0");
     const r = await repo.validate();
     expect(r.effective_bump).toBe("major");
@@ -155,6 +156,7 @@ describe("validate on a real git repository", () => {
     repo = await TestRepo.create();
     await repo.write("docs/guide.md", "# Guide\n\nMore.\n");
     await repo.write("changes/0002-docs.md", fragment("0002-docs", "patch"));
+    await repo.regenerateChangelog();
     const r = await repo.validate();
     expect(r.effective_classification).toBe("exempt");
     expect(r.missing_artifacts).toEqual([]);
@@ -167,7 +169,7 @@ describe("validate on a real git repository", () => {
     repo = await TestRepo.create("0.3.1");
     await repo.remove("agent/src/apply.ts");
     await repo.write("changes/0002-drop.md", fragment("0002-drop", "major"));
-    await repo.addChangelogLine("apply removed.");
+    await repo.regenerateChangelog();
     await repo.setVersion("0.4.0");
     const ok = await repo.validate();
     expect(ok.overall_status).toBe("passed");
@@ -184,7 +186,7 @@ describe("validate on a real git repository", () => {
     repo = await TestRepo.create("0.1.3");
     await repo.write("agent/src/apply.ts", "export const apply = 2;\n");
     await repo.write("changes/0002-apply.md", fragment("0002-apply", "patch"));
-    await repo.addChangelogLine("apply changed.");
+    await repo.regenerateChangelog();
     await repo.setVersion("0.2.1");
     const r = await repo.validate();
     expect(r.version_bump).toBe("unsupported");
@@ -199,7 +201,7 @@ describe("validate on a real git repository", () => {
     await repo.write("agent/src/apply.ts", "export const apply = 2;\n");
     await repo.write("changes/0002-plan.md", fragment("0002-plan", "minor"));
     await repo.write("changes/0003-apply-fix.md", fragment("0003-apply-fix", "patch"));
-    await repo.addChangelogLine("plan; apply fix.");
+    await repo.regenerateChangelog();
     await repo.setVersion("0.1.1");
     const low = await repo.validate();
     expect(low.declared_bump).toBe("minor");
@@ -222,11 +224,10 @@ describe("validate on a real git repository", () => {
       "changes/0003-blank.md",
       "---\nchange_id: 0003-blank\nrelease_intent: minor\nsummary: '  '\n---\n",
     );
-    await repo.addChangelogLine("plan.");
     await repo.setVersion("0.2.0");
     const r = await repo.validate();
     expect(r.fragments).toEqual([]);
-    expect(r.missing_artifacts).toEqual([]);
+    expect(r.missing_artifacts).toEqual([MISSING_CHANGELOG]);
     expect(r.mismatch_reasons).toEqual([
       "changes/0002-plan.md:2: change_id '0002-other' does not equal the file name '0002-plan' (change_id); set change_id: 0002-plan, or rename the file to changes/0002-other.md",
       "changes/0003-blank.md:4: summary: must not be blank (summary); write one line saying what changed for users",
@@ -235,9 +236,9 @@ describe("validate on a real git repository", () => {
 
   it("requires release_preparation: true for a metadata-only change set", async () => {
     repo = await TestRepo.create();
-    await repo.addChangelogLine("Release notes polished.");
     await repo.setVersion("0.1.1");
     await repo.write("changes/0002-prep.md", fragment("0002-prep", "patch"));
+    await repo.regenerateChangelog();
     const r = await repo.validate();
     expect(r.metadata_only).toBe(true);
     expect(r.effective_classification).toBe("exempt");
@@ -294,7 +295,7 @@ describe("validate on a real git repository", () => {
     await repo.write("agent/src/execute.ts", `${body}export const extra = 1;\n`);
     await repo.git("mv", "docs/guide.md", "docs/handbook.md");
     await repo.write("changes/0002-rename.md", fragment("0002-rename", "minor"));
-    await repo.addChangelogLine("apply module renamed.");
+    await repo.regenerateChangelog();
     await repo.setVersion("0.2.0");
     const r = await repo.validate();
     const rules = r.applied_rules.filter(
@@ -345,7 +346,7 @@ describe("validate on a real git repository", () => {
     await repo.remove("agent/src/execute/.keep");
     await repo.git("mv", "agent/src/views/plan.ts", "agent/src/views/plan-view.ts");
     await repo.write("changes/0002-move.md", fragment("0002-move", "patch"));
-    await repo.addChangelogLine("modules moved.");
+    await repo.regenerateChangelog();
     await repo.setVersion("0.1.1");
     const r = await repo.validate();
     expect(r.applied_rules.filter((a) => a.change === "moved")).toEqual([

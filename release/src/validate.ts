@@ -6,6 +6,8 @@
  */
 import { type Bump, bumpLower, maxBump } from "./bump.js";
 import { unreleasedBody } from "./changelog.js";
+import { blockDifference, renderBlock } from "./changelog-block.js";
+import { ReleaseError } from "./errors.js";
 import { type Fragment, isFragmentPath, parseFragment } from "./fragment.js";
 import { isVersionOnlyChange, lockfileVersions, manifestVersion } from "./manifest.js";
 import {
@@ -27,6 +29,8 @@ export interface ValidationInput {
   changelogAfter: string | undefined;
   /** The text at the end of the range of every fragment added, modified, renamed or copied in the range. */
   fragmentTexts: { path: string; text: string }[];
+  /** Every fragment at the end of the range (changed or not): what CHANGELOG.md's generated block shows. */
+  pendingFragmentTexts: { path: string; text: string }[];
 }
 
 export const MISSING_FRAGMENT = "changes/<change-id>.md";
@@ -185,6 +189,10 @@ export function validateChangeSet(input: ValidationInput): ValidationResult {
       reasons.push("CHANGELOG.md: has no '## [Unreleased]' section; keep one above the released versions");
     }
   }
+  if (input.changelogAfter !== undefined && unreleasedBody(input.changelogAfter) !== undefined) {
+    const stale = staleBlockReason(input.changelogAfter, input.pendingFragmentTexts);
+    if (stale !== undefined) reasons.push(stale);
+  }
 
   return {
     overall_status: missing.length === 0 && reasons.length === 0 ? "passed" : "failed",
@@ -211,4 +219,25 @@ export function validateChangeSet(input: ValidationInput): ValidationResult {
     changelog_changed: changelogChanged,
     range: input.range,
   };
+}
+
+/** Why CHANGELOG.md's generated block is not what `core-ops-release changelog` writes, or undefined. */
+function staleBlockReason(
+  changelog: string,
+  pending: ValidationInput["pendingFragmentTexts"],
+): string | undefined {
+  const parsed = pending.map((f) => parseFragment(f.path, f.text));
+  const fragments = parsed.flatMap((r) => (r.ok ? [r.fragment] : []));
+  try {
+    const at = blockDifference(changelog, renderBlock(fragments));
+    if (at === undefined) return undefined;
+    return (
+      `CHANGELOG.md:${at}: the block between the core-ops-release markers differs from what ` +
+      `'core-ops-release changelog' writes for the ${fragments.length} pending fragment(s); run it ` +
+      "(entries are edited in changes/<id>.md, never between the markers)"
+    );
+  } catch (e) {
+    if (e instanceof ReleaseError) return e.describe();
+    throw e;
+  }
 }

@@ -38,7 +38,7 @@ describe("core-ops-release (built binary)", () => {
     repo = await TestRepo.create();
     await repo.write("agent/src/plan.ts", "export const plan = 1;\n");
     await repo.write("changes/0002-plan.md", fragment("0002-plan", "minor"));
-    await repo.addChangelogLine("plan.");
+    await repo.regenerateChangelog();
     await repo.setVersion("0.2.0");
     const ok = await run(["validate", "--base-ref", "main"], repo.dir);
     expect(ok.stderr).toBe("");
@@ -49,7 +49,7 @@ describe("core-ops-release (built binary)", () => {
     expect(bad.stderr).toContain("hint: fetch it first");
   });
 
-  it("promote rewrites the changelog and reports a version mismatch with exit 1", async () => {
+  it("changelog regenerates the block, promote refuses a stale one, moves it and reports a version mismatch", async () => {
     repo = await TestRepo.create("0.2.0");
     await repo.write("changes/0002-plan.md", fragment("0002-plan", "minor"));
     const wrong = await run(["promote", "--version", "0.3.0"], repo.dir);
@@ -57,10 +57,20 @@ describe("core-ops-release (built binary)", () => {
     expect(wrong.stderr).toContain(
       "error[version_mismatch]: package.json: --version 0.3.0 does not equal the package.json version 0.2.0 (version)",
     );
+    const stale = await run(["promote", "--version", "0.2.0", "--date", "2026-11-29"], repo.dir);
+    expect(stale.exitCode).toBe(1);
+    expect(stale.stderr).toContain("error[changelog_block_stale]: CHANGELOG.md:8:");
+    expect((await run(["changelog", "--check"], repo.dir)).exitCode).toBe(1);
+    const regenerated = await run(["changelog"], repo.dir);
+    expect(regenerated.stdout).toBe("CHANGELOG.md: block regenerated from 1 pending fragment(s)");
+    expect(await run(["changelog", "--check"], repo.dir)).toMatchObject({ exitCode: 0 });
     const ok = await run(["promote", "--version", "0.2.0", "--date", "2026-11-29"], repo.dir);
     expect(ok.exitCode).toBe(0);
     expect(ok.stdout).toBe(
       "CHANGELOG.md: '## [Unreleased]' moved into '## [0.2.0] - 2026-11-29'\ndeleted changes/0002-plan.md",
+    );
+    expect((await run(["promote", "--version", "0.2.0", "--date", "2026-11-30"], repo.dir)).stdout).toBe(
+      "CHANGELOG.md: '## [0.2.0]' already present; unchanged\nno fragments left to delete",
     );
   });
 });

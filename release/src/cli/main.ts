@@ -1,6 +1,7 @@
 /** `core-ops-release` entry: release governance for this repository (changes/README.md). */
 import { Command } from "commander";
 import { ReleaseError, ReleaseExitCode } from "../errors.js";
+import { register as registerChangelog } from "./changelog.js";
 import { register as registerPromote } from "./promote.js";
 import { register as registerValidate } from "./validate.js";
 
@@ -10,6 +11,7 @@ const program = new Command("core-ops-release")
   .exitOverride();
 
 registerValidate(program);
+registerChangelog(program);
 registerPromote(program);
 
 try {

@@ -5,6 +5,7 @@ import path from "node:path";
 import { execa } from "execa";
 import { collectValidationInput, type RangeOptions } from "../collect.js";
 import { openReleaseGit } from "../git.js";
+import { regenerateChangelog } from "../regenerate.js";
 import type { ValidationResult } from "../result.js";
 import { validateChangeSet } from "../validate.js";
 
@@ -13,6 +14,11 @@ export const CHANGELOG = `# Changelog
 All notable changes to this project are documented in this file.
 
 ## [Unreleased]
+
+<!-- core-ops-release:start -->
+<!-- core-ops-release:end -->
+
+## [0.1.0] - 2026-10-01
 
 ### Added
 
@@ -48,7 +54,7 @@ export function lockJson(version: string, wsVersion = version): string {
 }
 
 export function fragment(id: string, intent: string, extra = ""): string {
-  return `---\nchange_id: ${id}\nrelease_intent: ${intent}\nsummary: Change ${id}.\n${extra}---\n\nWhy.\n`;
+  return `---\nchange_id: ${id}\nrelease_intent: ${intent}\nsummary: Change ${id}.\n${extra}---\n\nWhy.\n\n### Added\n\n- Change ${id}.\n`;
 }
 
 export class TestRepo {
@@ -111,8 +117,9 @@ export class TestRepo {
     await this.write("package-lock.json", lockJson(version));
   }
 
-  async addChangelogLine(line: string): Promise<void> {
-    await this.write("CHANGELOG.md", `${await this.read("CHANGELOG.md")}- ${line}\n`);
+  /** What `core-ops-release changelog` does: the generated block from the pending fragments. */
+  async regenerateChangelog(): Promise<void> {
+    await regenerateChangelog(this.dir, false);
   }
 
   async validate(opts: RangeOptions = { baseRef: "main" }): Promise<ValidationResult> {
