@@ -6,6 +6,7 @@
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { type Command, Option } from "commander";
+import { protectedGateRefusal } from "../environment/gate.js";
 import type { Hypervisor } from "../machine.js";
 import { loadCorpus } from "../run/corpus.js";
 import { errorText } from "../run/errors.js";
@@ -52,6 +53,11 @@ function validate(f: RunFlags): void {
   if (f.debug && f.ci) throw new UsageError("--debug keeps VMs and cannot be combined with --ci");
   if (f.synthetic && f.ci)
     throw new UsageError("--synthetic is internal test support and is refused with --ci");
+  const refusal = protectedGateRefusal(process.env, {
+    ci: f.ci === true,
+    corpus: f.acceptedDir !== undefined,
+  });
+  if (refusal !== undefined) throw new UsageError(refusal);
 }
 
 function waitForEnter(prompt: string): Promise<void> {

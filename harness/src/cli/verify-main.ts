@@ -4,6 +4,7 @@ import { register as registerImage } from "./image.js";
 import { register as registerMachine } from "./machine.js";
 import { register as registerRun } from "./run.js";
 import { register as registerSetup } from "./setup.js";
+import { register as registerValidateEnvironment } from "./validate-environment.js";
 
 const program = new Command("core-ops-verify")
   .description("Boot disposable VMs and verify core-ops behaviour against YAML scenarios")
@@ -13,6 +14,7 @@ registerImage(program);
 registerMachine(program);
 
 registerRun(program);
+registerValidateEnvironment(program);
 
 try {
   await program.parseAsync(process.argv);
