@@ -4,6 +4,7 @@
  * these interfaces; it never calls virsh or ssh2 itself (DESIGN §1, §4; kola's platform/machine split).
  */
 
+import type { ImageIdentity } from "./guest-image/identity.js";
 import type { IgnitionExtras } from "./ignition/config.js";
 import type { RunSecrets } from "./ignition/run-secrets.js";
 
@@ -117,6 +118,8 @@ export interface ImageSummary {
   sshUser: string;
   adminGroup: "sudo" | "wheel";
   localContainerImages: string[];
+  /** What every verification_run and bundle records about the image booted (guest-image/identity.ts). */
+  identity: ImageIdentity;
 }
 
 /** Where guests come from: a libvirt connection plus a base image (or the synthetic double). */

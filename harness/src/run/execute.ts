@@ -35,6 +35,7 @@ import { errorText } from "./errors.js";
 import { HarnessLog, type LogSink } from "./log.js";
 import { classify } from "./outcome.js";
 import { newRunId } from "./run-id.js";
+import { runIdentity } from "./run-identity.js";
 import { Timeline } from "./timeline.js";
 import type { RunMode, ScenarioRun } from "./types.js";
 
@@ -384,6 +385,7 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
     access,
     warnings,
     redactor,
+    identity: runIdentity(o.hypervisor, o.agentBinary),
   };
   const bundle = await writeBundle({
     dir: join(o.artifactsDir, runId),
@@ -392,6 +394,7 @@ export async function executeScenario(o: ExecuteOptions): Promise<ScenarioRun> {
     files: bundleFiles(run, { log, consoleText, ignition, failureFiles, policy }),
     redactor,
     environmentRetained: retained,
+    identity: run.identity,
   });
   return { ...run, bundle };
 }
