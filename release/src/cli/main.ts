@@ -1,18 +1,22 @@
 /** `core-ops-release` entry: release governance for this repository (changes/README.md). */
 import { Command } from "commander";
 import { ReleaseError, ReleaseExitCode } from "../errors.js";
+import { register as registerArtifacts } from "./artifacts.js";
 import { register as registerChangelog } from "./changelog.js";
 import { register as registerPromote } from "./promote.js";
 import { register as registerValidate } from "./validate.js";
 
 const program = new Command("core-ops-release")
-  .description("Check release governance: change fragments, CHANGELOG.md, SemVer bumps")
+  .description(
+    "Release governance: change fragments, the generated CHANGELOG.md, SemVer bumps, release artifacts",
+  )
   .showHelpAfterError()
   .exitOverride();
 
 registerValidate(program);
 registerChangelog(program);
 registerPromote(program);
+registerArtifacts(program);
 
 try {
   await program.parseAsync(process.argv);
