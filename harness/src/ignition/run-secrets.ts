@@ -4,9 +4,7 @@
  * an image.
  */
 import { randomBytes } from "node:crypto";
-import ssh2 from "ssh2";
-
-const { utils } = ssh2;
+import { generateEd25519 } from "./openssh-key.js";
 
 export interface KeyPair {
   /** OpenSSH private key text. */
@@ -22,8 +20,7 @@ export interface RunSecrets {
 }
 
 export function generateKeyPair(comment: string): KeyPair {
-  const pair = utils.generateKeyPairSync("ed25519", { comment });
-  return { privateKey: pair.private, publicKey: pair.public };
+  return generateEd25519(comment);
 }
 
 export function generateRunSecrets(runId: string): RunSecrets {
