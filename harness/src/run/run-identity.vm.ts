@@ -61,6 +61,9 @@ describe("run identity", () => {
       expect(expectedImage.disk_digest, "the booted image was built with a disk digest").toMatch(/^sha256:/);
       expect(doc.guest_image).toEqual(expectedImage);
       expect(doc.agent_binary).toEqual(expectedBinary);
+      // build-info.json must describe the binary that was delivered: the binary names its own revision.
+      const own = await promisify(execFile)(join(root, "agent", "dist", "core-ops"), ["--version"]);
+      expect(own.stdout.trim()).toMatch(new RegExp(`^${build.version} \\(${build.revision.slice(0, 8)}\\)`));
       expect(doc.scenario_outcomes).toHaveLength(1);
       for (const s of doc.scenario_outcomes) {
         expect(s.guest_image).toEqual(expectedImage);
