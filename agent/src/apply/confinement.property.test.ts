@@ -27,7 +27,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createApplyPorts } from "../cli/apply-ports.js";
 import { loadDesiredState } from "../desired/load.js";
-import { createHostObserver } from "../plan/fs-host-observer.js";
+import { createHostObserver } from "../effects/fs-host-observer.js";
 import { planHost } from "../plan/plan-host.js";
 import { DEFAULT_QUADLET_DIR, DEFAULT_UNIT_DIR } from "../resources/from-desired.js";
 import { backupDirFor } from "../state/backups.js";

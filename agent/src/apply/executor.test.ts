@@ -9,11 +9,12 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { NodeHostFs } from "../effects/host-fs.js";
 import { OfflineSystemd } from "../effects/offline-systemd.js";
-import { CoreOpsError } from "../errors.js";
+import type { ObjectFailure } from "../model/execution.js";
 import { classifyAttempts, failureSignature } from "./convergence.js";
-import { executePlan, massDeleteRefusal, mountedTargets } from "./executor.js";
-import type { ApplyObject, ApplyOptions, ObjectFailure } from "./model.js";
+import { executePlan } from "./executor.js";
+import type { ApplyObject, ApplyOptions } from "./model.js";
 import type { InstallInfo, QuadletDryRun, Systemd, UnitProperties } from "./ports.js";
+import { mountedTargets } from "./verification.js";
 
 class RecordingSystemd implements Systemd {
   readonly mode = "host" as const;
@@ -85,7 +86,6 @@ function rootFs(): NodeHostFs {
 
 const opts: ApplyOptions = {
   noReload: false,
-  allowMassDelete: false,
   retryBudget: 3,
   activationTimeoutMs: 50,
   settleMs: 0,
@@ -768,24 +768,7 @@ describe("durations, settle wait and stop-timeout warnings", () => {
   });
 });
 
-describe("mass delete and offline root", () => {
-  it("refuses to delete more than half of the managed objects unless allowed", async () => {
-    const objects = [
-      obj({ id: "a", action: "delete" }),
-      obj({ id: "b", action: "delete" }),
-      obj({ id: "c", action: "no_op" }),
-    ];
-    expect(massDeleteRefusal(objects)).toBe("the plan deletes 2 of 3 managed objects (more than half)");
-    const sd = new RecordingSystemd();
-    await expect(
-      executePlan(objects, { systemd: sd, fs: rootFs(), dryRun: null }, opts),
-    ).rejects.toBeInstanceOf(CoreOpsError);
-    expect(sd.calls).toEqual([]);
-    expect(
-      massDeleteRefusal([obj({ id: "a", action: "delete" }), obj({ id: "c", action: "no_op" })]),
-    ).toBeNull();
-  });
-
+describe("offline root", () => {
   it("in --root mode writes files, enables through symlinks, verifies files and calls no systemctl", async () => {
     const fs = rootFs();
     const sd = new OfflineSystemd(fs, U);

@@ -2,7 +2,7 @@
  * The executor (issue 4 §1, DESIGN §3 "Apply"): runs an ordered plan against a host through the
  * `Systemd` and `HostFs` ports and reports what actually executed.
  *
- *   1. refuse a mass delete (more than half of the managed objects) unless allowed;
+ *   1. (the mass-delete refusal is run-apply's, before anything is recorded: mass-delete.ts);
  *   2. removals, in plan order (the plan lists deletes dependents first): native units disabled, units stopped (dependents of a removed
  *      mount first; a mount still in mountinfo afterwards fails `busy mount removal: <path>`);
  *   3. writes, in plan order (mountpoints prepared first), only of files whose bytes, mode or owner differ;
@@ -18,25 +18,24 @@
  * re-read and compared (DESIGN §3 "Offline root").
  */
 import { CoreOpsError } from "../errors.js";
+import { isChanging, writesFiles } from "../model/actions.js";
+import type {
+  ApplyEvent,
+  Attempt,
+  Convergence,
+  ExecutionDurations,
+  FailureReason,
+  ObjectFailure,
+  ObjectResult,
+  StopTimeoutWarning,
+} from "../model/execution.js";
+import { isCheckOperation, type Operation } from "../model/operations.js";
 import { sha256 } from "../resources/digest.js";
 import { isCoreOpsTempFile } from "../state/atomic-file.js";
 import type { BackupEntry, BackupReason } from "../state/backups.js";
 import { classifyAttempts, failureSignature } from "./convergence.js";
-import type {
-  ApplyEvent,
-  ApplyObject,
-  ApplyOptions,
-  Attempt,
-  Convergence,
-  DesiredFile,
-  ExecutionDurations,
-  ExecutionResult,
-  FailureReason,
-  ObjectFailure,
-  ObjectResult,
-  Operation,
-  StopTimeoutWarning,
-} from "./model.js";
+import type { ApplyObject, ApplyOptions, DesiredFile, ExecutionResult } from "./model.js";
+import { fileDiffers, offlineFileFailures } from "./offline-check.js";
 import {
   type BackupSink,
   type ContainerRuntime,
@@ -47,11 +46,8 @@ import {
   type UnitProperties,
 } from "./ports.js";
 import { STOP_TIMING_PROPERTIES, stopTimeoutWarning } from "./stop-timeout.js";
+import { judgeUnit, mountedTargets, TRANSIENT } from "./verification.js";
 
-const CHANGING = new Set(["create", "update", "replace", "recover", "restart"]);
-/** Actions whose files the executor (re)writes. A `no_op` object is material-equal on the host: its
- * tolerated byte-level variance is reported by the plan and left alone, and its files are not re-read. */
-const WRITES = new Set(["create", "update", "replace", "recover"]);
 const VERIFY_PROPERTIES = [
   "LoadState",
   "ActiveState",
@@ -61,7 +57,6 @@ const VERIFY_PROPERTIES = [
   "Type",
   ...STOP_TIMING_PROPERTIES,
 ] as const;
-const TRANSIENT = new Set(["activating", "deactivating", "reloading"]);
 /** The wait for activating units polls quickly first, then every POLL_MAX_MS. */
 const POLL_FIRST_MS = 100;
 const POLL_MAX_MS = 500;
@@ -87,30 +82,9 @@ const BACKUP_WHY: Record<BackupReason, string> = {
   unrecorded: "no last-applied record proves CoreOps wrote these bytes",
 };
 
-/** Mass-delete guard: more than half of the managed objects would be deleted. */
-export function massDeleteRefusal(objects: readonly ApplyObject[]): string | null {
-  const managed = objects.filter((o) => o.action !== "create").length;
-  const deletes = objects.filter((o) => o.action === "delete").length;
-  if (deletes > 0 && deletes * 2 > managed)
-    return `the plan deletes ${deletes} of ${managed} managed objects (more than half)`;
-  return null;
-}
-
 function errText(err: unknown): string {
   if (err instanceof SystemdOperationError) return err.detail;
   return err instanceof Error ? err.message : String(err);
-}
-
-/** Where a mount target appears in mountinfo (field 5, with octal escapes decoded). */
-export function mountedTargets(mountinfo: string): Set<string> {
-  const out = new Set<string>();
-  for (const line of mountinfo.split("\n")) {
-    const f = line.split(" ");
-    const target = f[4];
-    if (target)
-      out.add(target.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8))));
-  }
-  return out;
 }
 
 export class Executor {
@@ -195,13 +169,7 @@ export class Executor {
       list.push(operation);
       this.executed.set(object, list);
     }
-    if (
-      state === "succeeded" &&
-      operation !== "verify" &&
-      operation !== "check_loaded" &&
-      operation !== "check_mount"
-    )
-      this.mutated = true;
+    if (state === "succeeded" && !isCheckOperation(operation)) this.mutated = true;
     this.opts.onEvent?.(event);
   }
 
@@ -226,14 +194,6 @@ export class Executor {
   }
 
   async run(): Promise<ExecutionResult> {
-    const refusal = this.opts.allowMassDelete ? null : massDeleteRefusal(this.objects);
-    if (refusal)
-      throw new CoreOpsError(`refusing to apply: ${refusal}`, {
-        code: "mass_delete_refused",
-        field: "host.yaml services",
-        hint: "check --host and the host's services list; pass --allow-mass-delete if this is intended",
-      });
-
     // A blocked object (missing prerequisite or mountpoint) is not converged: the apply says so and
     // last_applied does not advance; retrying cannot fix it (the input or the host must change).
     for (const o of this.objects)
@@ -413,12 +373,7 @@ export class Executor {
   }
 
   private fileDiffers(f: DesiredFile, uid: number, gid: number): boolean {
-    const facts = this.ports.fs.stat(f.path);
-    if (facts?.kind !== "file") return true;
-    if ((facts.mode & 0o7777) !== f.mode) return true;
-    const root = typeof process.getuid === "function" && process.getuid() === 0;
-    if (root && (facts.uid !== uid || facts.gid !== gid)) return true;
-    return !this.ports.fs.sameContent(f.path, f.content);
+    return fileDiffers(this.ports.fs, f, uid, gid);
   }
 
   /**
@@ -473,7 +428,7 @@ export class Executor {
   private writeObject(o: ApplyObject): { changed: boolean; unitFilesChanged: boolean } {
     let changed = false;
     let unitFilesChanged = false;
-    if (!WRITES.has(o.action)) {
+    if (!writesFiles(o.action)) {
       for (const path of o.removePaths) {
         if (this.removeFile(o, path)) changed = unitFilesChanged = true;
       }
@@ -684,21 +639,10 @@ export class Executor {
     return (async () => {
       for (const o of keeps) if (o.install && o.unit && !this.failures.has(o.id)) await this.enable(o);
       this.phase = "convergence_check";
-      const failures: ObjectFailure[] = [...this.failures.values()];
-      for (const o of keeps) {
-        if (this.failures.has(o.id) || !WRITES.has(o.action)) continue;
-        for (const f of o.files) {
-          const uid = this.ports.fs.uid(f.owner) ?? -1;
-          const gid = this.ports.fs.gid(f.group) ?? -1;
-          if (this.fileDiffers(f, uid, gid))
-            failures.push({ object: o.id, reason: "file_mismatch", detail: `${f.path} differs after apply` });
-        }
-      }
-      for (const o of deletes) {
-        for (const p of o.removePaths)
-          if (this.ports.fs.stat(p))
-            failures.push({ object: o.id, reason: "file_mismatch", detail: `${p} still present` });
-      }
+      const failures: ObjectFailure[] = [
+        ...this.failures.values(),
+        ...offlineFileFailures(this.ports.fs, keeps, deletes, (id) => this.failures.has(id)),
+      ];
       for (const f of failures) if (!this.failures.has(f.object)) this.failures.set(f.object, f);
       this.record(
         null,
@@ -827,52 +771,12 @@ export class Executor {
       const before = props[i] ?? {};
       const unit = o.unit as string;
       const state = now.ActiveState ?? "unknown";
-      const restartsBefore = Number(before.NRestarts ?? "0");
-      const restartsNow = Number(now.NRestarts ?? "0");
-      let failure: ObjectFailure | null = null;
-      if (restartsNow > restartsBefore || now.SubState === "auto-restart")
-        failure = {
-          object: o.id,
-          reason: "restart_loop",
-          detail: `${unit} is restarting (NRestarts ${restartsBefore} → ${restartsNow})`,
-        };
-      else if (TRANSIENT.has(state))
-        failure = {
-          object: o.id,
-          reason: "activation_timeout",
-          detail: `${unit} still ${state} after ${this.opts.activationTimeoutMs} ms`,
-        };
-      else if (state === "failed")
-        failure = {
-          object: o.id,
-          reason: "unit_failed",
-          detail: `${unit} failed (${now.Result ?? "unknown result"})`,
-        };
-      else if (o.expectation === "mounted") {
-        const viaAutomount = o.automountUnit ? automountActive.get(o.automountUnit) === true : false;
-        if (!viaAutomount && state !== "active")
-          failure = { object: o.id, reason: "inactive", detail: `unit not active: ${unit} (${state})` };
-        else if (!viaAutomount && o.mount && !mounted.has(o.mount.where))
-          failure = {
-            object: o.id,
-            reason: "not_mounted",
-            detail: `degraded: mount target not mounted: ${o.mount.where}`,
-          };
-      } else if (state !== "active") {
-        const exitedOk =
-          state === "inactive" &&
-          now.Result === "success" &&
-          (o.expectation === "active_or_exited" || now.Type === "oneshot");
-        const socketOk = o.socketUnit
-          ? socketActive.get(o.socketUnit) === true && state === "inactive"
-          : false;
-        if (!exitedOk && !socketOk)
-          failure = {
-            object: o.id,
-            reason: "inactive",
-            detail: `unit not active: ${unit} (${state}/${now.SubState ?? "?"})`,
-          };
-      }
+      let failure = judgeUnit(o, before, now, {
+        socketActive,
+        automountActive,
+        mounted,
+        activationTimeoutMs: this.opts.activationTimeoutMs,
+      });
       if (!failure && state === "active" && o.containerName && o.expectation === "active")
         failure = await this.containerFailure(o, unit, o.containerName);
       this.record(
@@ -937,9 +841,8 @@ export class Executor {
       else if (this.blocked.has(o.id)) final = "blocked";
       else if (o.action === "blocked") final = "blocked";
       else if (o.action === "skipped") final = "skipped";
-      else if (executed.some((op) => op !== "check_loaded" && op !== "verify" && op !== "check_mount"))
-        final = "succeeded";
-      else final = CHANGING.has(o.action) || o.action === "delete" ? "succeeded" : "no_op";
+      else if (executed.some((op) => !isCheckOperation(op))) final = "succeeded";
+      else final = isChanging(o.action) ? "succeeded" : "no_op";
       return { object: o.id, action: o.action, final_state: final, executed, failure };
     });
     const affected = [...new Set(attempts.flatMap((a) => a.failures.map((f) => f.object)))].sort();

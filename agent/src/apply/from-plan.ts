@@ -9,7 +9,7 @@ import { effectiveUnit, runtimeRole } from "../resources/activation.js";
 import type { NormalizedObject } from "../resources/managed-object.js";
 import { effectiveValues, lastValue, type UnitFile } from "../units/parse.js";
 import { parseTimespanMs } from "../units/timespan.js";
-import type { ApplyObject, DesiredFile, HostFileKnowledge, PlannedAction } from "./model.js";
+import type { ApplyObject, DesiredFile, HostFileKnowledge } from "./model.js";
 import type { InstallInfo } from "./ports.js";
 import { PODMAN_DEFAULT_STOP_TIMEOUT_MS } from "./stop-timeout.js";
 
@@ -109,7 +109,7 @@ export function applyObjectsFromPlan(plan: Plan): ApplyObject[] {
         p.entry.action !== "delete" && p.observed?.unit && p.observed.unit !== unitName
           ? p.observed.unit
           : null,
-      action: p.entry.action as PlannedAction,
+      action: p.decision.action,
       files,
       removePaths: [...p.entry.remove_paths].sort(),
       prerequisites: deps,
@@ -120,14 +120,11 @@ export function applyObjectsFromPlan(plan: Plan): ApplyObject[] {
       automountUnit,
       containerName: resourceType === "container" && unitName ? containerName(unitName, parsed) : null,
       mount: kind === "mount" ? mount : null,
-      toleratedVariance: p.entry.causes.some((c) => c.kind === "runtime_variance"),
+      toleratedVariance: p.decision.toleratedVariance,
       hostFiles: hostFiles(p),
       containerStopTimeoutMs:
         kind === "quadlet_resource" && resourceType === "container" ? containerStopTimeoutMs(parsed) : null,
-      blockedBy:
-        p.entry.action === "blocked"
-          ? p.entry.causes.map((c) => c.summary).join("; ") || "blocked by the plan"
-          : null,
+      blockedBy: p.decision.action === "blocked" ? (p.decision.blocker ?? "blocked by the plan") : null,
     };
   });
 }

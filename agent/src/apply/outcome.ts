@@ -10,28 +10,17 @@
  *   failures) after changing something; `failed`: the same with nothing changed.
  * Only `converged*` moves `last_applied_revision`. Pure.
  */
-import type { Outcome } from "../views/result-view.js";
-import type { ExecutionResult, Operation } from "./model.js";
 
-/** Operations that change the host (a run that executed one of them "changed something"). */
-export const MUTATING: ReadonlySet<Operation> = new Set([
-  "prepare_mountpoint",
-  "write",
-  "remove",
-  "daemon_reload",
-  "enable",
-  "disable",
-  "start",
-  "stop",
-  "restart",
-]);
+import { isMutatingOperation } from "../model/operations.js";
+import type { Outcome } from "../model/outcome.js";
+import type { ExecutionResult } from "./model.js";
 
 export function applyOutcome(exec: ExecutionResult, tolerated: boolean): Outcome {
   const s = exec.convergence.status;
   if (s === "success") return tolerated ? "converged_with_tolerated_variance" : "converged";
   if (s === "repeated_failure" || s === "oscillation") return "non_converging";
   const anyDone = exec.objects.some(
-    (o) => o.final_state === "succeeded" && o.executed.some((op) => MUTATING.has(op)),
+    (o) => o.final_state === "succeeded" && o.executed.some((op) => isMutatingOperation(op)),
   );
   return anyDone ? "partially_applied" : "failed";
 }

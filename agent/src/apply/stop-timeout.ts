@@ -6,8 +6,9 @@
  * Pure: it reads the unit's systemd timestamps (CLOCK_MONOTONIC µs, the clock the executor's restart times
  * come from) and the budgets, and says whether the last stop of this restart used up its budget.
  */
+
+import type { StopTimeoutWarning } from "../model/execution.js";
 import { parseTimespanMs } from "../units/timespan.js";
-import type { StopTimeoutWarning } from "./model.js";
 import type { UnitProperties } from "./ports.js";
 
 /** The properties `stopTimeoutWarning` reads (asked for in the verification `show`). */

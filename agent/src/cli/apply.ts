@@ -1,26 +1,28 @@
 /**
- * `core-ops apply`: execute the plan (issue 4 §1) — or, with `--rollback-to`, the plan towards a retained
- * snapshot (§3). Takes the agent lock for the whole run; records state unless stateless/--force-no-state.
+ * `core-ops apply`: execute the plan — or, with `--rollback-to`, the plan towards a retained snapshot
+ * (README.md "Rollback and the hold"). Takes the agent lock for the whole run; records state unless
+ * stateless/--force-no-state.
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import type { ApplyEvent } from "../apply/model.js";
 import { runApply } from "../apply/run-apply.js";
 import { resolveHost } from "../desired/host-identity.js";
+import { createHostObserver } from "../effects/fs-host-observer.js";
 import { CoreOpsError, ExitCode, usageError } from "../errors.js";
-import { createHostObserver } from "../plan/fs-host-observer.js";
+import type { ApplyEvent } from "../model/execution.js";
+import type { PhaseEvent } from "../model/phases.js";
 import { planHost } from "../plan/plan-host.js";
 import { acquireLock, resolveLockPath } from "../state/lock.js";
 import { migrateStateDir } from "../state/migrate-state.js";
+import { retryPolicyFromEnv } from "../state/quarantine.js";
 import { fromSnapshot } from "../state/snapshot-desired.js";
 import { findRollbackTarget, snapshotsPathFor } from "../state/snapshots.js";
 import { resolveStateFile } from "../state/status.js";
 import { renderPlan } from "../views/render-plan.js";
 import { renderEvent, renderResult } from "../views/render-result.js";
-import type { PhaseEvent } from "../views/result-view.js";
 import { backupDirForRun, createApplyPorts } from "./apply-ports.js";
-import { requestExitCode } from "./exit-code.js";
+import type { ExitCodeRequest } from "./exit-code.js";
 import { printJson, printText } from "./output.js";
 import {
   addSourceOptions,
@@ -37,13 +39,14 @@ export interface ApplyCliOptions extends SourceOptions {
   rollbackPlanOnly?: boolean;
   allowMassDelete?: boolean;
   deleteEdited?: boolean;
+  retryFailed?: boolean;
   lockPath?: string;
   activationTimeout?: string;
   json?: boolean;
   verbose?: boolean;
 }
 
-export function register(program: Command): void {
+export function register(program: Command, exit: ExitCodeRequest): void {
   addSourceOptions(
     program.command("apply").description("execute the plan: write, reload, (re)start, verify, record"),
   )
@@ -54,6 +57,10 @@ export function register(program: Command): void {
     .option("--no-reload", "skip systemctl daemon-reload after writing unit files")
     .option("--rollback-to <rev>", "apply the retained snapshot of an earlier successfully applied revision")
     .option("--rollback-plan-only", "with --rollback-to: show the rollback plan, change nothing")
+    .option(
+      "--retry-failed",
+      'apply content that is quarantined after a failed apply (README "Quarantine of a failed revision")',
+    )
     .option("--allow-mass-delete", "allow a plan that deletes more than half of the managed objects")
     .option(
       "--delete-edited",
@@ -64,7 +71,8 @@ export function register(program: Command): void {
     .option("--json", "print the result view model as one JSON document")
     .option("-v, --verbose", "show phase progression, every executed operation and expanded diagnostics")
     .action(async (opts: ApplyCliOptions) => {
-      await applyCommand(opts, process.env);
+      const code = await applyCommand(opts, process.env);
+      if (code !== 0) exit.request(code);
     });
 }
 
@@ -179,6 +187,7 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
         allowMassDelete: Boolean(opts.allowMassDelete),
         deleteEdited: Boolean(opts.deleteEdited),
         rollback,
+        admission: { retryPolicy: retryPolicyFromEnv(env), retryFailed: Boolean(opts.retryFailed) },
         notes: [...migration.notes, ...source.notes],
         activationTimeoutMs: timeout * 1000,
         before: { startupMs, resolutionMs },
@@ -192,7 +201,6 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
       if (tty) process.stderr.write("\r\x1b[K");
       if (opts.json) printJson(result.view);
       else printText(renderResult(result.view, { verbose: false, durations: live }));
-      if (result.exitCode !== 0) requestExitCode(result.exitCode);
       return result.exitCode;
     } finally {
       await source.cleanup();

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDesiredState } from "../desired/load.js";
 import { git } from "../desired/test-support/git.js";
-import { createHostObserver } from "../plan/fs-host-observer.js";
+import { createHostObserver } from "../effects/fs-host-observer.js";
 import { planHost } from "../plan/plan-host.js";
 import { applyFiles } from "../plan/test-support/offline.js";
 import { desiredObjects } from "../resources/from-desired.js";

@@ -2,8 +2,9 @@
 import type { Command } from "commander";
 import { usageError } from "../errors.js";
 import { planHost } from "../plan/plan-host.js";
+import { retryPolicyFromEnv } from "../state/quarantine.js";
 import { renderPlan } from "../views/render-plan.js";
-import { requestExitCode } from "./exit-code.js";
+import type { ExitCodeRequest } from "./exit-code.js";
 import { printJson, printText } from "./output.js";
 import { addSourceOptions, resolveSource, type SourceOptions } from "./source-options.js";
 
@@ -14,7 +15,7 @@ interface PlanOptions extends SourceOptions {
   verbose?: boolean;
 }
 
-export function register(program: Command): void {
+export function register(program: Command, exit: ExitCodeRequest): void {
   addSourceOptions(
     program
       .command("plan")
@@ -42,11 +43,12 @@ export function register(program: Command): void {
           status: source.status,
           notes: source.notes,
           deleteEdited: Boolean(opts.deleteEdited),
+          admission: { retryPolicy: retryPolicyFromEnv(process.env) },
         });
         if (opts.json) printJson(plan.view);
         else printText(renderPlan(plan.view, { verbose: opts.verbose ?? false }));
         const pending = plan.view.summary.changed_count + plan.view.summary.blocked_count;
-        if (opts.detailedExitcode && pending > 0) requestExitCode(2);
+        if (opts.detailedExitcode && pending > 0) exit.request(2);
       } finally {
         await source.cleanup();
       }

@@ -4,13 +4,13 @@ import { CoreOpsError, ExitCode } from "../errors.js";
 import { buildInfo, formatIdentity } from "../identity.js";
 import { register as registerAgent } from "./agent.js";
 import { register as registerApply } from "./apply.js";
-import { takeRequestedExitCode } from "./exit-code.js";
+import { ExitCodeRequest } from "./exit-code.js";
 import { register as registerExplain } from "./explain.js";
 import { register as registerInit } from "./init.js";
 import { register as registerPlan } from "./plan.js";
 import { register as registerStatus } from "./status.js";
 
-export function buildProgram(): Command {
+export function buildProgram(exit: ExitCodeRequest = new ExitCodeRequest()): Command {
   const program = new Command("core-ops")
     .description(
       "Reconcile a layered git repository of Quadlet files, units, mounts and host files onto this host",
@@ -19,19 +19,20 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerInit(program);
-  registerPlan(program);
+  registerPlan(program, exit);
   registerExplain(program);
   registerStatus(program);
-  registerApply(program);
-  registerAgent(program);
+  registerApply(program, exit);
+  registerAgent(program, exit);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const exit = new ExitCodeRequest();
+  const program = buildProgram(exit);
   try {
     await program.parseAsync(argv);
-    return takeRequestedExitCode() ?? ExitCode.ok;
+    return exit.code ?? ExitCode.ok;
   } catch (err) {
     if (err instanceof CoreOpsError) {
       process.stderr.write(`${err.render()}\n`);

@@ -5,7 +5,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { layoutError } from "../errors.js";
-import { MAX_RENDERED_FILE_BYTES } from "../resources/large-content.js";
+import { MAX_RENDERED_FILE_BYTES } from "../model/large-content.js";
 
 export function readRenderedFile(abs: string, rel: string): Buffer {
   const size = statSync(abs).size;

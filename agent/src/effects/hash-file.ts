@@ -1,7 +1,7 @@
-/** Hashing a host file as a stream, in constant memory whatever its size (resources/large-content.ts). */
+/** Hashing a host file as a stream, in constant memory whatever its size (model/large-content.ts). */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import type { LargeContent } from "../resources/large-content.js";
+import type { LargeContent } from "../model/large-content.js";
 
 /** Hashes a file as a stream (constant memory), both whole and from after its first newline. */
 export async function hashLargeFile(path: string): Promise<LargeContent> {

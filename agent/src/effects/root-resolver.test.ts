@@ -11,7 +11,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createHostObserver } from "../plan/fs-host-observer.js";
+import { createHostObserver } from "./fs-host-observer.js";
 import { NodeHostFs } from "./host-fs.js";
 import { RootResolutionError, RootResolver } from "./root-resolver.js";
 

@@ -6,6 +6,7 @@ import {
   SystemdOperationError,
   type UnitProperties,
 } from "../apply/ports.js";
+import { showBlocks, showProperties } from "./systemctl-show.js";
 
 export class SystemctlSystemd implements Systemd {
   readonly mode = "host" as const;
@@ -59,19 +60,9 @@ export class SystemctlSystemd implements Systemd {
   }
 }
 
-/** `systemctl show` prints one `Key=Value` block per unit, blocks separated by an empty line. */
+/** `systemctl show` output as one property record per unit, in order (systemctl-show.ts parses it). */
 export function parseShowOutput(out: string, expected: number): UnitProperties[] {
-  const blocks = out
-    .replace(/\n+$/, "")
-    .split(/\n\n/)
-    .map((block) => {
-      const rec: Record<string, string> = {};
-      for (const line of block.split("\n")) {
-        const eq = line.indexOf("=");
-        if (eq > 0) rec[line.slice(0, eq)] = line.slice(eq + 1);
-      }
-      return rec;
-    });
+  const blocks = showBlocks(out).map(showProperties);
   if (blocks.length !== expected)
     throw new SystemdOperationError(
       "show",

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DesiredState } from "../desired/model.js";
+import { createHostObserver } from "../effects/fs-host-observer.js";
 import { CoreOpsError } from "../errors.js";
 import { desiredObjects } from "../resources/from-desired.js";
 import { inventoryFromObjects } from "../resources/inventory.js";
@@ -11,7 +12,6 @@ import { DIRS, desiredState, unit } from "../resources/test-support/desired.js";
 import { neverRunReconciliation, type Status } from "../state/status.js";
 import type { PlanEntry } from "../views/plan-view.js";
 import { PlanViewSchema } from "../views/plan-view.js";
-import { createHostObserver } from "./fs-host-observer.js";
 import { applyFiles, planOffline, writeHostFile } from "./test-support/offline.js";
 
 const REV = "454ac5f1aa00bb11cc22dd33ee44ff5566778899";
@@ -164,6 +164,34 @@ describe("three-way planning", () => {
     expect(d.action).toBe("update");
     expect(d.causes.map((c) => c.kind)).toEqual(["drift"]);
     expect(d.drift[0]).toMatchObject({ category: "external_drift", attention_required: true });
+  });
+
+  it("records every decision as data (action and reason), the words apart", async () => {
+    const decisions = (plan: Awaited<ReturnType<typeof planOffline>>) =>
+      Object.fromEntries(
+        plan.objects.map((o) => [o.entry.object.display_id, `${o.decision.action}:${o.decision.reason}`]),
+      );
+    const v1 = demo();
+    const first = await planOffline(v1, root);
+    expect(Object.values(decisions(first)).every((d) => d === "create:new")).toBe(true);
+    applyFiles(first, root);
+    const status = statusFor(v1);
+    const changed = await planOffline(demo({ caddy: ":80 { respond bye }\n" }), root, { status });
+    expect(decisions(changed)).toMatchObject({
+      "file//etc/web/Caddyfile": "update:desired_changed",
+      "container/web.container": "restart:prerequisite_changed",
+      "service/backup.service": "no_op:matches",
+    });
+    // The action on the entry is the decision's; apply reads the decision.
+    for (const o of changed.objects) expect(o.entry.action).toBe(o.decision.action);
+    writeHostFile(root, "/etc/web/Caddyfile", "tampered\n");
+    expect(decisions(await planOffline(v1, root, { status }))["file//etc/web/Caddyfile"]).toBe(
+      "update:host_changed",
+    );
+    expect(decisions(await planOffline(desiredState({ services: [] }), root, { status }))).toMatchObject({
+      "file//etc/web/Caddyfile": "skipped:edited_on_host",
+      "volume/web-data.volume": "delete:removed_from_desired",
+    });
   });
 
   it("says when the agent holds after a rollback", async () => {

@@ -9,9 +9,9 @@ import { dirname, join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadDesiredState } from "../desired/load.js";
+import { createHostObserver } from "../effects/fs-host-observer.js";
 import { managedFileBytes } from "../resources/marker.js";
 import { DIRS } from "../resources/test-support/desired.js";
-import { createHostObserver } from "./fs-host-observer.js";
 import { planHost } from "./plan-host.js";
 
 type Section = [string, [string, string][]];

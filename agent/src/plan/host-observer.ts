@@ -1,10 +1,10 @@
 /**
  * What planning may learn about the host, behind one small interface created at the CLI edge
- * (`createHostObserver` in fs-host-observer.ts). Paths are logical host paths (`/etc/...`); an offline
+ * (`createHostObserver` in ../effects/fs-host-observer.ts). Paths are logical host paths (`/etc/...`); an offline
  * root resolves them under its directory. Runtime state is only ever reported when systemd was asked.
  */
 
-import type { LargeContent } from "../resources/large-content.js";
+import type { LargeContent } from "../model/large-content.js";
 
 export interface ObservedFile {
   /** Logical host path. */

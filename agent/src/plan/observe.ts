@@ -5,9 +5,9 @@
  * observed (they may need replacing) but never deleted.
  */
 import { posix } from "node:path";
+import { LARGE_CONTENT_BYTES, type LargeContent } from "../model/large-content.js";
 import type { ManagedDirs } from "../resources/from-desired.js";
 import { fileDisplayId, unitDisplayId } from "../resources/identity.js";
-import { LARGE_CONTENT_BYTES, type LargeContent } from "../resources/large-content.js";
 import type { NormalizedObject, ObjectFile } from "../resources/managed-object.js";
 import { hasManagedMarker, MANAGED_MARKER } from "../resources/marker.js";
 import { normalizeArtifact } from "../resources/normalize-artifact.js";

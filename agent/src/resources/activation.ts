@@ -3,9 +3,10 @@
  * the one rule the planner (a stopped unit that should run is drift) and the executor (what to start,
  * what verification expects) share. Pure.
  */
+
+import type { ManagedKind } from "../model/kinds.js";
 import { applyDropIns } from "../units/dropins.js";
 import { lastValue, parseUnitFile, type UnitFile } from "../units/parse.js";
-import type { ManagedKind } from "./kinds.js";
 import type { NormalizedObject } from "./managed-object.js";
 
 /** How an object's unit is brought up. */

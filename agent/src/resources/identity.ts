@@ -8,7 +8,7 @@
  *   `file//etc/containers/systemd/app.yaml`. The absolute path stays whole so a suffix such as
  *   `/etc/frontend/Caddyfile` or `Caddyfile` finds it (`explain`).
  */
-import type { ManagedKind } from "./kinds.js";
+import type { ManagedKind } from "../model/kinds.js";
 
 export function extensionOf(fileName: string): string {
   const dot = fileName.lastIndexOf(".");

@@ -3,9 +3,9 @@
  * observed side (built from host files), so planning compares like with like.
  */
 import type { SourceRef } from "../desired/model.js";
+import type { ManagedKind } from "../model/kinds.js";
+import type { LargeContent } from "../model/large-content.js";
 import type { DependencyRef } from "./dependency-refs.js";
-import type { ManagedKind } from "./kinds.js";
-import type { LargeContent } from "./large-content.js";
 
 export type FileRole = "unit" | "dropin" | "companion" | "config";
 

@@ -3,9 +3,10 @@
  * stable content. Content, mode, owner and group are material. A companion's managed marker line is not
  * material (it is stripped before hashing).
  */
+
+import { LARGE_CONTENT_BYTES } from "../model/large-content.js";
 import { sha256 } from "./digest.js";
 import { fileDisplayId } from "./identity.js";
-import { LARGE_CONTENT_BYTES } from "./large-content.js";
 import type { NormalizedObject, ObjectFile } from "./managed-object.js";
 import { hasManagedMarker, isText, stripManagedMarker } from "./marker.js";
 

@@ -109,7 +109,6 @@ describe("backup store", () => {
       { fs, systemd: new OfflineSystemd(fs, "/etc/systemd/system"), dryRun: null, backups },
       {
         noReload: true,
-        allowMassDelete: false,
         retryBudget: 1,
         activationTimeoutMs: 0,
         settleMs: 0,

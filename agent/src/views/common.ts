@@ -3,54 +3,10 @@
  * causes, dependency edges, semantic diffs, drift records. Field names follow the original where sensible.
  */
 import { z } from "zod";
-import { ManagedKindSchema } from "../resources/kinds.js";
+import { CauseKindSchema, DriftCategorySchema } from "../model/causes.js";
+import { ManagedKindSchema } from "../model/kinds.js";
 
 export const VIEW_SCHEMA_VERSION = 1 as const;
-
-export const ActionSchema = z.enum([
-  "create",
-  "update",
-  "replace",
-  "delete",
-  "recover",
-  "restart",
-  "no_op",
-  "blocked",
-  "skipped",
-]);
-export type Action = z.infer<typeof ActionSchema>;
-
-/** Actions that change the host (counted in `summary.changed_count`). */
-export const CHANGING_ACTIONS: readonly Action[] = [
-  "create",
-  "update",
-  "replace",
-  "delete",
-  "recover",
-  "restart",
-];
-
-export const CauseKindSchema = z.enum([
-  "desired_change",
-  "drift",
-  "dependency_change",
-  "dependency_failure",
-  "blocked_prerequisite",
-  "runtime_variance",
-  "recovery_required",
-  "replacement_required",
-  "restart_required",
-  "no_change",
-]);
-export type CauseKind = z.infer<typeof CauseKindSchema>;
-
-export const DriftCategorySchema = z.enum([
-  "expected_change",
-  "external_drift",
-  "stale_residue",
-  "runtime_variance",
-]);
-export type DriftCategory = z.infer<typeof DriftCategorySchema>;
 
 /** `{resource_type, name, display_id}` of the original, plus the kind and the runtime unit. */
 export const ObjectRefSchema = z.object({

@@ -1,7 +1,7 @@
 /** The `explain` view model (`core-ops explain <object> --json`). */
 import { z } from "zod";
+import { ActionSchema } from "../model/actions.js";
 import {
-  ActionSchema,
   CauseSchema,
   DependencyEdgeSchema,
   DriftSchema,

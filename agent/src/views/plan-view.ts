@@ -3,9 +3,9 @@
  * a `PlanView` (or its entries) unchanged.
  */
 import { z } from "zod";
+import { ActionSchema } from "../model/actions.js";
 import { AdmissionSchema } from "../state/admission.js";
 import {
-  ActionSchema,
   CauseSchema,
   DependencyEdgeSchema,
   DriftSchema,

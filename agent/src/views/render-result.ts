@@ -4,7 +4,9 @@
  * `Outcome: …`. `verbose` adds the phase progression and every event; `durations` (or `verbose`) adds
  * where the time went. Stop-timeout warnings are always shown.
  */
-import type { ApplyEvent } from "../apply/model.js";
+
+import type { ApplyEvent } from "../model/execution.js";
+import { isCheckOperation } from "../model/operations.js";
 import type { ApplyDurations, ResultEntry, ResultView } from "./result-view.js";
 import { formatRevision } from "./revision.js";
 
@@ -30,7 +32,7 @@ function header(view: ResultView): string {
 }
 
 function entryLine(e: ResultEntry): string[] {
-  const ops = e.executed.filter((op) => op !== "check_loaded" && op !== "verify" && op !== "check_mount");
+  const ops = e.executed.filter((op) => !isCheckOperation(op));
   const collapsed = [...new Set(ops)].join(", ");
   if (e.final_state === "failed" && e.failure) {
     const during = VERIFY_REASONS.has(e.failure.reason) ? "Verifying" : "Applying";
@@ -46,7 +48,7 @@ function entryLine(e: ResultEntry): string[] {
 }
 
 function changed(e: ResultEntry): boolean {
-  return e.executed.some((op) => op !== "check_loaded" && op !== "verify" && op !== "check_mount");
+  return e.executed.some((op) => !isCheckOperation(op));
 }
 
 export function renderEvent(e: ApplyEvent): string {

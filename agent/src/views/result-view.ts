@@ -4,48 +4,21 @@
  * planned action and causes from the plan, never the other way round.
  */
 import { z } from "zod";
+import { ActionSchema } from "../model/actions.js";
 import {
   ApplyEventSchema,
   ConvergenceSchema,
   ExecutionDurationsSchema,
   ObjectFailureSchema,
-  OperationSchema,
   StopTimeoutWarningSchema,
-} from "../apply/model.js";
+} from "../model/execution.js";
+import { FinalStateSchema } from "../model/final-state.js";
+import { OperationSchema } from "../model/operations.js";
+import { OutcomeSchema } from "../model/outcome.js";
+import { PhaseEventSchema } from "../model/phases.js";
 import { BackupEntrySchema } from "../state/backups.js";
-import {
-  ActionSchema,
-  CauseSchema,
-  ObjectRefSchema,
-  RevisionContextSchema,
-  VIEW_SCHEMA_VERSION,
-} from "./common.js";
+import { CauseSchema, ObjectRefSchema, RevisionContextSchema, VIEW_SCHEMA_VERSION } from "./common.js";
 import { ObservationSchema } from "./plan-view.js";
-
-export const OutcomeSchema = z.enum([
-  "converged",
-  "converged_with_tolerated_variance",
-  "partially_applied",
-  "failed",
-  "non_converging",
-]);
-export type Outcome = z.infer<typeof OutcomeSchema>;
-
-export const PhaseSchema = z.enum([
-  "resolution",
-  "graph_construction",
-  "planning",
-  "execution",
-  "convergence_check",
-  "final_summary",
-]);
-
-export const PhaseEventSchema = z.object({
-  phase: PhaseSchema,
-  state: z.enum(["started", "completed", "failed", "skipped"]),
-  sequence: z.number().int().nonnegative(),
-});
-export type PhaseEvent = z.infer<typeof PhaseEventSchema>;
 
 /**
  * Where one apply's time went, in milliseconds: the process start-up, resolving the source (git fetch,
@@ -66,7 +39,7 @@ export const ResultEntrySchema = z.object({
   object: ObjectRefSchema,
   /** The planned action. */
   action: ActionSchema,
-  final_state: z.enum(["succeeded", "failed", "blocked", "skipped", "no_op"]),
+  final_state: FinalStateSchema,
   causes: z.array(CauseSchema),
   /** Operations that ran for this object, in order. */
   executed: z.array(OperationSchema),

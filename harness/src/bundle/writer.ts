@@ -20,6 +20,7 @@ export interface BundleFile {
   content: string | { error: string };
 }
 
+// size: one pass over the files, then the manifest; splitting would pass the entries list around
 export async function writeBundle(options: {
   dir: string;
   runId: string;

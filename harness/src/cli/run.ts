@@ -7,9 +7,8 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { type Command, Option } from "commander";
 import { protectedGateRefusal } from "../environment/gate.js";
-import type { Hypervisor } from "../machine.js";
+import { errorText } from "../faults.js";
 import { loadCorpus } from "../run/corpus.js";
-import { errorText } from "../run/errors.js";
 import { executeScenario } from "../run/execute.js";
 import { corpusOutcome } from "../run/outcome.js";
 import { inPool } from "../run/pool.js";
@@ -18,8 +17,7 @@ import { findRepoRoot } from "../run/repo-root.js";
 import { corpusRunDocument, singleRunDocument } from "../run/report.js";
 import { newRunId } from "../run/run-id.js";
 import { writeScenarioBundles } from "../run/scenario-bundles.js";
-import { prepareSubstrate } from "../run/substrate.js";
-import { syntheticHypervisor } from "../run/synthetic.js";
+import { chooseHypervisor, prepareSubstrate } from "../run/substrate.js";
 import type { RunMode, ScenarioRun } from "../run/types.js";
 import { ScenarioLoadError } from "../scenario/errors.js";
 import { type LoadedScenario, loadScenarioFile } from "../scenario/loader.js";
@@ -75,6 +73,7 @@ function waitForEnter(prompt: string): Promise<void> {
   });
 }
 
+// size: one corpus run, step by step (load, prepare, run in a pool, index, report); each step is one call
 async function runAll(f: RunFlags): Promise<number> {
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   const quiet = () => undefined;
@@ -84,16 +83,11 @@ async function runAll(f: RunFlags): Promise<number> {
     f.scenario !== undefined
       ? [await loadScenarioFile(resolve(f.scenario))]
       : await loadCorpus(resolve(f.acceptedDir ?? ""), f.scenarioId);
-  let hypervisor: Hypervisor;
-  let agentBinary: string;
-  if (f.synthetic) {
+  if (f.synthetic)
     progress("core-ops-verify: --synthetic: no VM, a simulated guest (internal test support only)");
-    hypervisor = syntheticHypervisor();
-    // The synthetic machine never reads deliveries; any existing file stands in for the binary.
-    agentBinary = process.execPath;
-  } else {
-    ({ hypervisor, agentBinary } = await prepareSubstrate(repoRoot, f.verbose ? progress : progress));
-  }
+  const { hypervisor, agentBinary } = await chooseHypervisor(f.synthetic === true, () =>
+    prepareSubstrate(repoRoot, progress),
+  );
   const corpusId = newRunId("accepted-corpus");
   const startedAt = new Date();
   const artifactsDir = resolve(f.artifactsDir ?? join(repoRoot, "artifacts"));

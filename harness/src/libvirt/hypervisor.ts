@@ -1,5 +1,5 @@
 /**
- * `openHypervisor`: the libvirt `Hypervisor` (DESIGN §4) — connection URI, storage pool, base image and its
+ * `openHypervisor`: the libvirt `Hypervisor` (README.md "Disposable guests (the machine layer)") — connection URI, storage pool, base image and its
  * descriptor, domain type from the setup's KVM probe — that creates `LibvirtMachine`s. The one entry point
  * the scenario layer calls; everything else in this folder is behind it.
  */

@@ -1,4 +1,4 @@
-/** The files of a scenario's bundle (DESIGN §4), built from the run record. Pure. */
+/** The files of a scenario's bundle (README.md "Debugging a failed scenario"), built from the run record. Pure. */
 import type { BundleFile } from "../bundle/writer.js";
 import type { ResolvedPolicy } from "../scenario/profiles.js";
 import type { HarnessLog } from "./log.js";

@@ -12,8 +12,7 @@ import { agentBinaryPath } from "../run/agent-binary.js";
 import { executeScenario } from "../run/execute.js";
 import { renderRun } from "../run/render-human.js";
 import { findRepoRoot } from "../run/repo-root.js";
-import { openSubstrateHypervisor } from "../run/substrate.js";
-import { syntheticHypervisor } from "../run/synthetic.js";
+import { chooseHypervisor, openSubstrateHypervisor } from "../run/substrate.js";
 import { loadScenarioFile, parseScenario } from "../scenario/loader.js";
 import { resolvePolicy } from "../scenario/profiles.js";
 
@@ -60,7 +59,10 @@ export function defineScenarioTest(file: string, scenarioId: string | null): voi
         );
       }
       const repoRoot = findRepoRoot();
-      const hypervisor = synthetic ? syntheticHypervisor() : await openSubstrateHypervisor();
+      const { hypervisor, agentBinary } = await chooseHypervisor(synthetic, async () => ({
+        hypervisor: await openSubstrateHypervisor(),
+        agentBinary: inject("coreopsAgentBinary") ?? agentBinaryPath(repoRoot),
+      }));
       const pending: Promise<unknown>[] = [];
       const artifactsDir = process.env.CORE_OPS_VERIFY_ARTIFACTS_DIR ?? join(repoRoot, "artifacts");
       const run = await executeScenario({
@@ -70,10 +72,7 @@ export function defineScenarioTest(file: string, scenarioId: string | null): voi
         workspaceRoot:
           process.env.CORE_OPS_VERIFY_WORKSPACE ?? join(repoRoot, ".core-ops-verify", "workspace"),
         artifactsDir,
-        // The synthetic machine never reads deliveries; any existing file stands in for the binary.
-        agentBinary: synthetic
-          ? process.execPath
-          : (inject("coreopsAgentBinary") ?? agentBinaryPath(repoRoot)),
+        agentBinary,
         mode: process.env.CI ? "ci" : "local",
         signal,
         onMachine: (m) => machines.add(m),

@@ -2,10 +2,10 @@
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { DesiredState } from "../../desired/model.js";
+import { createHostObserver } from "../../effects/fs-host-observer.js";
 import { DIRS } from "../../resources/test-support/desired.js";
 import type { Status } from "../../state/status.js";
 import type { Plan } from "../compute-plan.js";
-import { createHostObserver } from "../fs-host-observer.js";
 import type { HostObserver } from "../host-observer.js";
 import { planHost } from "../plan-host.js";
 
