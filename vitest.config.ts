@@ -12,7 +12,12 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["agent/src/**/*.test.ts", "harness/src/**/*.test.ts", "scripts/**/*.test.mjs"],
+          include: [
+            "agent/src/**/*.test.ts",
+            "harness/src/**/*.test.ts",
+            "release/src/**/*.test.ts",
+            "scripts/**/*.test.mjs",
+          ],
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 60_000,

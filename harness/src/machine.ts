@@ -5,6 +5,7 @@
  */
 
 import { z } from "zod";
+import type { ImageIdentity } from "./guest-image/identity.js";
 import type { IgnitionExtras } from "./ignition/config.js";
 import type { RunSecrets } from "./ignition/run-secrets.js";
 
@@ -129,6 +130,8 @@ export interface ImageSummary {
   sshUser: string;
   adminGroup: "sudo" | "wheel";
   localContainerImages: string[];
+  /** What every verification_run and bundle records about the image booted (guest-image/identity.ts). */
+  identity: ImageIdentity;
 }
 
 /** Where guests come from: a libvirt connection plus a base image (or the synthetic double). */

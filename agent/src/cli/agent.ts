@@ -45,6 +45,8 @@ interface AgentOptions {
 export interface AgentSummary {
   agent: "core-ops";
   version: string;
+  /** The git revision this binary was built from. */
+  controller_revision: string;
   host: string | null;
   outcome: string;
   reason: string | null;
@@ -103,6 +105,7 @@ export async function agentCommand(
   const summary: AgentSummary = {
     agent: "core-ops",
     version: buildInfo().version,
+    controller_revision: buildInfo().revision,
     host: null,
     outcome: "skipped",
     reason: null,

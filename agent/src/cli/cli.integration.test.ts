@@ -65,6 +65,8 @@ describe("core-ops plan (stateless)", () => {
     expect(r.code).toBe(2);
     const view = PlanViewSchema.parse(JSON.parse(r.stdout));
     expect(r.stdout.trimEnd().endsWith("}")).toBe(true);
+    // The binary's own revision, as `core-ops --version` names it (a checkout: git's HEAD).
+    expect(view.revision_context.controller_revision).toMatch(/^([0-9a-f]{40}|unknown)$/);
     expect(view.entries.map((e) => `${e.action} ${e.object.display_id}`)).toEqual([
       "create file//etc/web/Caddyfile",
       "create volume/web-data.volume",

@@ -3,6 +3,7 @@
  * the given `HostObserver` does (reads, and `systemctl show` when systemd runs); nothing is written.
  */
 import type { DesiredState } from "../desired/model.js";
+import { buildInfo } from "../identity.js";
 import { narrowModesToHost } from "../resources/file-modes.js";
 import { desiredObjects, type ManagedDirs } from "../resources/from-desired.js";
 import { type Admission, type AdmissionContext, admit } from "../state/admission.js";
@@ -52,6 +53,7 @@ export function revisionContext(
     requested_repository: s.repository,
     requested_ref: s.requestedRef,
     last_applied_revision: req.status?.reconciliation.last_applied_revision ?? null,
+    controller_revision: buildInfo().revision,
   };
 }
 

@@ -29,6 +29,8 @@ export const RevisionContextSchema = z.object({
   requested_ref: z.string().nullable(),
   /** From status.json; null in stateless mode or before the first successful apply. */
   last_applied_revision: z.string().nullable(),
+  /** The git revision the running core-ops binary was built from (`core-ops --version`), `unknown` if none. */
+  controller_revision: z.string(),
 });
 export type RevisionContext = z.infer<typeof RevisionContextSchema>;
 

@@ -1,5 +1,6 @@
 /** manifest.json of a bundle: every file, its logical name, relative path, and whether it is required. */
 import { z } from "zod";
+import { RunIdentitySchema } from "./identity.js";
 
 export const ManifestEntrySchema = z.object({
   logical_name: z.string(),
@@ -21,6 +22,9 @@ export const BundleManifestSchema = z.object({
   failure_specific_entries: z.array(z.string()),
   environment_retained: z.boolean(),
   collection_status: z.enum(["complete", "partial", "failed"]),
+  /** The image the run booted and the agent binary it delivered (run/run-identity.ts). */
+  guest_image: RunIdentitySchema.shape.guest_image,
+  agent_binary: RunIdentitySchema.shape.agent_binary,
 });
 export type BundleManifest = z.infer<typeof BundleManifestSchema>;
 

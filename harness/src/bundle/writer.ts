@@ -8,6 +8,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { redactIgnitionText } from "../secrets/ignition.js";
 import type { Redactor } from "../secrets/redactor.js";
+import type { RunIdentity } from "./identity.js";
 import { type BundleManifest, collectionStatus, type ManifestEntry } from "./manifest.js";
 
 export interface BundleFile {
@@ -19,6 +20,7 @@ export interface BundleFile {
   content: string | { error: string };
 }
 
+// size: one pass over the files, then the manifest; splitting would pass the entries list around
 export async function writeBundle(options: {
   dir: string;
   runId: string;
@@ -26,6 +28,7 @@ export async function writeBundle(options: {
   files: readonly BundleFile[];
   redactor: Redactor;
   environmentRetained: boolean;
+  identity: RunIdentity;
 }): Promise<BundleManifest> {
   const entries: ManifestEntry[] = [];
   let dirOk = true;
@@ -68,6 +71,8 @@ export async function writeBundle(options: {
     failure_specific_entries: entries.filter((e) => e.failure_specific).map((e) => e.logical_name),
     environment_retained: options.environmentRetained,
     collection_status: dirOk ? collectionStatus(entries) : "failed",
+    guest_image: options.identity.guest_image,
+    agent_binary: options.identity.agent_binary,
   };
   if (dirOk) {
     await writeFile(join(options.dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`).catch(

@@ -1,7 +1,8 @@
-/** `core-ops-verify image build|list|prune|import`: the guest base images in the content-addressed cache. */
+/** `core-ops-verify image build|list|prune|import|diff`: the guest base images in the content-addressed cache. */
 import type { Command } from "commander";
 import { ensureImage } from "../guest-image/build.js";
-import { importImage, listImages, pruneImages } from "../guest-image/image-store.js";
+import { diffImages } from "../guest-image/image-diff.js";
+import { importImage, listImages, pruneImages, resolveImage } from "../guest-image/image-store.js";
 import { shortHash } from "../guest-image/recipe.js";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -79,6 +80,23 @@ export function register(program: Command): void {
       guarded("image import", async () => {
         const imported = await importImage(imagePath, opts.descriptor, log);
         process.stdout.write(`${imported.descriptorPath}\n`);
+      }),
+    );
+  image
+    .command("diff")
+    .description(
+      "show how two images differ: identity (recipe, kernel, Ignition, digests) and package versions",
+    )
+    .argument(
+      "<a>",
+      "descriptor.json, its directory, or an image's name, id or recipe-hash prefix (8+ chars)",
+    )
+    .argument("<b>", "the same for the second image")
+    .action((a: string, b: string) =>
+      guarded("image diff", async () => {
+        const [ia, ib] = [await resolveImage(a), await resolveImage(b)];
+        process.stdout.write(`--- ${ia.descriptorPath}\n+++ ${ib.descriptorPath}\n`);
+        process.stdout.write(`${diffImages(ia.descriptor, ib.descriptor).join("\n")}\n`);
       }),
     );
 }

@@ -1,8 +1,9 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
+import { ScenarioBundlesSchema } from "../run/scenario-bundles.js";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 const BIN = join(ROOT, "harness", "bin", "core-ops-verify.js");
@@ -57,9 +58,13 @@ describe("core-ops-verify run", () => {
   it("shows no secret the guest printed, on --json stdout or in the human summary", async () => {
     const scenario = "harness/test-fixtures/scenarios/secret-dump.yaml";
     // Long base64 runs are what a key, a data URL or an encoded config looks like (commit ids are 40 hex);
-    // public keys, also as the data URL of the .pub file ("ssh-ed25519 " is c3NoLWVkMjU1MTkg), stay.
+    // public keys, also as the data URL of the .pub file ("ssh-ed25519 " is c3NoLWVkMjU1MTkg), stay, and so do
+    // the image identity's sha256:<64 hex> digests.
     const withoutPublicKeys = (text: string) =>
-      text.replace(/ssh-ed25519 [A-Za-z0-9+/=]+/g, "").replace(/c3NoLWVkMjU1MTkg[A-Za-z0-9+/=]+/g, "");
+      text
+        .replace(/ssh-ed25519 [A-Za-z0-9+/=]+/g, "")
+        .replace(/c3NoLWVkMjU1MTkg[A-Za-z0-9+/=]+/g, "")
+        .replace(/sha256:[0-9a-f]{64}/g, "");
     const longBase64 = /[A-Za-z0-9+/]{60,}/;
     const json = await verify(["--scenario", scenario, "--synthetic", "--json"]);
     expect(json.exitCode).toBe(1);
@@ -92,6 +97,45 @@ describe("core-ops-verify run", () => {
     const bad = await verify(["--accepted-dir", "scenarios", "--scenario-id", "nope", "--synthetic"]);
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toMatch(/unknown --scenario-id nope .* known: verify-/);
+  });
+
+  it("a corpus run writes scenario-bundles.json and records the image and binary identity", async () => {
+    const ids = ["verify-timeout-classification", "verify-idempotent-frontend"];
+    const r = await verify([
+      "--accepted-dir",
+      "scenarios",
+      ...ids.flatMap((id) => ["--scenario-id", id]),
+      "--jobs",
+      "2",
+      "--synthetic",
+      "--json",
+    ]);
+    const doc = JSON.parse(r.stdout) as {
+      scenario_bundles_path: string;
+      guest_image: { name: string; package_set_digest: string };
+      scenario_outcomes: {
+        scenario_id: string;
+        outcome: string;
+        bundle_path: string;
+        guest_image: unknown;
+      }[];
+    };
+    expect(doc.guest_image).toMatchObject({ name: "synthetic" });
+    const index = ScenarioBundlesSchema.parse(JSON.parse(await readFile(doc.scenario_bundles_path, "utf8")));
+    expect(index.map((e) => e.scenario_id)).toEqual(doc.scenario_outcomes.map((s) => s.scenario_id));
+    expect(index.map((e) => [e.bundle_path, e.outcome])).toEqual(
+      doc.scenario_outcomes.map((s) => [s.bundle_path, s.outcome]),
+    );
+    for (const s of doc.scenario_outcomes) {
+      expect(s.guest_image).toEqual(doc.guest_image);
+      const manifest = JSON.parse(await readFile(join(s.bundle_path, "manifest.json"), "utf8")) as {
+        guest_image: unknown;
+      };
+      expect(manifest.guest_image).toEqual(doc.guest_image);
+    }
+    expect((await verify(["--accepted-dir", "scenarios", "--jobs", "0", "--synthetic"])).stderr).toContain(
+      "--jobs must be a positive integer",
+    );
   });
 
   it("an invalid scenario is a usage error naming file and line", async () => {

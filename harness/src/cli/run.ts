@@ -7,14 +7,17 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { type Command, Option } from "commander";
 import { notAcceptedProblem } from "../authoring/accepted-only.js";
+import { protectedGateRefusal } from "../environment/gate.js";
 import { errorText } from "../faults.js";
 import { loadCorpus } from "../run/corpus.js";
 import { executeScenario } from "../run/execute.js";
 import { corpusOutcome } from "../run/outcome.js";
+import { inPool } from "../run/pool.js";
 import { renderRun } from "../run/render-human.js";
 import { findRepoRoot } from "../run/repo-root.js";
 import { corpusRunDocument, singleRunDocument } from "../run/report.js";
 import { newRunId } from "../run/run-id.js";
+import { writeScenarioBundles } from "../run/scenario-bundles.js";
 import { chooseHypervisor, prepareSubstrate } from "../run/substrate.js";
 import type { RunMode, ScenarioRun } from "../run/types.js";
 import { renderProblem, ScenarioLoadError } from "../scenario/errors.js";
@@ -32,6 +35,7 @@ interface RunFlags {
   artifactsDir?: string;
   verbose?: boolean;
   synthetic?: boolean;
+  jobs?: string;
 }
 
 class UsageError extends Error {}
@@ -49,8 +53,15 @@ function validate(f: RunFlags): void {
     );
   }
   if (f.debug && f.ci) throw new UsageError("--debug keeps VMs and cannot be combined with --ci");
+  if (f.jobs !== undefined && !/^[1-9][0-9]*$/.test(f.jobs))
+    throw new UsageError(`--jobs must be a positive integer, not ${JSON.stringify(f.jobs)}`);
   if (f.synthetic && f.ci)
     throw new UsageError("--synthetic is internal test support and is refused with --ci");
+  const refusal = protectedGateRefusal(process.env, {
+    ci: f.ci === true,
+    corpus: f.acceptedDir !== undefined,
+  });
+  if (refusal !== undefined) throw new UsageError(refusal);
 }
 
 function waitForEnter(prompt: string): Promise<void> {
@@ -75,6 +86,7 @@ function refuseNotAccepted(scenarios: LoadedScenario[]): void {
   }
 }
 
+// size: one corpus run, step by step (load, prepare, run in a pool, index, report); each step is one call
 async function runAll(f: RunFlags): Promise<number> {
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   const quiet = () => undefined;
@@ -92,14 +104,15 @@ async function runAll(f: RunFlags): Promise<number> {
   );
   const corpusId = newRunId("accepted-corpus");
   const startedAt = new Date();
-  const runs: ScenarioRun[] = [];
-  for (const loaded of scenarios) {
+  const artifactsDir = resolve(f.artifactsDir ?? join(repoRoot, "artifacts"));
+  const jobs = f.jobs === undefined ? 1 : Number(f.jobs);
+  const runs: ScenarioRun[] = await inPool(scenarios, jobs, async (loaded) => {
     const run = await executeScenario({
       loaded,
       hypervisor,
       repoRoot,
       workspaceRoot: resolve(f.workspaceRoot ?? join(repoRoot, ".core-ops-verify", "workspace")),
-      artifactsDir: resolve(f.artifactsDir ?? join(repoRoot, "artifacts")),
+      artifactsDir,
       agentBinary,
       mode,
 
@@ -115,19 +128,27 @@ async function runAll(f: RunFlags): Promise<number> {
         : undefined,
       logSink: f.verbose || !f.json ? progress : quiet,
     });
-    runs.push(run);
     if (!f.json) process.stdout.write(run.redactor.text(renderRun(run)));
-  }
+    return run;
+  });
+  const bundlesIndex =
+    f.acceptedDir !== undefined ? await writeScenarioBundles(artifactsDir, corpusId, runs) : undefined;
   const outcome = corpusOutcome(runs.map((r) => r.classification.outcome));
   if (f.json) {
     const doc =
       f.scenario !== undefined && runs[0] !== undefined
         ? singleRunDocument(runs[0])
-        : corpusRunDocument(corpusId, mode, runs, startedAt);
+        : {
+            ...corpusRunDocument(corpusId, mode, runs, startedAt),
+            scenario_bundles_path: bundlesIndex ?? null,
+          };
     // Every run's redaction, not only the token of a run that became ready.
     const text = runs.reduce((out, r) => r.redactor.text(out), `${JSON.stringify(doc, null, 2)}\n`);
     process.stdout.write(text);
-  } else if (runs.length > 1) {
+  } else if (bundlesIndex !== undefined) {
+    process.stdout.write(`scenario bundles: ${bundlesIndex}\n`);
+  }
+  if (!f.json && runs.length > 1) {
     process.stdout.write(
       `corpus: ${outcome} (${runs.filter((r) => r.classification.outcome === "passed").length}/${runs.length} passed)\n`,
     );
@@ -156,6 +177,7 @@ export function register(program: Command): void {
       "per-run working files (default: <checkout>/.core-ops-verify/workspace)",
     )
     .option("--artifacts-dir <dir>", "where bundles are written (default: <checkout>/artifacts)")
+    .option("--jobs <n>", "with --accepted-dir: scenarios (VMs) at once (default 1)")
     .option("-v, --verbose", "more progress on stderr")
     .addOption(new Option("--synthetic").hideHelp())
     .action(async (flags: RunFlags) => {

@@ -6,6 +6,7 @@ import { register as registerMachine } from "./machine.js";
 import { register as registerPromote } from "./promote.js";
 import { register as registerRun } from "./run.js";
 import { register as registerSetup } from "./setup.js";
+import { register as registerValidateEnvironment } from "./validate-environment.js";
 
 const program = new Command("core-ops-verify")
   .description("Boot disposable VMs and verify core-ops behaviour against YAML scenarios")
@@ -17,6 +18,7 @@ registerMachine(program);
 registerRun(program);
 registerAuthoring(program);
 registerPromote(program);
+registerValidateEnvironment(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -4,7 +4,8 @@
  * ext4 (`mke2fs -d`, no loop mount) → qcow2 base volume in the storage pool → `descriptor.json`.
  * Cache layout: `<image cache>/<recipe hash>/{descriptor.json, vmlinuz, initrd.img, build.log}`.
  */
-import { createWriteStream, existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { createReadStream, createWriteStream, existsSync } from "node:fs";
 import { chmod, copyFile, mkdir, readdir, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { probeAndRecordAccel } from "./accel.js";
@@ -13,6 +14,8 @@ import { mustRun, type RunCommand, runCommand, SubstrateError } from "./command.
 import type { ImageDescriptor } from "./descriptor.js";
 import { readDescriptor, writeDescriptor } from "./descriptor-file.js";
 import { DPKG_QUERY_FORMAT, parseDpkgQuery } from "./dpkg.js";
+import { diffPackages, renderPackageChange } from "./package-lock.js";
+import { packageSetDigest } from "./package-set.js";
 import { type SubstratePaths, substratePaths } from "./paths.js";
 import { overlaysOf } from "./pool-usage.js";
 import type { ProgressLog } from "./progress-log.js";
@@ -145,31 +148,39 @@ export async function buildImage(
         "-W",
         DPKG_QUERY_FORMAT,
       ]);
-      return parseDpkgQuery(result.stdout);
+      const installed = parseDpkgQuery(result.stdout);
+      reportLockDrift(recipe, installed, tee);
+      return installed;
     });
 
-    const { kernel, initrd } = await timedStage(tee, "image: [3/5] kernel and initrd", async () => {
-      const boot = join(rootfs, "boot");
-      const names = (await readdir(boot)).sort();
-      const vmlinuz = names.filter((n) => n.startsWith("vmlinuz-")).pop();
-      const initrdName = names.filter((n) => n.startsWith("initrd.img-")).pop();
-      if (vmlinuz === undefined || initrdName === undefined) {
-        throw new SubstrateError(`${boot}: no vmlinuz-*/initrd.img-* (files: ${names.join(", ") || "none"})`);
-      }
-      const k = join(finalDir, "vmlinuz");
-      const i = join(finalDir, "initrd.img");
-      await copyFile(join(boot, vmlinuz), join(staging, "vmlinuz"));
-      await copyFile(join(boot, initrdName), join(staging, "initrd.img"));
-      await chmod(join(staging, "vmlinuz"), 0o644);
-      await chmod(join(staging, "initrd.img"), 0o644);
-      // Booted directly by QEMU: the copies in the image would only take space.
-      for (const n of names)
-        if (n.startsWith("vmlinuz-") || n.startsWith("initrd.img-")) await unlink(join(boot, n));
-      tee(`  kernel ${vmlinuz}, initrd ${initrdName}`);
-      return { kernel: k, initrd: i };
-    });
+    const { kernel, initrd, kernelVersion } = await timedStage(
+      tee,
+      "image: [3/5] kernel and initrd",
+      async () => {
+        const boot = join(rootfs, "boot");
+        const names = (await readdir(boot)).sort();
+        const vmlinuz = names.filter((n) => n.startsWith("vmlinuz-")).pop();
+        const initrdName = names.filter((n) => n.startsWith("initrd.img-")).pop();
+        if (vmlinuz === undefined || initrdName === undefined) {
+          throw new SubstrateError(
+            `${boot}: no vmlinuz-*/initrd.img-* (files: ${names.join(", ") || "none"})`,
+          );
+        }
+        const k = join(finalDir, "vmlinuz");
+        const i = join(finalDir, "initrd.img");
+        await copyFile(join(boot, vmlinuz), join(staging, "vmlinuz"));
+        await copyFile(join(boot, initrdName), join(staging, "initrd.img"));
+        await chmod(join(staging, "vmlinuz"), 0o644);
+        await chmod(join(staging, "initrd.img"), 0o644);
+        // Booted directly by QEMU: the copies in the image would only take space.
+        for (const n of names)
+          if (n.startsWith("vmlinuz-") || n.startsWith("initrd.img-")) await unlink(join(boot, n));
+        tee(`  kernel ${vmlinuz}, initrd ${initrdName}`);
+        return { kernel: k, initrd: i, kernelVersion: vmlinuz.slice("vmlinuz-".length) };
+      },
+    );
 
-    await timedStage(
+    const diskDigest = await timedStage(
       tee,
       `image: [4/5] disk (ext4 ${DISK_SIZE} → qcow2 volume ${volume} in pool ${paths.poolName})`,
       async () => {
@@ -199,8 +210,10 @@ export async function buildImage(
         await mustRun(run, "qemu-img", ["convert", "-f", "raw", "-O", "qcow2", raw, tmpVolume]);
         await rm(raw, { force: true });
         await chmod(tmpVolume, 0o644);
+        const digest = await sha256File(tmpVolume);
         await rename(tmpVolume, join(poolDir, volume));
         await mustRun(run, "virsh", ["-c", paths.libvirtUri, "pool-refresh", paths.poolName]);
+        return digest;
       },
     );
 
@@ -222,7 +235,12 @@ export async function buildImage(
       local_container_images: containerImages,
       packages,
       created_at: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+      kernel_version: kernelVersion,
+      ...(packages.ignition !== undefined ? { ignition_version: packages.ignition } : {}),
+      package_set_digest: packageSetDigest(packages),
+      disk_digest: diskDigest,
     };
+    tee(`  package set ${descriptor.package_set_digest}, disk ${diskDigest}`);
     await timedStage(tee, "image: [5/5] descriptor", async () => {
       await writeDescriptor(join(staging, "descriptor.json"), descriptor);
       await rm(finalDir, { recursive: true, force: true });
@@ -282,6 +300,26 @@ async function preflight(paths: SubstratePaths, run: RunCommand): Promise<void> 
       "run `core-ops-verify setup` first",
     );
   }
+}
+
+/** Prints how the built package set differs from packages.lock: what moved because a pin was gone. */
+function reportLockDrift(recipe: Recipe, installed: Record<string, string>, log: ProgressLog): void {
+  if (recipe.lock === undefined) return;
+  const drift = diffPackages(recipe.lock, installed);
+  if (drift.length === 0) {
+    log(`  all ${Object.keys(installed).length} packages as pinned in packages.lock`);
+    return;
+  }
+  log(
+    `  ${drift.length} package(s) differ from packages.lock (pinned version gone from the archive, or new):`,
+  );
+  for (const c of drift) log(`    ${renderPackageChange(c)}`);
+}
+
+async function sha256File(file: string): Promise<string> {
+  const h = createHash("sha256");
+  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
+  return `sha256:${h.digest("hex")}`;
 }
 
 export function shellQuote(s: string): string {

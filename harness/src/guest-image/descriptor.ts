@@ -44,5 +44,13 @@ export const ImageDescriptorSchema = z.object({
   packages: z.record(z.string(), z.string()),
   /** RFC 3339 UTC. */
   created_at: z.string(),
+  /** The guest kernel's release (e.g. `6.12.57+deb13-cloud-amd64`); absent in descriptors built before it was recorded. */
+  kernel_version: z.string().optional(),
+  /** The Ignition package version in the image. */
+  ignition_version: z.string().optional(),
+  /** package-set.ts: sha256 over the sorted `name=version` lines of `packages`. */
+  package_set_digest: z.string().optional(),
+  /** sha256 of the base volume file as built (`sha256:<hex>`). */
+  disk_digest: z.string().optional(),
 });
 export type ImageDescriptor = z.infer<typeof ImageDescriptorSchema>;

@@ -181,15 +181,30 @@ export async function ensureBaseImage(
 ): Promise<BuiltImage> {
   const wanted = env.CORE_OPS_VERIFY_BASE_IMAGE?.trim();
   if (!wanted) return ensureImage(log);
+  return resolveImage(wanted, env, "CORE_OPS_VERIFY_BASE_IMAGE=");
+}
+
+/**
+ * An image named by a descriptor.json path, a directory holding one, or the name, id or recipe-hash prefix of
+ * a cached image. `label` prefixes the error (e.g. the variable it came from).
+ */
+export async function resolveImage(
+  wanted: string,
+  env: NodeJS.ProcessEnv = process.env,
+  label = "",
+): Promise<BuiltImage> {
   if (wanted.endsWith(".json") || existsSync(join(wanted, "descriptor.json"))) {
     const descriptorPath = resolve(wanted.endsWith(".json") ? wanted : join(wanted, "descriptor.json"));
     return { descriptor: await readDescriptor(descriptorPath), descriptorPath, cached: true };
   }
   const paths = substratePaths(env);
-  const entry = (await listImages(paths)).find((e) => e.descriptor.name === wanted || e.id === wanted);
+  const entries = await listImages(paths);
+  const entry =
+    entries.find((e) => e.descriptor.name === wanted || e.id === wanted) ??
+    (wanted.length >= 8 ? entries.find((e) => e.id.startsWith(wanted)) : undefined);
   if (!entry) {
     throw new SubstrateError(
-      `CORE_OPS_VERIFY_BASE_IMAGE=${wanted}: no such image in ${paths.imageCacheDir}`,
+      `${label}${wanted}: no such image in ${paths.imageCacheDir}`,
       "register it with `core-ops-verify image import <qcow2> --descriptor <json>` or point the variable at a descriptor.json",
     );
   }

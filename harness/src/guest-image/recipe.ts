@@ -8,6 +8,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SubstrateError } from "./command.js";
+import { parsePackageLock } from "./package-lock.js";
 
 /** Bump when build.ts changes how a recipe becomes an image (layout, disk format, descriptor fields). */
 export const BUILDER_VERSION = 1;
@@ -28,6 +29,8 @@ export interface Recipe {
   mirror: string;
   packages: string[];
   cmdline: string;
+  /** packages.lock (`name=version`), or undefined when the recipe has none. */
+  lock: Record<string, string> | undefined;
   files: RecipeFile[];
   hash: string;
 }
@@ -114,6 +117,9 @@ export async function loadRecipe(dir = DEFAULT_RECIPE_DIR): Promise<Recipe> {
     mirror: single("mirror"),
     packages: parsePackageList(text("packages.txt"), join(dir, "packages.txt")),
     cmdline: single("cmdline"),
+    lock: files.some((f) => f.path === "packages.lock")
+      ? parsePackageLock(text("packages.lock"), join(dir, "packages.lock"))
+      : undefined,
     files,
     hash: hashRecipeFiles(files),
   };

@@ -3,8 +3,10 @@
  * descriptor, domain type from the setup's KVM probe — that creates `LibvirtMachine`s. The one entry point
  * the scenario layer calls; everything else in this folder is behind it.
  */
+
 import { join } from "node:path";
 import { findImage } from "../guest-image/build.js";
+import { imageIdentity } from "../guest-image/identity.js";
 import { ensureBaseImage } from "../guest-image/image-store.js";
 import { substratePaths } from "../guest-image/paths.js";
 import type { Hypervisor, ImageSummary, Machine, MachineSpec } from "../machine.js";
@@ -64,6 +66,7 @@ export class LibvirtHypervisor implements Hypervisor {
       sshUser: descriptor.ssh_user,
       adminGroup: descriptor.admin_group,
       localContainerImages: [...descriptor.local_container_images],
+      identity: imageIdentity(descriptor),
     };
   }
 

@@ -25,6 +25,7 @@ import { collectEvidence, type Evidence } from "./phase-evidence.js";
 import { FIXTURE_URL, type Fixtures, fixtureCommit, needsAgent, prepareFixtures } from "./phase-fixtures.js";
 import { runSteps } from "./phase-steps.js";
 import { harnessFault, noneEvaluated, openRun, type RunContext } from "./run-context.js";
+import { runIdentity } from "./run-identity.js";
 import type { RunMode, ScenarioRun } from "./types.js";
 
 export interface ExecuteOptions {
@@ -308,6 +309,7 @@ async function finishRun(
     access: teardown.access,
     warnings,
     redactor: ctx.redactor,
+    identity: runIdentity(o.hypervisor, o.agentBinary),
   };
   const { log, redactor, policy } = ctx;
   const bundle = await writeBundle({
@@ -317,6 +319,7 @@ async function finishRun(
     files: bundleFiles(run, { ...evidence, log, failureFiles: evidence.failureFiles, policy }),
     redactor,
     environmentRetained: teardown.retained,
+    identity: run.identity,
   });
   return { ...run, bundle };
 }

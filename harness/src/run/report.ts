@@ -18,6 +18,8 @@ export function verificationRunDocument(
     run_id: run.runId,
     mode: run.mode,
     controller_version: BUILD_VERSION,
+    guest_image: run.identity.guest_image,
+    agent_binary: run.identity.agent_binary,
     revision_selection_basis: "single_scenario",
     revision_under_test: s.fixtures.revision_under_test,
     started_at: run.startedAt.toISOString(),
@@ -70,6 +72,9 @@ export function corpusRunDocument(
     run_id: runId,
     mode,
     controller_version: BUILD_VERSION,
+    // One hypervisor (one image) and one agent binary serve the whole corpus run.
+    guest_image: runs[0]?.identity.guest_image ?? null,
+    agent_binary: runs[0]?.identity.agent_binary ?? null,
     revision_selection_basis: "accepted_corpus",
     revision_under_test: revs.length === 1 && revs[0] !== undefined ? revs[0] : "accepted-corpus",
     overall_outcome: corpusOutcome(runs.map((r) => r.classification.outcome)),
@@ -82,6 +87,8 @@ export function corpusRunDocument(
       observed_outcome: r.classification.observed,
       failure_summary: r.classification.observed === "passed" ? null : r.classification.summary,
       bundle_path: r.bundle.bundle_path,
+      guest_image: r.identity.guest_image,
+      agent_binary: r.identity.agent_binary,
       assertion_results: r.assertions.map((a) => ({
         assertion_id: a.assertion_id,
         status: a.status,

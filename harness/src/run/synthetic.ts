@@ -5,8 +5,10 @@
  * applied change, `ticker.service` starts once; /etc/frontend/index.html; a status.json) to exercise
  * steps, assertions, outcomes and bundles. It proves nothing about the agent.
  */
+
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { packageSetDigest } from "../guest-image/package-set.js";
 import { buildIgnitionConfig, renderIgnitionConfig } from "../ignition/config.js";
 import {
   type AccessInfo,
@@ -340,6 +342,14 @@ export function syntheticHypervisor(options: SyntheticOptions = {}): Hypervisor 
       sshUser: "core",
       adminGroup: "sudo",
       localContainerImages: ["localhost/busybox"],
+      identity: {
+        name: "synthetic",
+        recipe_hash: null,
+        package_set_digest: packageSetDigest({}),
+        disk_digest: null,
+        kernel_version: null,
+        ignition_version: null,
+      },
     },
     async createMachine(spec: MachineSpec): Promise<Machine> {
       // The libvirt machine layer's rule for run ids (they name the domain); checked here too.

@@ -1,6 +1,7 @@
 /** The result of running one scenario: everything the report, the bundle and Vitest need. */
 import type { AssertionResult } from "../assertions/types.js";
 import type { Finding } from "../bundle/checks.js";
+import type { RunIdentity } from "../bundle/identity.js";
 import type { BundleManifest } from "../bundle/manifest.js";
 import type { AccessInfo, ReadinessEvidence } from "../machine.js";
 import type { LoadedScenario } from "../scenario/loader.js";
@@ -31,4 +32,6 @@ export interface ScenarioRun {
   warnings: string[];
   /** The run's redaction: everything shown outside the harness (stdout, annotations) goes through it. */
   redactor: Redactor;
+  /** What ran: the booted image's identity and the delivered agent binary's build identity. */
+  identity: RunIdentity;
 }

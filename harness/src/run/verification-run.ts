@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { AssertionResultSchema } from "../assertions/types.js";
 import { FindingSchema } from "../bundle/checks.js";
+import { RunIdentitySchema } from "../bundle/identity.js";
 import { BundleManifestSchema } from "../bundle/manifest.js";
 import { AccessInfoSchema, ReadinessEvidenceSchema } from "../machine.js";
 import { OutcomeSchema } from "../scenario/schema.js";
@@ -23,6 +24,8 @@ export const ScenarioVerificationRunSchema = z.strictObject({
   run_id: z.string(),
   mode: RunModeSchema,
   controller_version: z.string(),
+  guest_image: RunIdentitySchema.shape.guest_image,
+  agent_binary: RunIdentitySchema.shape.agent_binary,
   revision_selection_basis: z.literal("single_scenario"),
   revision_under_test: z.string(),
   started_at: z.string(),
@@ -55,6 +58,9 @@ export const CorpusVerificationRunSchema = z.strictObject({
   run_id: z.string(),
   mode: RunModeSchema,
   controller_version: z.string(),
+  /** The image and agent binary of the corpus run (one hypervisor, one binary); null for an empty corpus. */
+  guest_image: RunIdentitySchema.shape.guest_image.nullable(),
+  agent_binary: RunIdentitySchema.shape.agent_binary,
   revision_selection_basis: z.literal("accepted_corpus"),
   revision_under_test: z.string(),
   overall_outcome: OutcomeSchema,
@@ -68,6 +74,8 @@ export const CorpusVerificationRunSchema = z.strictObject({
       observed_outcome: OutcomeSchema,
       failure_summary: z.string().nullable(),
       bundle_path: z.string(),
+      guest_image: RunIdentitySchema.shape.guest_image,
+      agent_binary: RunIdentitySchema.shape.agent_binary,
       assertion_results: z.array(
         AssertionResultSchema.pick({
           assertion_id: true,
@@ -82,6 +90,8 @@ export const CorpusVerificationRunSchema = z.strictObject({
     bundle_paths: z.array(z.string()),
     environment_retained: z.boolean(),
   }),
+  /** `scenario-bundles.json` of this corpus run (run/scenario-bundles.ts); added by `run --json`. */
+  scenario_bundles_path: z.string().nullable().optional(),
 });
 export type CorpusVerificationRun = z.infer<typeof CorpusVerificationRunSchema>;
 

@@ -17,3 +17,12 @@ path-exclude=/usr/share/locale/*
 path-include=/usr/share/locale/locale.alias
 path-exclude=/usr/share/lintian/*
 CFG
+# Pin the packages of packages.lock (name=version) for apt: a version the archive still has is installed
+# exactly; a pin to a version that is gone matches nothing and apt takes the archive's candidate instead
+# (the build then reports the package as moved).
+if [ -f "$recipe/packages.lock" ]; then
+  mkdir -p "$root/etc/apt/preferences.d"
+  sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$recipe/packages.lock" |
+    awk -F= '{ name = $1; sub(/^[^=]*=/, ""); printf "Package: %s\nPin: version %s\nPin-Priority: 1001\n\n", name, $0 }' \
+      >"$root/etc/apt/preferences.d/core-ops-lock.pref"
+fi
