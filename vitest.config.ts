@@ -2,8 +2,8 @@ import { defineConfig } from "vitest/config";
 import { verifyJobs } from "./harness/src/vitest/jobs.js";
 import { scenarioPlugin } from "./harness/src/vitest/plugin.js";
 
-// Two projects (DESIGN §1): "unit" is `npm test` — fast, no VM, no apt; "scenarios" turns each
-// scenarios/**/*.yaml into one Vitest test that boots a real VM (harness/src/vitest/).
+// Three projects: "unit" is `npm test` — fast, no VM, no apt; "scenarios" turns each scenarios/**/*.yaml
+// into one Vitest test that boots a real VM (harness/src/vitest/); "vm" tests the machine layer itself.
 const jobs = verifyJobs();
 
 export default defineConfig({
@@ -12,7 +12,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["agent/src/**/*.test.ts", "harness/src/**/*.test.ts"],
+          include: ["agent/src/**/*.test.ts", "harness/src/**/*.test.ts", "scripts/**/*.test.mjs"],
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 60_000,

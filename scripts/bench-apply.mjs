@@ -1,4 +1,4 @@
-// Bench section "apply" (issue 4 §5), run by scripts/bench.mjs:
+// Bench section "apply", run by scripts/bench.mjs:
 //  1. converged `core-ops apply --root` on the 1000-service repository: wall time (median of RUNS, process
 //     start included), host file writes (must be 0) and systemctl calls (must be 0), from the result view;
 //  2. on 100 services, the same no-op convergence by core-ops and by `ansible-playbook` (ansible-core,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Boot figures for the machine layer (issue #3): start → readiness, start → SSH, teardown, for one guest
-// at a time (never in parallel from here). Usage:
+// Boot figures for the machine layer (README.md "Disposable guests"): start → readiness, start → SSH,
+// teardown, for one guest at a time (never in parallel from here). Usage:
 //   node scripts/bench-machine.mjs [--runs N] [--memory MiB] [--vcpus N] [--cpu MODEL] [--cmdline "extra args"]
 //     [--label text] [--analyze] [--static-ip]
 // Prints one JSON line per run and a summary line; --analyze adds `systemd-analyze` of each boot.

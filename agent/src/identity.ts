@@ -1,7 +1,8 @@
 /**
- * The controller's identity (DESIGN §3 "Identity"): `<version> (<8-char revision>)[ dirty]`.
- * A build records it in dist/build-info.json (scripts/build-info.mjs); the single-file binary has it
- * injected by esbuild (`__CORE_OPS_BUILD_INFO__`); a run from a source checkout reads it from git.
+ * The controller's identity (README.md "Apply, the timer agent and the single-file binary"): `<version>
+ * (<8-char revision>)[ dirty]`. A build records it in dist/build-info.json (scripts/build-info.mjs); the
+ * single-file binary has it injected by esbuild (`__CORE_OPS_BUILD_INFO__`); a run from a source checkout
+ * reads it from git.
  */
 import { type ExecFileSyncOptionsWithStringEncoding, execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";

@@ -1,7 +1,7 @@
 /**
- * The single-file binary (DESIGN §3 "Packaging"): scripts/build-binary.mjs bundles the agent, has the
- * pinned Node 24 runtime make the SEA blob and injects it. This builds into a temp dir (≈ 5 s, 122 MB)
- * and runs the result with no Node.js reachable on PATH.
+ * The single-file binary (ARCHITECTURE.md "Build: one bundle configuration, two outputs"):
+ * scripts/build-binary.mjs bundles the agent, has the pinned Node 24 runtime make the SEA blob and injects
+ * it. This builds into a temp dir (≈ 5 s, 122 MB) and runs the result with no Node.js reachable on PATH.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";

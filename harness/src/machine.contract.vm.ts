@@ -1,8 +1,8 @@
 /**
- * The machine layer's contract (issue #3 item 6), against a real VM booted from the local guest image:
- * readiness accepted, exec as root over the pinned host key, Podman ≥ 5, a Quadlet container from the
- * image's local container images running as a service, the delivered file readable at its fixed path,
- * reboot with a new boot id, and a destroy that leaves nothing behind.
+ * The machine layer's contract (ARCHITECTURE.md "Two layers and their seam"), against a real VM booted from
+ * the local guest image: readiness accepted, exec as root over the pinned host key, Podman ≥ 5, a Quadlet
+ * container from the image's local container images running as a service, the delivered file readable at its
+ * fixed path, reboot with a new boot id, and a destroy that leaves nothing behind.
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";

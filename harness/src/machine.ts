@@ -1,30 +1,39 @@
 /**
  * The seam between the machine layer (where a guest comes from: libvirt, the guest image, Ignition,
  * the serial console, SSH) and the scenario layer (what a test does). The scenario layer uses only
- * these interfaces; it never calls virsh or ssh2 itself (DESIGN §1, §4; kola's platform/machine split).
+ * these interfaces; it never calls virsh or ssh2 itself (ARCHITECTURE.md "Two layers and their seam"; kola's platform/machine split).
  */
 
+import { z } from "zod";
 import type { IgnitionExtras } from "./ignition/config.js";
 import type { RunSecrets } from "./ignition/run-secrets.js";
 
-/** What a readiness record on the serial console says (DESIGN §4 "Guest contract"). */
-export interface ReadinessRecord {
-  run_id: string;
-  token: string;
-  ip: string;
-  boot_id: string;
-  hostname: string;
-  ts: string;
-}
+/** What a readiness record on the serial console says (ARCHITECTURE.md "The guest contract"). */
+export const ReadinessRecordSchema = z.object({
+  run_id: z.string(),
+  token: z.string(),
+  ip: z.string(),
+  boot_id: z.string().min(1),
+  hostname: z.string(),
+  ts: z.string(),
+});
+export type ReadinessRecord = z.infer<typeof ReadinessRecordSchema>;
 
-/** How a readiness wait ended; written as readiness-evidence.json. */
-export interface ReadinessEvidence {
-  final_status: "accepted" | "fallback_used" | "timed_out" | "ignition_failed" | "pending";
-  accepted: ReadinessRecord[];
-  rejected: { line: string; reason: "stale" | "malformed" | "duplicate_current_run"; at: string }[];
-  waited_ms: number;
-  console_path: string;
-}
+/** How a readiness wait ended; written as readiness-evidence.json and in `verification_run`. */
+export const ReadinessEvidenceSchema = z.strictObject({
+  final_status: z.enum(["accepted", "fallback_used", "timed_out", "ignition_failed", "pending"]),
+  accepted: z.array(ReadinessRecordSchema),
+  rejected: z.array(
+    z.strictObject({
+      line: z.string(),
+      reason: z.enum(["stale", "malformed", "duplicate_current_run"]),
+      at: z.string(),
+    }),
+  ),
+  waited_ms: z.number(),
+  console_path: z.string(),
+});
+export type ReadinessEvidence = z.infer<typeof ReadinessEvidenceSchema>;
 
 export interface ExecOptions {
   /** Kill the remote command after this long; the result then has `timedOut: true`. */
@@ -68,6 +77,8 @@ export interface MachineSpec {
   secrets: RunSecrets;
   /** Added to the guest's Ignition config after the harness's own entries (an agent installation). */
   ignitionExtras?: IgnitionExtras;
+  /** A cached image to boot instead of the hypervisor's default (a scenario's `image_version`). */
+  imageVersion?: string;
 }
 
 export interface DestroyReport {
@@ -80,11 +91,12 @@ export interface DestroyReport {
 }
 
 /** How to reach a retained guest (`--debug`). */
-export interface AccessInfo {
-  ssh: string;
-  consolePath: string;
-  virshConsole: string;
-}
+export const AccessInfoSchema = z.strictObject({
+  ssh: z.string(),
+  consolePath: z.string(),
+  virshConsole: z.string(),
+});
+export type AccessInfo = z.infer<typeof AccessInfoSchema>;
 
 /** One disposable guest. `destroy` never throws. */
 export interface Machine {
@@ -110,7 +122,7 @@ export interface Machine {
   destroy(options?: { retain?: boolean }): Promise<DestroyReport>;
 }
 
-/** Description of the base image a hypervisor boots (the image descriptor, DESIGN §4). */
+/** Description of the base image a hypervisor boots (the image descriptor, `guest-image/descriptor.ts`). */
 export interface ImageSummary {
   name: string;
   descriptorPath: string;

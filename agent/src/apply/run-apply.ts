@@ -12,9 +12,9 @@ import type { Plan } from "../plan/compute-plan.js";
 import type { HostObserver } from "../plan/host-observer.js";
 import { planHost } from "../plan/plan-host.js";
 import type { ManagedDirs } from "../resources/from-desired.js";
-import { admit } from "../state/admission.js";
 import { rfc3339, type Status } from "../state/status.js";
 import type { ResultView } from "../views/result-view.js";
+import { type AdmitApplyRequest, admitApply } from "./admit-apply.js";
 import { buildResultView, runDurations } from "./build-result.js";
 import { DEFAULT_RETRY_BUDGET } from "./convergence.js";
 import { type ExecutorPorts, executePlan } from "./executor.js";
@@ -40,7 +40,13 @@ export interface ApplyRunRequest {
   noReload: boolean;
   allowMassDelete: boolean;
   /** Set for `--rollback-to`: the revision being rolled back to (desired comes from its snapshot). */
-  rollback: { revision: string } | null;
+  /**
+   * Set for `--rollback-to`: the revision being rolled back to (desired comes from its snapshot).
+   * `auto`: CORE_OPS_AUTO_ROLLBACK after a non-converging apply (the hold says so; its failure is kept).
+   */
+  rollback: { revision: string; auto?: boolean } | null;
+  /** Retry policy of quarantined content, `--retry-failed`, clock (state/admission.ts). */
+  admission?: AdmitApplyRequest["admission"];
   notes: string[];
   retryBudget?: number;
   activationTimeoutMs?: number;
@@ -76,7 +82,7 @@ class Phases {
   }
 }
 
-/** Refusals before planning: an unversioned state to record, or a held revision. Returns the hold kept. */
+/** Refusals before planning: an unversioned state to record, a held or quarantined revision. Returns the hold kept. */
 function admitRun(req: ApplyRunRequest, recording: boolean): Status["hold"] {
   const revision = req.desired.source.revision;
   if (recording && (revision === null || !FULL_REVISION.test(revision)))
@@ -84,13 +90,7 @@ function admitRun(req: ApplyRunRequest, recording: boolean): Status["hold"] {
       code: "revision_unknown",
       hint: "apply a tracked git repository, or use --source-repo / --force-no-state for an unversioned directory",
     });
-  // A rollback applies a retained snapshot, not the tracked ref: it is not subject to the hold.
-  const admission = req.rollback === null && req.stateMode === "tracked" ? admit(req.status, revision) : null;
-  if (admission?.decision === "held")
-    throw new CoreOpsError(admission.message, {
-      code: "held",
-      ...(admission.release_hint ? { hint: admission.release_hint } : {}),
-    });
+  const admission = admitApply(req);
   return admission?.decision === "released" ? null : (req.status?.hold ?? null);
 }
 
@@ -148,6 +148,7 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
     prev: req.status,
     revision,
     rollback: req.rollback !== null,
+    autoRollback: req.rollback?.auto === true,
     hold,
     startedAt: rfc3339(now()),
   });

@@ -10,7 +10,8 @@ import type { Outcome } from "../model/outcome.js";
 import type { Plan } from "../plan/compute-plan.js";
 import { inventoryFromObjects } from "../resources/inventory.js";
 import { recordSuccess } from "../state/record-success.js";
-import { type LastFailure, rfc3339, type Status, writeStatusAtomic } from "../state/status.js";
+import { rfc3339, type Status, writeStatusAtomic } from "../state/status.js";
+import { failureRecord, keptFailure } from "./failure-record.js";
 import type { ExecutionResult } from "./model.js";
 
 type Hold = Status["hold"];
@@ -32,6 +33,8 @@ export interface RunStateInput {
   revision: string | null;
   /** A rollback applies a snapshot: the tracked ref's observation is not updated. */
   rollback: boolean;
+  /** CORE_OPS_AUTO_ROLLBACK's rollback: the hold says so, and the failure that caused it is kept. */
+  autoRollback?: boolean;
   /** The hold this run starts with (already released by admission when it was). */
   hold: Hold;
   startedAt: string;
@@ -105,7 +108,9 @@ export class RunState {
       hold,
       reconciliation: this.reconciliation(converged ? "success" : "failed", end.finishedAt),
       inventory: converged ? inventoryAfter(end.plan) : this.base.inventory,
-      last_failure: lastFailure(end, this.input.revision),
+      last_failure: this.input.autoRollback
+        ? keptFailure(this.input.prev)
+        : failureRecord({ ...end, revision: this.input.revision, prev: this.input.prev }),
     };
     const { revision, stateFile } = this.input;
     if (converged && revision && stateFile) {
@@ -136,12 +141,14 @@ export class RunState {
       prev?.desired_state?.last_observed_revision ??
       prev?.reconciliation.last_attempted_revision ??
       this.lastApplied;
+    const auto = this.input.autoRollback === true;
     return from && from !== revision
       ? {
           held: true,
           rolled_back_from: from,
-          reason: `rolled back to ${revision?.slice(0, 8)}; ${from.slice(0, 8)} is not applied until the tracked ref moves or an operator re-attaches`,
+          reason: `${auto ? `automatic rollback after ${from.slice(0, 8)} ended non_converging: ` : ""}rolled back to ${revision?.slice(0, 8)}; ${from.slice(0, 8)} is not applied until the tracked ref moves or an operator re-attaches`,
           since: finishedAt,
+          ...(auto ? { trigger: "auto_rollback" as const } : {}),
         }
       : null;
   }
@@ -172,20 +179,4 @@ function inventoryAfter(plan: Plan): Status["inventory"] {
   return [...inventoryFromObjects(desiredObjs), ...keptObjs].sort((a, b) =>
     a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
   );
-}
-
-function lastFailure(end: RunEnd, revision: string | null): LastFailure | null {
-  const { outcome, exec } = end;
-  if (outcome === "converged" || outcome === "converged_with_tolerated_variance" || revision === null)
-    return null;
-  return {
-    revision,
-    finished_at: end.finishedAt,
-    outcome,
-    convergence_status: exec.convergence.status,
-    signature: exec.convergence.attempts.at(-1)?.signature ?? "",
-    attempt_count: exec.convergence.attempt_count,
-    retry_budget: exec.convergence.retry_budget,
-    failures: exec.convergence.attempts.at(-1)?.failures ?? [],
-  };
 }

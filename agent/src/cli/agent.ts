@@ -2,19 +2,22 @@
  * `core-ops agent`: one reconciliation of the tracked ref, for core-ops.service (README "Apply, the timer agent").
  * The repository and ref come from status.json, or from CORE_OPS_REPO/CORE_OPS_REV when set (recorded as
  * `init` would; when they differ from the tracked ones the environment wins and the change is logged).
- * Uninitialized or held → says why and exits 0. Prints exactly one JSON summary line on stdout (the
+ * Uninitialized, held or quarantined → says why and exits 0. Prints exactly one JSON summary line on stdout (the
  * journal); human diagnostics go to stderr.
  */
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { autoRollback, autoRollbackEnabled } from "../apply/auto-rollback.js";
 import { controllerBlock, runApply } from "../apply/run-apply.js";
 import { fetchRef } from "../desired/git-source.js";
 import { resolveHost } from "../desired/host-identity.js";
 import { CoreOpsError } from "../errors.js";
 import { buildInfo } from "../identity.js";
 import { admit } from "../state/admission.js";
+import { desiredTreeDigest } from "../state/desired-digest.js";
 import { acquireLock, resolveLockPath } from "../state/lock.js";
 import { migrateStateDir } from "../state/migrate-state.js";
+import { retryPolicyFromEnv } from "../state/quarantine.js";
 import {
   neverRunReconciliation,
   readStatus,
@@ -23,6 +26,7 @@ import {
   STATUS_SCHEMA_VERSION,
   writeStatusAtomic,
 } from "../state/status.js";
+import { type AgentRollbackSummary, rollbackSummary } from "./agent-rollback-summary.js";
 import { backupDirForRun, createApplyPorts } from "./apply-ports.js";
 import type { ExitCodeRequest } from "./exit-code.js";
 import { resolveSource } from "./source-options.js";
@@ -52,6 +56,8 @@ export interface AgentSummary {
   failed: number;
   writes: number;
   duration_ms: number;
+  /** Set when CORE_OPS_AUTO_ROLLBACK rolled back (or could not roll back) a non-converging apply. */
+  rollback?: AgentRollbackSummary;
 }
 
 export function register(program: Command, exit: ExitCodeRequest): void {
@@ -158,6 +164,7 @@ export async function agentCommand(
             reconciliation: status?.reconciliation ?? neverRunReconciliation(),
             hold: changedSource ? null : (status?.hold ?? null),
             inventory: status?.inventory ?? [],
+            last_failure: changedSource ? null : (status?.last_failure ?? null),
           };
           await writeStatusAtomic(stateFile, status);
         }
@@ -185,29 +192,38 @@ export async function agentCommand(
     );
     try {
       summary.revision = source.desired.source.revision;
-      const admission = admit(source.status, summary.revision);
-      if (admission.decision === "held") {
-        summary.outcome = "held";
+      const retryPolicy = retryPolicyFromEnv(env);
+      const rollbackOnFailure = autoRollbackEnabled(env);
+      const admission = admit(source.status, summary.revision, {
+        retryPolicy,
+        contentDigest: desiredTreeDigest(source.desired),
+      });
+      if (admission.decision === "held" || admission.decision === "quarantined") {
+        summary.outcome = admission.decision;
         summary.reason = `${admission.message}; to release: ${admission.release_hint}`;
         log(summary.reason);
         return emit(0);
       }
       const root = opts.root !== undefined ? resolve(opts.root) : null;
       const ports = createApplyPorts(root, source.dirs, backupDirForRun(stateFile, root, env));
-      const result = await runApply({
+      const common = {
         systemctlCalls: ports.systemctlCalls,
-        desired: source.desired,
         dirs: source.dirs,
         observer: source.observer,
-        stateMode: "tracked",
-        status: source.status,
         stateFile,
         ports,
         noReload: opts.reload === false,
         allowMassDelete: false,
-        rollback: null,
-        notes: source.notes,
         activationTimeoutMs: Number(opts.activationTimeout ?? "90") * 1000,
+      };
+      const result = await runApply({
+        ...common,
+        desired: source.desired,
+        stateMode: "tracked",
+        status: source.status,
+        rollback: null,
+        admission: { retryPolicy },
+        notes: source.notes,
         before: { startupMs, resolutionMs: performance.now() - resolutionStarted },
       });
       const v = result.view;
@@ -219,6 +235,12 @@ export async function agentCommand(
       summary.last_applied_revision = v.state.last_applied_revision;
       for (const e of v.entries) if (e.failure) log(`[!] ${e.object.display_id}: ${e.failure.detail}`);
       for (const w of v.warnings ?? []) log(`warning: ${w.detail}`);
+      if (v.outcome === "non_converging" && rollbackOnFailure) {
+        const rb = await autoRollback({ ...common, host: source.desired.host }, runApply);
+        summary.rollback = rollbackSummary(rb);
+        if (rb.kind === "applied") summary.last_applied_revision = rb.result.view.state.last_applied_revision;
+        log(`automatic rollback: ${summary.rollback.reason}`);
+      }
       return emit(result.exitCode);
     } finally {
       await source.cleanup();

@@ -1,5 +1,5 @@
 /**
- * Crash safety and concurrency of `core-ops apply --root` as real processes (issue 4 §5):
+ * Crash safety and concurrency of `core-ops apply --root` as real processes:
  * - SIGKILL at many random points (CORE_OPS_CRASH_KILLS, default 50) — also while the content store,
  *   snapshots.json and status.json of a converged run are being written and the store is collected:
  *   status.json always parses, never says success before that success's snapshot and contents exist,

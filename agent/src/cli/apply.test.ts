@@ -1,5 +1,5 @@
 /**
- * `core-ops apply` / `agent` end to end with `--root` on temp dirs (issue 4 §5): real git repositories,
+ * `core-ops apply` / `agent` end to end with `--root` on temp dirs: real git repositories,
  * the compiled CLI as a real process, real files. Runtime behaviour (systemctl, Podman, mounts) is the
  * VM scenarios' job.
  */

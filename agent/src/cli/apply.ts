@@ -1,6 +1,7 @@
 /**
- * `core-ops apply`: execute the plan (issue 4 §1) — or, with `--rollback-to`, the plan towards a retained
- * snapshot (§3). Takes the agent lock for the whole run; records state unless stateless/--force-no-state.
+ * `core-ops apply`: execute the plan — or, with `--rollback-to`, the plan towards a retained snapshot
+ * (README.md "Rollback and the hold"). Takes the agent lock for the whole run; records state unless
+ * stateless/--force-no-state.
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
@@ -14,6 +15,7 @@ import type { PhaseEvent } from "../model/phases.js";
 import { planHost } from "../plan/plan-host.js";
 import { acquireLock, resolveLockPath } from "../state/lock.js";
 import { migrateStateDir } from "../state/migrate-state.js";
+import { retryPolicyFromEnv } from "../state/quarantine.js";
 import { fromSnapshot } from "../state/snapshot-desired.js";
 import { findRollbackTarget, snapshotsPathFor } from "../state/snapshots.js";
 import { resolveStateFile } from "../state/status.js";
@@ -37,6 +39,7 @@ export interface ApplyCliOptions extends SourceOptions {
   rollbackPlanOnly?: boolean;
   allowMassDelete?: boolean;
   deleteEdited?: boolean;
+  retryFailed?: boolean;
   lockPath?: string;
   activationTimeout?: string;
   json?: boolean;
@@ -54,6 +57,10 @@ export function register(program: Command, exit: ExitCodeRequest): void {
     .option("--no-reload", "skip systemctl daemon-reload after writing unit files")
     .option("--rollback-to <rev>", "apply the retained snapshot of an earlier successfully applied revision")
     .option("--rollback-plan-only", "with --rollback-to: show the rollback plan, change nothing")
+    .option(
+      "--retry-failed",
+      'apply content that is quarantined after a failed apply (README "Quarantine of a failed revision")',
+    )
     .option("--allow-mass-delete", "allow a plan that deletes more than half of the managed objects")
     .option(
       "--delete-edited",
@@ -180,6 +187,7 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
         allowMassDelete: Boolean(opts.allowMassDelete),
         deleteEdited: Boolean(opts.deleteEdited),
         rollback,
+        admission: { retryPolicy: retryPolicyFromEnv(env), retryFailed: Boolean(opts.retryFailed) },
         notes: [...migration.notes, ...source.notes],
         activationTimeoutMs: timeout * 1000,
         before: { startupMs, resolutionMs },

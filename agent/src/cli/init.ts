@@ -42,7 +42,7 @@ export function register(program: Command): void {
     .argument("<ref>", "branch or tag to track")
     .option(
       "--force",
-      "replace an existing (or unreadable) tracking configuration; also releases a rollback hold",
+      "replace an existing (or unreadable) tracking configuration; also releases a rollback hold and a quarantine",
     )
     .option(
       "--state-file <file>",
@@ -103,6 +103,8 @@ async function initLocked(repository: string, ref: string, opts: InitOptions, st
     reconciliation: previous?.reconciliation ?? neverRunReconciliation(),
     hold: opts.force ? null : (previous?.hold ?? null),
     inventory: previous?.inventory ?? [],
+    // --force re-attaches deliberately: it also releases a quarantine (README "Quarantine of a failed revision").
+    last_failure: opts.force ? null : (previous?.last_failure ?? null),
   };
   await writeStatusAtomic(stateFile, status);
   printText(`initialized: tracking ${checkout.repository} @ ${formatRevision(checkout.revision, ref)}\n`);

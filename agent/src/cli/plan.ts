@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { usageError } from "../errors.js";
 import { planHost } from "../plan/plan-host.js";
+import { retryPolicyFromEnv } from "../state/quarantine.js";
 import { renderPlan } from "../views/render-plan.js";
 import type { ExitCodeRequest } from "./exit-code.js";
 import { printJson, printText } from "./output.js";
@@ -42,6 +43,7 @@ export function register(program: Command, exit: ExitCodeRequest): void {
           status: source.status,
           notes: source.notes,
           deleteEdited: Boolean(opts.deleteEdited),
+          admission: { retryPolicy: retryPolicyFromEnv(process.env) },
         });
         if (opts.json) printJson(plan.view);
         else printText(renderPlan(plan.view, { verbose: opts.verbose ?? false }));

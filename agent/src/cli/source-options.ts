@@ -1,5 +1,5 @@
 /**
- * The options plan and explain share (DESIGN §3 "Options") and their resolution at the CLI edge:
+ * The options plan and explain share (apply takes the same) and their resolution at the CLI edge:
  * host identity, desired-state source (stateless directory or the tracked repository from status.json),
  * managed directories, offline root, state file, and the `HostObserver`.
  */
@@ -11,11 +11,13 @@ import { gitEnvironment, runGit } from "../desired/git-command.js";
 import { resolveHost } from "../desired/host-identity.js";
 import { loadDesiredState } from "../desired/load.js";
 import type { DesiredState } from "../desired/model.js";
+import { allowedSignersFile, verifySignature } from "../desired/signature.js";
 import { createHostObserver } from "../effects/fs-host-observer.js";
 import { CoreOpsError, ExitCode, usageError } from "../errors.js";
 import type { HostObserver } from "../plan/host-observer.js";
 import { DEFAULT_QUADLET_DIR, DEFAULT_UNIT_DIR, type ManagedDirs } from "../resources/from-desired.js";
 import { readStatus, resolveStateFile, type Status } from "../state/status.js";
+import { signedNote, unverifiedDirectory } from "./signed-source.js";
 
 export interface SourceOptions {
   host?: string;
@@ -139,7 +141,9 @@ export async function resolveSource(
   const dirs = resolveManagedDirs(opts, env);
   const observer = createHostObserver({ root });
   const notes: string[] = [];
+  const signers = allowedSignersFile(env);
   if (opts.sourceRepo !== undefined) {
+    if (signers !== null) throw unverifiedDirectory(signers);
     const dir = resolve(opts.sourceRepo);
     const revision = await directoryRevision(dir).catch(() => null);
     const desired = await loadDesiredState(dir, host, {
@@ -181,6 +185,8 @@ export async function resolveSource(
     await checkout.cleanup();
   };
   try {
+    if (signers !== null)
+      notes.push(signedNote(await verifySignature(checkout.dir, checkout.revision, ref, signers, env)));
     const desired = await loadDesiredState(checkout.dir, host, {
       kind: "git",
       repository: tracking.repository,

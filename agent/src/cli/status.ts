@@ -4,6 +4,7 @@ import { controllerBlock } from "../apply/run-apply.js";
 import { admit } from "../state/admission.js";
 import { backupDirFor, readBackupIndex } from "../state/backups.js";
 import { inspectLock, resolveLockPath } from "../state/lock.js";
+import { retryPolicyFromEnv } from "../state/quarantine.js";
 import { readStatus, resolveStateFile } from "../state/status.js";
 import { VIEW_SCHEMA_VERSION } from "../views/common.js";
 import { renderStatus } from "../views/render-status.js";
@@ -41,7 +42,9 @@ export function register(program: Command): void {
         },
         admission:
           read.kind === "ok"
-            ? admit(read.status, read.status.desired_state?.last_observed_revision ?? null)
+            ? admit(read.status, read.status.desired_state?.last_observed_revision ?? null, {
+                retryPolicy: retryPolicyFromEnv(process.env),
+              })
             : null,
         migrated_from: read.kind === "ok" ? read.migratedFrom : null,
         lock: { path: lockPath, ...inspectLock(lockPath) },

@@ -1,7 +1,8 @@
 /**
- * Companion files (DESIGN §2): a non-unit file in `services/<svc>/` (outside `config/` and drop-in
- * directories) is deployed next to the Quadlet files only when a Quadlet file of the same service
- * references it (`units/quadlet.ts` decides what counts as a reference); anything else is a stray file.
+ * Companion files (ARCHITECTURE.md "The desired-state repository"): a non-unit file in `services/<svc>/`
+ * (outside `config/` and drop-in directories) is deployed next to the Quadlet files only when a Quadlet file
+ * of the same service references it (`units/quadlet.ts` decides what counts as a reference); anything else is
+ * a stray file.
  */
 import { type CoreOpsError, layoutError } from "../errors.js";
 import type { UnitFile } from "../units/parse.js";

@@ -1,4 +1,4 @@
-/** Mapping `config/etc/<path>` source paths to `/etc/<path>` targets, with the safety rules of DESIGN §2. */
+/** Mapping `config/etc/<path>` source paths to `/etc/<path>` targets, never outside `/etc/`. */
 import { layoutError } from "../errors.js";
 import { hasControlCharacter } from "./names.js";
 

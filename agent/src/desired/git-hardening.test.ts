@@ -104,7 +104,7 @@ describe("ext:: stays impossible", () => {
           .replace(/^(-c \S+ )*/, "")
           .split(" ")[0],
     );
-    expect(subcommands).toEqual(["init", "fetch", "checkout", "rev-parse"]);
+    expect(subcommands).toEqual(["fetch", "checkout"]);
     expect(pins).toContain(
       "-c protocol.allow=never -c protocol.file.allow=always -c protocol.https.allow=always -c protocol.ssh.allow=always",
     );

@@ -1,7 +1,7 @@
 /**
- * Pure layering rules (DESIGN §2): base drop-ins then host drop-ins, a same-name host drop-in replaces the
- * base one, a host drop-in must otherwise sort after every base drop-in of its unit; host config files
- * replace the base file at the same target.
+ * Pure layering rules (ARCHITECTURE.md "The desired-state repository"): base drop-ins then host drop-ins, a
+ * same-name host drop-in replaces the base one, a host drop-in must otherwise sort after every base drop-in
+ * of its unit; host config files replace the base file at the same target.
  */
 import { layoutError } from "../errors.js";
 import type { DesiredConfig, DesiredDropIn, SourceRef } from "./model.js";

@@ -1,6 +1,6 @@
 /**
- * `loadDesiredState`: reads a desired-state repository directory (DESIGN §2) for one host and returns its
- * layered desired state. Every bad input is a typed CoreOpsError naming the file (and line), exit 65; a
+ * `loadDesiredState`: reads a desired-state repository directory (ARCHITECTURE.md "The desired-state
+ * repository") for one host and returns its layered desired state. Every bad input is a typed CoreOpsError naming the file (and line), exit 65; a
  * missing root is exit 64. Everything is sorted explicitly; directory order never leaks into the result.
  */
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";

@@ -1,5 +1,6 @@
 /**
- * The layered desired state of one host, as read from a desired-state repository (DESIGN §2).
+ * The layered desired state of one host, as read from a desired-state repository (ARCHITECTURE.md
+ * "The desired-state repository").
  * Everything here is plain data: the loader produces it, the planner consumes it.
  */
 

@@ -1,6 +1,6 @@
 /** Identifier rules and the one ordering used for everything the loader sorts. */
 
-/** Service, host and drop-in names (DESIGN §2). Unit file names follow systemd's own rules instead. */
+/** Service, host and drop-in names. Unit file names follow systemd's own rules instead. */
 export const IDENTIFIER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export function isIdentifier(name: string): boolean {

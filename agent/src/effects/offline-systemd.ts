@@ -1,5 +1,5 @@
 /**
- * `Systemd` for `--root DIR` (DESIGN §3 "Offline root"): there is no manager to talk to, so the only
+ * `Systemd` for `--root DIR` (ARCHITECTURE.md "Offline root"): there is no manager to talk to, so the only
  * operation is enablement, done the way `systemctl --root DIR enable` does it — symlinks
  * `<unit dir>/<target>.wants/<unit>` (WantedBy=), `<target>.requires/<unit>` (RequiredBy=) and
  * `<unit dir>/<alias>` (Alias=) pointing at the unit file. Runtime operations throw: the executor never

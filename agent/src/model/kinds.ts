@@ -1,5 +1,5 @@
 /**
- * The five managed kinds (DESIGN §3, the seed's "Normalization Rules"). Each managed object has exactly one
+ * The five managed kinds. Each managed object has exactly one
  * kind; the kind decides its normalization (what is material, what is tolerated as runtime variance).
  */
 import { z } from "zod";

@@ -5,7 +5,8 @@
 import type { DesiredState } from "../desired/model.js";
 import { narrowModesToHost } from "../resources/file-modes.js";
 import { desiredObjects, type ManagedDirs } from "../resources/from-desired.js";
-import { admit } from "../state/admission.js";
+import { type Admission, type AdmissionContext, admit } from "../state/admission.js";
+import { desiredTreeDigest } from "../state/desired-digest.js";
 import type { Status } from "../state/status.js";
 import type { RevisionContext } from "../views/common.js";
 import type { Observation } from "../views/plan-view.js";
@@ -27,6 +28,17 @@ export interface PlanRequest {
   deleteEdited?: boolean;
   /** The desired state is a retained snapshot (`--rollback-to`): the hold does not apply to it. */
   rollback?: boolean;
+  /** Retry policy of quarantined content and clock, as the apply would see them (state/admission.ts). */
+  admission?: Pick<AdmissionContext, "retryPolicy" | "now">;
+}
+
+/** The admission the plan shows: the one `admit` decision for the tracked ref's content. */
+function planAdmission(req: PlanRequest): Admission | null {
+  if (req.stateMode !== "tracked" || req.rollback) return null;
+  return admit(req.status, req.desired.source.revision, {
+    ...req.admission,
+    contentDigest: desiredTreeDigest(req.desired),
+  });
 }
 
 export function revisionContext(
@@ -63,11 +75,10 @@ export async function planHost(req: PlanRequest): Promise<Plan> {
     note: req.observer.systemd.note,
   };
   const notes = [...(req.notes ?? [])];
-  const admission =
-    req.stateMode === "tracked" && !req.rollback ? admit(req.status, req.desired.source.revision) : null;
-  if (admission?.decision === "held")
+  const admission = planAdmission(req);
+  if (admission?.decision === "held" || admission?.decision === "quarantined")
     notes.push(
-      `${admission.message}; this plan shows what releasing the hold would apply. To release: ${admission.release_hint}`,
+      `${admission.message}; this plan shows what releasing it would apply. To release: ${admission.release_hint}`,
     );
   else if (admission?.decision === "released") notes.push(admission.message);
   if (!hasInventory)

@@ -1,7 +1,7 @@
 /**
- * Managed mount rules (DESIGN §2, the seed's mount workflow): `[X-CoreOps]` takes only `CreateMountpoint`
- * (boolean, default true); the unit name must be the systemd escaping of `Where=`; an automount only for a
- * network-backed file system. Error messages use the seed's wording.
+ * Managed mount rules (ARCHITECTURE.md "The desired-state repository"): `[X-CoreOps]` takes only
+ * `CreateMountpoint` (boolean, default true); the unit name must be the systemd escaping of `Where=`; an
+ * automount only for a network-backed file system. Error messages use the seed's wording.
  */
 import { layoutError } from "../errors.js";
 import { simplifyPath, unitNameForPath } from "../units/escape.js";

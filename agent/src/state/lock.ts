@@ -1,5 +1,6 @@
 /**
- * Serializes agent runs (issue 4 §2): `/run/core-ops/agent.lock` (`--lock-path`, `CORE_OPS_LOCK_PATH`).
+ * Serializes agent runs (README.md "State directory"): `/run/core-ops/agent.lock` (`--lock-path`,
+ * `CORE_OPS_LOCK_PATH`).
  *
  * The lock file is created complete or not at all: the holder record is written to a private temp file
  * which is then hard-linked to the lock path (link(2) fails with EEXIST if the lock exists — the same

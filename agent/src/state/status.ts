@@ -76,6 +76,8 @@ export const HoldSchema = z.object({
   rolled_back_from: Revision.nullable(),
   reason: z.string(),
   since: Timestamp,
+  /** Optional (older files lack it: operator). `auto_rollback`: CORE_OPS_AUTO_ROLLBACK rolled back on its own. */
+  trigger: z.enum(["operator", "auto_rollback"]).optional(),
 });
 
 /**
@@ -93,6 +95,17 @@ export const LastFailureSchema = z.object({
   attempt_count: z.number().int().nonnegative(),
   retry_budget: z.number().int().positive(),
   failures: z.array(ObjectFailureSchema),
+  /**
+   * Optional (older files lack it): the digest of the desired tree the failed commit produced for this
+   * host (state/desired-digest.ts); while the ref resolves to that content it is quarantined (README
+   * "Quarantine of a failed revision").
+   */
+  desired_digest: z
+    .string()
+    .regex(/^sha256:[0-9a-f]{64}$/)
+    .optional(),
+  /** Optional: consecutive failed applies of that same content (drives the retry backoff). */
+  failure_count: z.number().int().positive().optional(),
 });
 export type LastFailure = z.infer<typeof LastFailureSchema>;
 

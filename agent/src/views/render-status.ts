@@ -71,9 +71,7 @@ export function renderStatus(view: StatusView): string {
     out.push(`  release: ${a.release_hint}`);
   } else if (a?.decision === "released") out.push(`hold: ${a.message}; the next apply drops it`);
   else out.push("hold: none");
-  out.push(`managed objects: ${s.inventory.length}`);
-  out.push(...backupLines(view));
-  out.push(lock);
+  out.push(...quarantineLines(view), `managed objects: ${s.inventory.length}`, ...backupLines(view), lock);
   return `${out.join("\n")}\n`;
 }
 
@@ -87,4 +85,18 @@ function renderLock(view: StatusView): string {
     return `lock: stale — held by ${who}, which is no longer running; the next run recovers it (${l.path})`;
   if (l.liveness === "unknown") return `lock: held by ${who} on another host; liveness unknown (${l.path})`;
   return `lock: held by ${who}, running (${l.path})`;
+}
+
+/** The quarantine the last failure set up (README "Quarantine of a failed revision"), if any. */
+function quarantineLines(view: StatusView): string[] {
+  const a = view.admission;
+  const q = a?.quarantine;
+  if (!q) return ["quarantine: none"];
+  const retry =
+    q.next_retry_at === null
+      ? "no automatic retry (CORE_OPS_RETRY_FAILED=never)"
+      : `automatic retry after ${q.next_retry_at}`;
+  const head = `quarantine: content ${q.desired_digest.slice(0, 19)} of ${formatRevision(q.revision, null)} (${q.outcome} at ${q.failed_at}, failure ${q.failure_count}); ${retry}`;
+  if (a?.decision !== "quarantined") return [`${head}; the tracked ref has moved on`];
+  return [`${head}; QUARANTINED`, `  release: ${a.release_hint}`];
 }

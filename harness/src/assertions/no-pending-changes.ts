@@ -1,5 +1,5 @@
 /**
- * `no_pending_changes` (DESIGN §4): a `plan --json` of the target reports `summary.changed_count == 0`.
+ * `no_pending_changes`: a `plan --json` of the target reports `summary.changed_count == 0`.
  * Uses the named step when it is such a plan; otherwise the harness runs that plan itself.
  */
 import type { Assertion } from "../scenario/schema.js";

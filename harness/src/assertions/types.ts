@@ -1,21 +1,24 @@
-/** What an assertion evaluator sees and returns. */
+/** What an assertion evaluator sees and returns (the `assertion_results[]` entries of `verification_run`). */
+import { z } from "zod";
 import type { StepResult } from "../steps/result.js";
 import type { ScenarioMachine } from "../steps/verbs.js";
 import type { GuestFacts } from "./guest-facts.js";
 
-export type AssertionStatus = "passed" | "failed" | "timed_out" | "not_evaluated";
+export const AssertionStatusSchema = z.enum(["passed", "failed", "timed_out", "not_evaluated"]);
+export type AssertionStatus = z.infer<typeof AssertionStatusSchema>;
 
-export interface AssertionResult {
-  assertion_id: string;
-  assertion_type: string;
-  status: AssertionStatus;
+export const AssertionResultSchema = z.strictObject({
+  assertion_id: z.string(),
+  assertion_type: z.string(),
+  status: AssertionStatusSchema,
   /** What was expected, in words. */
-  expected: string;
+  expected: z.string(),
   /** What was observed (ANSI stripped, shortened). */
-  observed_value: string;
-  message: string;
-  evidence_refs: string[];
-}
+  observed_value: z.string(),
+  message: z.string(),
+  evidence_refs: z.array(z.string()),
+});
+export type AssertionResult = z.infer<typeof AssertionResultSchema>;
 
 export interface AssertionContext {
   steps: ReadonlyMap<string, StepResult>;

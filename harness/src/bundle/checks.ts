@@ -2,6 +2,8 @@
  * Console and journal checks as data (kola's consoleChecks): each has an id, a regex, a severity and a
  * description. `scanText` is pure; the executor runs it over the serial console log and the guest journal.
  */
+import { z } from "zod";
+
 export interface GuestCheck {
   id: string;
   description: string;
@@ -71,13 +73,15 @@ export const GUEST_CHECKS: readonly GuestCheck[] = [
   },
 ];
 
-export interface Finding {
-  check: string;
-  severity: "fail" | "warn";
-  source: "console" | "journal";
-  line: number;
-  text: string;
-}
+/** One guest check that matched (the `guest_checks[]` entries of `verification_run`). */
+export const FindingSchema = z.strictObject({
+  check: z.string(),
+  severity: z.enum(["fail", "warn"]),
+  source: z.enum(["console", "journal"]),
+  line: z.number().int(),
+  text: z.string(),
+});
+export type Finding = z.infer<typeof FindingSchema>;
 
 export function scanText(
   text: string,

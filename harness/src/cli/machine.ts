@@ -1,11 +1,13 @@
 /**
  * `core-ops-verify machine …`: the machine layer by hand — boot one guest from the configured image and
- * keep it until interrupted (or `--debug` to retain it), and sweep orphans of dead runs.
+ * keep it until interrupted (or `--debug` to retain it), list runs, destroy a retained one, and sweep
+ * orphans of dead runs.
  */
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { generateRunSecrets } from "../ignition/run-secrets.js";
-import { openHypervisor, sweepOrphansNow } from "../libvirt/hypervisor.js";
+import { destroyRunNow, listMachinesNow, openHypervisor, sweepOrphansNow } from "../libvirt/hypervisor.js";
+import { renderMachineList } from "../libvirt/machine-list.js";
 import type { Delivery } from "../machine.js";
 
 function log(line: string): void {
@@ -102,12 +104,38 @@ export function register(program: Command): void {
 
   machine
     .command("sweep")
-    .description("Remove coreops-verify-* domains, overlays and run dirs whose owner process is gone")
+    .description(
+      "Remove coreops-verify-* domains, overlays and run dirs whose owner process is gone (never retained ones)",
+    )
+    .option("--retained", "remove the VMs retained for debugging instead (and only those)")
     .action(
-      reportErrors(async () => {
-        const report = await sweepOrphansNow({ log });
+      reportErrors(async (options: { retained?: boolean }) => {
+        const report = await sweepOrphansNow({ log }, { retained: options.retained ? "remove" : "keep" });
         process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         if (report.errors.length > 0) process.exitCode = 1;
+      }),
+    );
+
+  machine
+    .command("list")
+    .description("List coreops-verify runs: retained, running, orphaned or unowned, with age and ssh command")
+    .option("--json", "print the list as JSON")
+    .action(
+      reportErrors(async (options: { json?: boolean }) => {
+        const machines = await listMachinesNow({ log });
+        process.stdout.write(
+          options.json ? `${JSON.stringify(machines, null, 2)}\n` : renderMachineList(machines),
+        );
+      }),
+    );
+
+  machine
+    .command("destroy <run>")
+    .description("Remove one run's VM, overlay and run directory (a VM retained for debugging)")
+    .action(
+      reportErrors(async (runId: string) => {
+        const report = await destroyRunNow(runId, { log });
+        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       }),
     );
 }

@@ -6,19 +6,18 @@
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { type Command, Option } from "commander";
-import type { Hypervisor } from "../machine.js";
+import { notAcceptedProblem } from "../authoring/accepted-only.js";
+import { errorText } from "../faults.js";
 import { loadCorpus } from "../run/corpus.js";
-import { errorText } from "../run/errors.js";
 import { executeScenario } from "../run/execute.js";
 import { corpusOutcome } from "../run/outcome.js";
 import { renderRun } from "../run/render-human.js";
 import { findRepoRoot } from "../run/repo-root.js";
 import { corpusRunDocument, singleRunDocument } from "../run/report.js";
 import { newRunId } from "../run/run-id.js";
-import { prepareSubstrate } from "../run/substrate.js";
-import { syntheticHypervisor } from "../run/synthetic.js";
+import { chooseHypervisor, prepareSubstrate } from "../run/substrate.js";
 import type { RunMode, ScenarioRun } from "../run/types.js";
-import { ScenarioLoadError } from "../scenario/errors.js";
+import { renderProblem, ScenarioLoadError } from "../scenario/errors.js";
 import { type LoadedScenario, loadScenarioFile } from "../scenario/loader.js";
 
 interface RunFlags {
@@ -59,9 +58,21 @@ function waitForEnter(prompt: string): Promise<void> {
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     rl.question(prompt, () => {
       rl.close();
+      // A piped standard input (a script, a test) would otherwise keep the process alive after the run.
+      process.stdin.unref();
       done();
     });
   });
+}
+
+/** The accepted corpus runs only `source: accepted` files: refused before anything boots (exit 2). */
+function refuseNotAccepted(scenarios: LoadedScenario[]): void {
+  const problems = scenarios.flatMap((s) => notAcceptedProblem(s) ?? []);
+  if (problems.length > 0) {
+    throw new UsageError(
+      `refusing the corpus before any boot:\n${problems.map((p) => `  ${renderProblem(p)}`).join("\n")}`,
+    );
+  }
 }
 
 async function runAll(f: RunFlags): Promise<number> {
@@ -73,16 +84,12 @@ async function runAll(f: RunFlags): Promise<number> {
     f.scenario !== undefined
       ? [await loadScenarioFile(resolve(f.scenario))]
       : await loadCorpus(resolve(f.acceptedDir ?? ""), f.scenarioId);
-  let hypervisor: Hypervisor;
-  let agentBinary: string;
-  if (f.synthetic) {
+  if (f.acceptedDir !== undefined) refuseNotAccepted(scenarios);
+  if (f.synthetic)
     progress("core-ops-verify: --synthetic: no VM, a simulated guest (internal test support only)");
-    hypervisor = syntheticHypervisor();
-    // The synthetic machine never reads deliveries; any existing file stands in for the binary.
-    agentBinary = process.execPath;
-  } else {
-    ({ hypervisor, agentBinary } = await prepareSubstrate(repoRoot, f.verbose ? progress : progress));
-  }
+  const { hypervisor, agentBinary } = await chooseHypervisor(f.synthetic === true, () =>
+    prepareSubstrate(repoRoot, progress),
+  );
   const corpusId = newRunId("accepted-corpus");
   const startedAt = new Date();
   const runs: ScenarioRun[] = [];

@@ -1,7 +1,9 @@
 /** `core-ops-verify` entry. Subcommands (setup, image, run) are added by the substrate and scenario layers. */
 import { Command } from "commander";
+import { register as registerAuthoring } from "./authoring.js";
 import { register as registerImage } from "./image.js";
 import { register as registerMachine } from "./machine.js";
+import { register as registerPromote } from "./promote.js";
 import { register as registerRun } from "./run.js";
 import { register as registerSetup } from "./setup.js";
 
@@ -13,6 +15,8 @@ registerImage(program);
 registerMachine(program);
 
 registerRun(program);
+registerAuthoring(program);
+registerPromote(program);
 
 try {
   await program.parseAsync(process.argv);

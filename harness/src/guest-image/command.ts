@@ -3,6 +3,7 @@
  * line by line to the progress log. A small interface so setup and build logic can be driven by tests.
  */
 import { execa } from "execa";
+import { InfraError } from "../faults.js";
 import type { ProgressLog } from "./progress-log.js";
 
 export interface CommandResult {
@@ -95,12 +96,12 @@ export async function mustRun(
 }
 
 /** An error of the host substrate (setup, image build): what failed and what to do about it. */
-export class SubstrateError extends Error {
+export class SubstrateError extends InfraError {
+  override readonly name: string = "SubstrateError";
   constructor(
     message: string,
     readonly hint?: string,
   ) {
     super(hint ? `${message}\nhint: ${hint}` : message);
-    this.name = "SubstrateError";
   }
 }

@@ -1,7 +1,8 @@
 /**
- * The image descriptor (DESIGN §4): what a base image is and how to boot and reach it. Written next to the
- * image by `core-ops-verify image build` (the local Debian trixie guest) or by hand / `image import` for a
- * Fedora CoreOS qcow2 on a real hypervisor. The machine layer builds the domain from it, data-driven.
+ * The image descriptor (ARCHITECTURE.md "The guest contract"): what a base image is and how to boot and reach
+ * it. Written next to the image by `core-ops-verify image build` (the local Debian trixie guest) or by hand /
+ * `image import` for a Fedora CoreOS qcow2 on a real hypervisor. The machine layer builds the domain from it,
+ * data-driven.
  */
 import { z } from "zod";
 

@@ -1,7 +1,7 @@
 /**
  * Where the substrate keeps its state on the hypervisor host. Everything lives under one directory QEMU
- * (user libvirt-qemu) can read — never under /root (DESIGN §4). Each location can be overridden by an
- * environment variable so CI or a developer can relocate it.
+ * (user libvirt-qemu) can read — never under /root, which that user cannot enter. Each location can be
+ * overridden by an environment variable so CI or a developer can relocate it.
  */
 import { join } from "node:path";
 

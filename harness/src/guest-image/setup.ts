@@ -6,6 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { chmod, chown, lstat, mkdir, readFile, rm, stat } from "node:fs/promises";
+import { retry } from "../retry.js";
 import { availableProbeKernel, probeAndRecordAccel, qemuVersion } from "./accel.js";
 import { mustRun, type RunCommand, runCommand, SubstrateError } from "./command.js";
 import { DPKG_QUERY_FORMAT, parseDpkgQuery } from "./dpkg.js";
@@ -278,25 +279,32 @@ async function exists(path: string): Promise<boolean> {
 }
 
 async function waitFor(check: () => boolean, limitMs: number, message: string): Promise<void> {
-  const until = Date.now() + limitMs;
-  while (!check()) {
-    if (Date.now() > until)
-      throw new SubstrateError(message, "look at the daemon's log under /var/log/libvirt/");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await retry(async () => check() || undefined, {
+    what: message,
+    timeoutMs: limitMs,
+    intervalMs: 100,
+    onTimeout: () => new SubstrateError(message, "look at the daemon's log under /var/log/libvirt/"),
+  });
 }
 
 /** Waits until `virsh version` connects to the local libvirtd. */
 async function waitForLibvirt(run: RunCommand, limitMs: number): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const probe = await run("virsh", ["-c", LOCAL_URI, "version"]);
-    if (probe.exitCode === 0) return;
-    if (Date.now() > deadline)
-      throw new SubstrateError(
-        `libvirtd started but does not accept connections after ${limitMs / 1000} s: ${probe.stderr.trim()}`,
-        "see /var/log/libvirt/libvirtd.log",
-      );
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  let stderr = "";
+  await retry(
+    async () => {
+      const probe = await run("virsh", ["-c", LOCAL_URI, "version"]);
+      stderr = probe.stderr;
+      return probe.exitCode === 0 || undefined;
+    },
+    {
+      what: "libvirtd accepting connections",
+      timeoutMs: limitMs,
+      intervalMs: 250,
+      onTimeout: () =>
+        new SubstrateError(
+          `libvirtd started but does not accept connections after ${limitMs / 1000} s: ${stderr.trim()}`,
+          "see /var/log/libvirt/libvirtd.log",
+        ),
+    },
+  );
 }

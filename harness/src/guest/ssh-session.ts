@@ -9,7 +9,9 @@ import ssh2, { type ClientChannel, type SFTPWrapper, type Client as SshClient } 
 
 const { Client, utils } = ssh2;
 
+import { faultOf, InfraError } from "../faults.js";
 import type { ExecOptions, ExecResult } from "../machine.js";
+import { retry } from "../retry.js";
 import { isTimeout, remoteCommand } from "./remote-command.js";
 
 export interface SshTarget {
@@ -38,7 +40,7 @@ export function signalExitCode(signal: string | undefined): number {
   return number === undefined ? 255 : 128 + number;
 }
 
-export class HostKeyMismatchError extends Error {
+export class HostKeyMismatchError extends InfraError {
   override readonly name = "HostKeyMismatchError";
 }
 
@@ -108,25 +110,26 @@ export class GuestSession {
   /** Retries `connect` until it works or `totalMs` passes (sshd may lag the readiness record briefly). */
   static async connectWithRetry(target: SshTarget, totalMs = 20_000): Promise<GuestSession> {
     const deadline = performance.now() + totalMs;
-    let lastError: unknown;
-    for (;;) {
-      try {
-        return await GuestSession.connect(
-          target,
-          Math.max(5_000, Math.min(15_000, deadline - performance.now())),
-        );
-      } catch (error) {
-        if (error instanceof HostKeyMismatchError) throw error;
-        lastError = error;
-      }
-      if (performance.now() >= deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    throw new Error(
-      `SSH to ${target.username}@${target.host}:${target.port} did not work within ${(totalMs / 1000).toFixed(0)} s: ${String(
-        (lastError as Error | undefined)?.message ?? lastError,
-      )}`,
+    const where = `${target.username}@${target.host}:${target.port}`;
+    const { value } = await retry(
+      () => GuestSession.connect(target, Math.max(5_000, Math.min(15_000, deadline - performance.now()))),
+      {
+        what: `SSH to ${where}`,
+        timeoutMs: totalMs,
+        intervalMs: 500,
+        now: () => performance.now(),
+        // A host key that is not the pinned one will not become the pinned one; a bug is not a refusal.
+        transient: (err) => !(err instanceof HostKeyMismatchError) && faultOf(err) === "infrastructure",
+        onTimeout: (e) =>
+          new InfraError(
+            `SSH to ${where} did not work within ${(totalMs / 1000).toFixed(0)} s: ${String(
+              (e.lastError as Error | undefined)?.message ?? e.lastError,
+            )}`,
+            { cause: e.lastError },
+          ),
+      },
     );
+    return value;
   }
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {

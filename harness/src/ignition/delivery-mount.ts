@@ -1,5 +1,5 @@
 /**
- * The guest side of read-only delivery (issue #3 item 4): a mount unit for the delivery disk. The disk is
+ * The guest side of read-only delivery: a mount unit for the delivery disk. The disk is
  * an ext4 image labelled `DELIVERY_LABEL`, attached read-only; the unit mounts it at `GUEST_DELIVERY_DIR`.
  */
 import { GUEST_DELIVERY_DIR } from "../machine.js";

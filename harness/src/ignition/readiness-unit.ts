@@ -1,5 +1,5 @@
 /**
- * The guest half of the readiness contract (DESIGN §4): a script that prints one
+ * The guest half of the readiness contract (ARCHITECTURE.md "The guest contract"): a script that prints one
  * `CORE_OPS_VERIFY_READY {json}` line to the serial console on every boot, and the unit that runs it.
  */
 export const READY_SCRIPT_PATH = "/usr/local/bin/core-ops-verify-ready";

@@ -1,6 +1,7 @@
 /**
- * The base image a hypervisor boots: its descriptor (DESIGN §4), from `CORE_OPS_VERIFY_BASE_IMAGE` or the
- * newest locally built image in the image cache. A bad descriptor is an error naming the file and field.
+ * The base image a hypervisor boots: its descriptor (guest-image/descriptor.ts), from
+ * `CORE_OPS_VERIFY_BASE_IMAGE` or the newest locally built image in the image cache. A bad descriptor is an
+ * error naming the file and field.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -61,7 +62,7 @@ export function resolveBaseImage(
 }
 
 /** The images in the cache, newest first. */
-function cachedImages(imageCacheDir: string): BaseImage[] {
+export function cachedImages(imageCacheDir: string): BaseImage[] {
   let entries: string[] = [];
   try {
     entries = readdirSync(imageCacheDir);

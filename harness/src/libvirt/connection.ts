@@ -1,5 +1,5 @@
 /**
- * Where guests come from, resolved from options and the environment (DESIGN §4), pure:
+ * Where guests come from, resolved from options and the environment (README.md "Disposable guests"), pure:
  * - URI: `CORE_OPS_VERIFY_LIBVIRT_URI`, else `CORE_OPS_VERIFY_VM_HOST` → `qemu+ssh://core@<host>/system`,
  *   else `qemu:///system`;
  * - pool: `CORE_OPS_VERIFY_POOL` (default `core-ops-verify`);

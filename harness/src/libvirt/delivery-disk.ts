@@ -1,5 +1,5 @@
 /**
- * Read-only delivery without a per-run copy (issue #3 item 4): the files a run names (the agent binary, a
+ * Read-only delivery without a per-run copy: the files a run names (the agent binary, a
  * fixture repository) are put once per content hash into a small ext4 image (`mke2fs -d`, no loop mount,
  * no journal) cached in `<state>/delivery/<hash>.img`, which every run with the same content attaches
  * read-only. Building is atomic (temp name, rename), so concurrent runs never see a half-written disk.

@@ -1,4 +1,7 @@
 /** The virsh calls of a run's lifecycle, each tolerant of "already gone" so teardown can be repeated. */
+import { InfraError } from "../faults.js";
+import type { ImageDescriptor } from "../guest-image/descriptor.js";
+import { type RetryState, retry } from "../retry.js";
 import type { Virsh } from "./virsh.js";
 
 const GONE = /not found|no domain|failed to get domain|no storage vol|storage volume not found/i;
@@ -31,6 +34,28 @@ export async function volumeCapacityBytes(virsh: Virsh, pool: string, volume: st
   return Number(match[1]);
 }
 
+/** The run's qcow2 overlay on the base image's volume, as large as the base. */
+export async function createOverlayVolume(
+  virsh: Virsh,
+  pool: string,
+  volume: string,
+  base: Pick<ImageDescriptor, "volume" | "volume_format">,
+  capacityBytes: number,
+): Promise<void> {
+  await virsh.run([
+    "vol-create-as",
+    pool,
+    volume,
+    `${capacityBytes}b`,
+    "--format",
+    "qcow2",
+    "--backing-vol",
+    base.volume,
+    "--backing-vol-format",
+    base.volume_format,
+  ]);
+}
+
 export interface RemoveDomainOptions {
   /** How many destroy/undefine rounds before giving up (default 5). */
   attempts?: number;
@@ -52,7 +77,7 @@ export async function removeDomain(
 ): Promise<boolean> {
   const attempts = options.attempts ?? 5;
   let existed = false;
-  for (let round = 1; ; round++) {
+  const round = async ({ lastTry }: RetryState): Promise<boolean | undefined> => {
     const destroyed = await virsh.run(["destroy", name], { allowFailure: true });
     if (destroyed.exitCode !== 0 && GONE.test(destroyed.stderr)) return existed;
     existed = true;
@@ -60,18 +85,25 @@ export async function removeDomain(
     if (undefined_.exitCode !== 0 && !GONE.test(undefined_.stderr)) {
       undefined_ = await virsh.run(["undefine", name], { allowFailure: true });
     }
-    if (undefined_.exitCode !== 0 && !GONE.test(undefined_.stderr) && round >= attempts) {
-      throw new Error(`virsh undefine ${name} failed: ${undefined_.stderr.trim()}`);
+    if (undefined_.exitCode !== 0 && !GONE.test(undefined_.stderr) && lastTry) {
+      throw new InfraError(`virsh undefine ${name} failed: ${undefined_.stderr.trim()}`);
     }
     const state = await virsh.run(["domstate", name], { allowFailure: true });
     if (state.exitCode !== 0 && GONE.test(state.stderr)) return true;
-    if (round >= attempts) {
-      throw new Error(
+    if (lastTry) {
+      throw new InfraError(
         `domain ${name} is still defined (${state.stdout.trim() || state.stderr.trim()}) after ${attempts} rounds of destroy/undefine; last destroy: ${destroyed.stderr.trim() || "ok"}`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, options.pauseMs ?? 2_000));
-  }
+    return undefined;
+  };
+  const { value } = await retry(round, {
+    what: `removing domain ${name}`,
+    timeoutMs: Number.POSITIVE_INFINITY,
+    maxAttempts: attempts,
+    intervalMs: options.pauseMs ?? 2_000,
+  });
+  return value;
 }
 
 export async function removeVolume(virsh: Virsh, pool: string, volume: string): Promise<boolean> {

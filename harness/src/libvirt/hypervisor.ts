@@ -1,5 +1,5 @@
 /**
- * `openHypervisor`: the libvirt `Hypervisor` (DESIGN §4) — connection URI, storage pool, base image and its
+ * `openHypervisor`: the libvirt `Hypervisor` (README.md "Disposable guests (the machine layer)") — connection URI, storage pool, base image and its
  * descriptor, domain type from the setup's KVM probe — that creates `LibvirtMachine`s. The one entry point
  * the scenario layer calls; everything else in this folder is behind it.
  */
@@ -8,11 +8,17 @@ import { findImage } from "../guest-image/build.js";
 import { ensureBaseImage } from "../guest-image/image-store.js";
 import { substratePaths } from "../guest-image/paths.js";
 import type { Hypervisor, ImageSummary, Machine, MachineSpec } from "../machine.js";
-import { type BaseImage, probedDomainType, resolveBaseImage } from "./base-image.js";
+import { type BaseImage, cachedImages, probedDomainType, resolveBaseImage } from "./base-image.js";
 import { type ConnectionOverrides, type ConnectionSettings, resolveConnection } from "./connection.js";
+import { type DestroyRunReport, destroyRun } from "./destroy-run.js";
 import type { DomainType } from "./domain-xml.js";
+import { selectImageVersion } from "./image-version.js";
 import { LibvirtMachine } from "./libvirt-machine.js";
-import { type SweepReport, sweepOrphans } from "./orphan-sweep.js";
+import { type ListedMachine, listMachines } from "./machine-list.js";
+import { type SweepReport, sweepOrphans, takeInventory } from "./orphan-sweep.js";
+import { ownerAlive } from "./owner.js";
+import { readRetained } from "./retained.js";
+import type { SweepOptions } from "./sweep-plan.js";
 import { execaVirsh, type Virsh } from "./virsh.js";
 
 export interface OpenHypervisorOptions extends ConnectionOverrides {
@@ -88,12 +94,21 @@ export class LibvirtHypervisor implements Hypervisor {
       }
       for (const error of report.errors) log(`orphan sweep: ${error}`);
     }
+    const image =
+      spec.imageVersion === undefined
+        ? this.baseImage
+        : selectImageVersion(
+            cachedImages(this.settings.imageCacheDir),
+            spec.imageVersion,
+            this.settings.imageCacheDir,
+          );
+    if (spec.imageVersion !== undefined) log(`image_version ${spec.imageVersion}: ${image.descriptorPath}`);
     return LibvirtMachine.create(
       {
         virsh: this.virsh,
         pool: this.settings.pool,
         stateDir: this.settings.stateDir,
-        descriptor: this.baseImage.descriptor,
+        descriptor: image.descriptor,
         domainType: this.domainType,
         allowArpFallback: this.settings.allowArpFallback,
         log,
@@ -143,9 +158,41 @@ export async function openHypervisor(options: OpenHypervisorOptions = {}): Promi
   return new LibvirtHypervisor(settings, baseImage, domainType, reason, virsh, options);
 }
 
-/** The orphan sweep alone (no base image needed): `core-ops-verify machine sweep`. */
-export async function sweepOrphansNow(options: OpenHypervisorOptions = {}): Promise<SweepReport> {
+/** The connection alone (no base image needed), for the `machine sweep | list | destroy` commands. */
+function bareConnection(options: OpenHypervisorOptions): { virsh: Virsh; pool: string; runsDir: string } {
   const settings = resolveConnection(options, options.env ?? process.env);
   const virsh = options.virsh ?? execaVirsh(settings.uri);
-  return sweepOrphans(virsh, settings.pool, join(settings.stateDir, "runs"));
+  return { virsh, pool: settings.pool, runsDir: join(settings.stateDir, "runs") };
+}
+
+/** The orphan sweep alone: `core-ops-verify machine sweep [--retained]`. */
+export async function sweepOrphansNow(
+  options: OpenHypervisorOptions = {},
+  sweep: SweepOptions = {},
+): Promise<SweepReport> {
+  const { virsh, pool, runsDir } = bareConnection(options);
+  return sweepOrphans(virsh, pool, runsDir, (owner) => ownerAlive(owner), sweep);
+}
+
+/** `core-ops-verify machine list`: every run's domain or run directory, its state, age and ssh command. */
+export async function listMachinesNow(options: OpenHypervisorOptions = {}): Promise<ListedMachine[]> {
+  const { virsh, pool, runsDir } = bareConnection(options);
+  const inventory = await takeInventory(virsh, pool, runsDir);
+  return listMachines(
+    {
+      domains: inventory.domains,
+      runDirs: inventory.runDirs.map((d) => ({ ...d, retained: readRetained(join(runsDir, d.runId)) })),
+    },
+    (owner) => ownerAlive(owner),
+    new Date(),
+  );
+}
+
+/** `core-ops-verify machine destroy <run>`. */
+export async function destroyRunNow(
+  runId: string,
+  options: OpenHypervisorOptions = {},
+): Promise<DestroyRunReport> {
+  const { virsh, pool, runsDir } = bareConnection(options);
+  return destroyRun(virsh, pool, runsDir, runId);
 }

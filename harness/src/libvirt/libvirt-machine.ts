@@ -1,7 +1,7 @@
 /**
- * `Machine` on libvirt (DESIGN §4): a qcow2 overlay on the base image, a domain built from the image
- * descriptor, Ignition through fw_cfg, readiness from the serial console, SSH with the pinned per-run host
- * key. `destroy()` never throws. Lifecycle: `create` (overlay + defined domain) → `start` → `waitReady` →
+ * `Machine` on libvirt (README.md "Disposable guests (the machine layer)"): a qcow2 overlay on the base
+ * image, a domain built from the image descriptor, Ignition through fw_cfg, readiness from the serial
+ * console, SSH with the pinned per-run host key. `destroy()` never throws. Lifecycle: `create` (overlay + defined domain) → `start` → `waitReady` →
  * `exec`/`upload`/`fetch`/`reboot`/`journal` → `destroy`. `consolePath()` stays valid after `destroy`
  * (the console log is copied into the caller's run directory first).
  *
@@ -10,7 +10,7 @@
  * still talking to libvirt, no new one begins, and the machine stays registered with the signal handler until
  * the domain is really gone — so a signal during any teardown waits for it before the process ends.
  */
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GuestSession } from "../guest/ssh-session.js";
 import type { ImageDescriptor } from "../guest-image/descriptor.js";
@@ -35,13 +35,17 @@ import { ReadinessTracker } from "../readiness/tracker.js";
 import { waitForReadiness } from "../readiness/wait.js";
 import { redactIgnitionText } from "../secrets/ignition.js";
 import { Redactor } from "../secrets/redactor.js";
+import { arpReadinessRecord } from "./arp-fallback.js";
 import { ensureDeliveryDisk } from "./delivery-disk.js";
-import { removeDomain, removeVolume, volumeCapacityBytes } from "./domain-ops.js";
+import { createOverlayVolume, volumeCapacityBytes } from "./domain-ops.js";
 import { buildDomainXml, type DomainType } from "./domain-xml.js";
 import { freeLoopbackPort } from "./free-port.js";
 import { domainName, overlayVolumeName } from "./naming.js";
 import { currentOwner } from "./owner.js";
+import { keepForDebugging } from "./retained.js";
 import { createRunDir, type RunFiles, runFiles, writeQemuReadable } from "./run-files.js";
+import { removeRunResources } from "./run-teardown.js";
+import { sshTarget } from "./ssh-target.js";
 import { trackForTeardown, untrackForTeardown } from "./teardown-on-signal.js";
 import type { Virsh } from "./virsh.js";
 
@@ -161,18 +165,7 @@ export class LibvirtMachine implements Machine {
     const capacity = await volumeCapacityBytes(ctx.virsh, ctx.pool, ctx.descriptor.volume);
     // Marked before the call: a virsh that times out may still have created it in libvirtd.
     this.volumeCreated = true;
-    await ctx.virsh.run([
-      "vol-create-as",
-      ctx.pool,
-      this.volume,
-      `${capacity}b`,
-      "--format",
-      "qcow2",
-      "--backing-vol",
-      ctx.descriptor.volume,
-      "--backing-vol-format",
-      ctx.descriptor.volume_format,
-    ]);
+    await createOverlayVolume(ctx.virsh, ctx.pool, this.volume, ctx.descriptor, capacity);
     await this.define();
   }
 
@@ -243,7 +236,9 @@ export class LibvirtMachine implements Machine {
     try {
       outcome = await waitForReadiness(this.follower, this.tracker, {
         timeoutMs,
-        fallback: this.ctx.allowArpFallback ? () => this.arpFallback() : undefined,
+        fallback: this.ctx.allowArpFallback
+          ? () => arpReadinessRecord(this.ctx.virsh, this.name, this.spec.runId)
+          : undefined,
       });
     } catch (error) {
       const status = error instanceof IgnitionFailedError ? "ignition_failed" : "timed_out";
@@ -262,41 +257,12 @@ export class LibvirtMachine implements Machine {
   private recordEvidence(status: ReadinessEvidence["final_status"], waitedMs: number): void {
     this.evidence = buildEvidence(this.tracker, status, waitedMs, this.files.console);
     try {
-      writeEvidence(join(this.spec.runDir, "readiness-evidence.json"), {
-        ...this.evidence,
-        rejected: this.evidence.rejected.map((r) => ({ ...r, line: this.redactor.text(r.line) })),
-        accepted: this.evidence.accepted.map((r) => ({ ...r, token: this.redactor.text(r.token) })),
-      });
+      writeEvidence(join(this.spec.runDir, "readiness-evidence.json"), this.evidence, (text) =>
+        this.redactor.text(text),
+      );
     } catch (error) {
       this.ctx.log(`${this.name}: cannot write readiness-evidence.json: ${(error as Error).message}`);
     }
-  }
-
-  private async arpFallback(): Promise<ReadinessRecord | undefined> {
-    const result = await this.ctx.virsh.run(["domifaddr", this.name, "--source", "arp"], {
-      allowFailure: true,
-    });
-    const ip = /ipv4\s+([0-9.]+)\//.exec(result.stdout)?.[1];
-    if (ip === undefined) return undefined;
-    return {
-      run_id: this.spec.runId,
-      token: "",
-      ip,
-      boot_id: "",
-      hostname: "",
-      ts: new Date().toISOString(),
-    };
-  }
-
-  private sshTarget(record: ReadinessRecord) {
-    const userNet = this.ctx.descriptor.network.mode === "user-restricted";
-    return {
-      host: userNet ? "127.0.0.1" : record.ip,
-      port: userNet ? (this.sshPort ?? 22) : 22,
-      username: this.ctx.descriptor.ssh_user,
-      privateKey: this.secrets.clientKey.privateKey,
-      hostPublicKey: this.secrets.hostKey.publicKey,
-    };
   }
 
   private async guest(): Promise<GuestSession> {
@@ -310,7 +276,8 @@ export class LibvirtMachine implements Machine {
 
   /** An SSH session to the guest; one that comes up after teardown began is closed, not kept. */
   private async connect(record: ReadinessRecord): Promise<GuestSession> {
-    const session = await GuestSession.connectWithRetry(this.sshTarget(record), 20_000);
+    const target = sshTarget(this.ctx.descriptor, this.sshPort, record, this.secrets);
+    const session = await GuestSession.connectWithRetry(target, 20_000);
     if (this.teardown !== undefined) {
       session.close();
       throw new Error(`${this.name} has been torn down`);
@@ -404,48 +371,20 @@ export class LibvirtMachine implements Machine {
     // A define or start still talking to libvirt would otherwise recreate what is removed below.
     await Promise.allSettled([...this.inFlight]);
     if (options.retain === true) {
-      try {
-        const access = this.accessInfo();
-        writeFileSync(
-          join(this.spec.runDir, "access.txt"),
-          `${access.ssh}\n${access.virshConsole}\n${access.consolePath}\n`,
-        );
-        this.ctx.log(`${this.name} retained for debugging: ${access.ssh}`);
-      } catch (error) {
-        report.errors.push((error as Error).message);
-      }
+      const { runDir, runId } = this.spec;
+      const kept = { runDir, runId, filesDir: this.files.dir, domain: this.name, log: this.ctx.log };
+      report.errors.push(...keepForDebugging(() => this.accessInfo(), kept));
       report.durationMs = Math.round(performance.now() - began);
       return report;
     }
-    const attempt = async (what: string, work: () => Promise<void> | void) => {
-      try {
-        await work();
-      } catch (error) {
-        report.errors.push(`${what}: ${(error as Error).message}`);
-      }
-    };
-    if (this.defined || this.startedAt > 0) {
-      await attempt("domain", async () => {
-        report.domainRemoved = await removeDomain(this.ctx.virsh, this.name);
-      });
-    }
-    if (this.volumeCreated) {
-      await attempt("overlay volume", async () => {
-        if (await removeVolume(this.ctx.virsh, this.ctx.pool, this.volume))
-          report.volumesRemoved.push(this.volume);
-      });
-    }
-    await attempt("console copy", () => {
-      if (existsSync(this.files.console)) {
-        mkdirSync(this.spec.runDir, { recursive: true });
-        const copy = join(this.spec.runDir, "console.log");
-        if (copy !== this.files.console) copyFileSync(this.files.console, copy);
-        this.consoleCopy = copy;
-      }
-    });
-    await attempt("run files", () => {
-      rmSync(this.files.dir, { recursive: true, force: true });
-      report.filesRemoved = true;
+    this.consoleCopy = await removeRunResources(report, {
+      virsh: this.ctx.virsh,
+      pool: this.ctx.pool,
+      domain: this.defined || this.startedAt > 0 ? this.name : undefined,
+      volume: this.volumeCreated ? this.volume : undefined,
+      console: this.files.console,
+      runDir: this.spec.runDir,
+      filesDir: this.files.dir,
     });
     report.durationMs = Math.round(performance.now() - began);
     for (const error of report.errors) this.ctx.log(`${this.name}: teardown: ${error}`);

@@ -1,4 +1,4 @@
-/** Names of what one run creates (DESIGN §4): domain `coreops-verify-<run>`, overlay `<domain>.qcow2`. */
+/** Names of what one run creates: domain `coreops-verify-<run>`, overlay `<domain>.qcow2`. */
 export const DOMAIN_PREFIX = "coreops-verify-";
 
 export function domainName(runId: string): string {

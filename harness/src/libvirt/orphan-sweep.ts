@@ -1,14 +1,16 @@
 /**
  * The orphan sweep: finds `coreops-verify-*` domains, overlay volumes and run directories, and removes
  * those whose owner process is gone on this host (never a live sibling's; never anything without an owner
- * record). Run by `core-ops-verify machine sweep` and before a run creates its machine.
+ * record, never a run retained for debugging). Run by `core-ops-verify machine sweep` and before a run
+ * creates its machine; `machine sweep --retained` removes the retained runs instead.
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { domainXml, listDomainNames, listVolumeNames, removeDomain, removeVolume } from "./domain-ops.js";
 import { DOMAIN_PREFIX } from "./naming.js";
 import { type Owner, OwnerSchema, ownerAlive, parseOwnerMetadata } from "./owner.js";
-import { planSweep, type SweepInventory, type SweepPlan } from "./sweep-plan.js";
+import { readRetained } from "./retained.js";
+import { planSweep, type SweepInventory, type SweepOptions, type SweepPlan } from "./sweep-plan.js";
 import type { Virsh } from "./virsh.js";
 
 export function readRunDirOwner(runDir: string): Owner | undefined {
@@ -31,7 +33,11 @@ export async function takeInventory(virsh: Virsh, pool: string, runsDir: string)
   const runDirs = existsSync(runsDir)
     ? readdirSync(runsDir)
         .sort()
-        .map((runId) => ({ runId, owner: readRunDirOwner(join(runsDir, runId)) }))
+        .map((runId) => ({
+          runId,
+          owner: readRunDirOwner(join(runsDir, runId)),
+          retained: readRetained(join(runsDir, runId)) !== undefined,
+        }))
     : [];
   return { domains, volumes, runDirs };
 }
@@ -45,8 +51,9 @@ export async function sweepOrphans(
   pool: string,
   runsDir: string,
   alive: (owner: Owner) => boolean = (owner) => ownerAlive(owner),
+  options: SweepOptions = {},
 ): Promise<SweepReport> {
-  const plan = planSweep(await takeInventory(virsh, pool, runsDir), alive);
+  const plan = planSweep(await takeInventory(virsh, pool, runsDir), alive, options);
   const errors: string[] = [];
   for (const name of plan.domains) {
     await removeDomain(virsh, name).catch((error: Error) => errors.push(error.message));

@@ -1,7 +1,7 @@
 /**
- * Ownership of VMs (DESIGN §4): every domain and per-run directory records the owner's host, pid, the pid's
- * start time (so a reused pid is not mistaken for the owner) and the run's start time. The orphan sweep only
- * removes what belongs to an owner that is provably gone on this host.
+ * Ownership of VMs (ARCHITECTURE.md "The guest contract"): every domain and per-run directory records the
+ * owner's host, pid, the pid's start time (so a reused pid is not mistaken for the owner) and the run's start
+ * time. The orphan sweep only removes what belongs to an owner that is provably gone on this host.
  */
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";

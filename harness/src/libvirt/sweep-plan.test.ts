@@ -75,3 +75,40 @@ describe("planSweep", () => {
     expect(plan.runDirs).toEqual(["e", "f"]);
   });
 });
+
+describe("planSweep and retained runs", () => {
+  const inventory = {
+    domains: [
+      { name: "coreops-verify-kept", owner: owner(2) },
+      { name: "coreops-verify-dead", owner: owner(2) },
+      { name: "coreops-verify-live", owner: owner(1) },
+    ],
+    volumes: ["coreops-verify-kept.qcow2", "coreops-verify-dead.qcow2", "coreops-verify-live.qcow2"],
+    runDirs: [
+      { runId: "kept", owner: owner(2), retained: true },
+      { runId: "dead", owner: owner(2) },
+      { runId: "live", owner: owner(1) },
+    ],
+  };
+
+  it("never removes a retained run although its owner is gone", () => {
+    const plan = planSweep(inventory, alive);
+    expect(plan.domains).toEqual(["coreops-verify-dead"]);
+    expect(plan.volumes).toEqual(["coreops-verify-dead.qcow2"]);
+    expect(plan.runDirs).toEqual(["dead"]);
+    expect(plan.kept).toContainEqual({
+      item: "domain coreops-verify-kept",
+      reason: "retained for debugging (core-ops-verify machine destroy kept, or machine sweep --retained)",
+    });
+  });
+
+  it("with retained: remove, removes the retained runs and only them", () => {
+    const plan = planSweep(inventory, alive, { retained: "remove" });
+    expect(plan).toEqual({
+      domains: ["coreops-verify-kept"],
+      volumes: ["coreops-verify-kept.qcow2"],
+      runDirs: ["kept"],
+      kept: [],
+    });
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * Teardown guarantee (issue #3 item 5): a process that is booting a machine and receives SIGINT removes the
+ * Teardown guarantee: a process that is booting a machine and receives SIGINT removes the
  * domain, its overlay volume and its run directory, then dies of the signal. The child is the real CLI
  * (`core-ops-verify machine boot`); the test waits until the guest is visibly booting before interrupting.
  */

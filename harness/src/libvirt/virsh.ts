@@ -3,6 +3,7 @@
  * logic above it (domain lifecycle, sweep) can be read and unit-tested without a hypervisor.
  */
 import { execa } from "execa";
+import { InfraError } from "../faults.js";
 
 export interface VirshResult {
   exitCode: number;
@@ -19,7 +20,7 @@ export interface Virsh {
   ): Promise<VirshResult>;
 }
 
-export class VirshError extends Error {
+export class VirshError extends InfraError {
   override readonly name = "VirshError";
   constructor(
     readonly args: readonly string[],

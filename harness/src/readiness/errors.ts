@@ -1,6 +1,9 @@
 /** Readiness failures: infrastructure faults (the guest never said it was ready), typed for the caller. */
-export class ReadinessTimeoutError extends Error {
+import { InfraError } from "../faults.js";
+
+export class ReadinessTimeoutError extends InfraError {
   override readonly name = "ReadinessTimeoutError";
+  override readonly timedOut = true;
   constructor(
     readonly waitedMs: number,
     readonly timeoutMs: number,
@@ -13,7 +16,7 @@ export class ReadinessTimeoutError extends Error {
   }
 }
 
-export class IgnitionFailedError extends Error {
+export class IgnitionFailedError extends InfraError {
   override readonly name = "IgnitionFailedError";
   constructor(
     readonly consoleLine: string,

@@ -1,4 +1,6 @@
-/** `readiness-evidence.json`: what the readiness wait saw and decided (DESIGN §4). */
+/**
+ * `readiness-evidence.json`: what the readiness wait saw and decided (ARCHITECTURE.md "The guest contract").
+ */
 import { writeFileSync } from "node:fs";
 import type { ReadinessEvidence } from "../machine.js";
 import type { ReadinessTracker } from "./tracker.js";
@@ -18,6 +20,16 @@ export function buildEvidence(
   };
 }
 
-export function writeEvidence(path: string, evidence: ReadinessEvidence): void {
-  writeFileSync(path, `${JSON.stringify(evidence, null, 2)}\n`);
+/** Writes the evidence with the console lines it quotes and the tokens it accepted passed through `redact`. */
+export function writeEvidence(
+  path: string,
+  evidence: ReadinessEvidence,
+  redact: (text: string) => string,
+): void {
+  const redacted: ReadinessEvidence = {
+    ...evidence,
+    rejected: evidence.rejected.map((r) => ({ ...r, line: redact(r.line) })),
+    accepted: evidence.accepted.map((r) => ({ ...r, token: redact(r.token) })),
+  };
+  writeFileSync(path, `${JSON.stringify(redacted, null, 2)}\n`);
 }

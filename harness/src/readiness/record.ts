@@ -2,20 +2,10 @@
  * Parsing readiness records out of serial console lines (pure). The marker may sit anywhere in a line:
  * systemd status output and ANSI escapes interleave with what the guest prints.
  */
-import { z } from "zod";
-import type { ReadinessRecord } from "../machine.js";
+import { type ReadinessRecord, ReadinessRecordSchema } from "../machine.js";
 
 export const READY_MARKER = "CORE_OPS_VERIFY_READY";
 export const IGNITION_FAILED_MARKER = "CORE_OPS_IGNITION_FAILED";
-
-export const ReadinessRecordSchema = z.object({
-  run_id: z.string(),
-  token: z.string(),
-  ip: z.string(),
-  boot_id: z.string().min(1),
-  hostname: z.string(),
-  ts: z.string(),
-});
 
 // CSI sequences (colours, cursor moves), OSC sequences, and stray carriage returns.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal escapes is the point

@@ -1,8 +1,8 @@
 /**
  * The readiness decision (pure): per boot, the first record whose run_id and token match this run is
  * accepted; records of other runs are `stale`, unparsable ones `malformed`, and a second record of an
- * accepted boot `duplicate_current_run` (DESIGN §4). Accepted records queue until a waiter takes them, so a
- * record that arrives before `waitReady`/`reboot` starts waiting is not lost.
+ * accepted boot `duplicate_current_run` (ARCHITECTURE.md "The guest contract"). Accepted records queue until
+ * a waiter takes them, so a record that arrives before `waitReady`/`reboot` starts waiting is not lost.
  */
 import type { ReadinessEvidence, ReadinessRecord } from "../machine.js";
 import { parseConsoleLine } from "./record.js";

@@ -1,9 +1,10 @@
 /**
  * Waiting for readiness: polls the console follower, feeds the tracker, returns the next accepted record,
  * fails fast on the Ignition failure marker, and times out with a clear error. An optional fallback (the
- * opt-in ARP lookup) is asked once when the time is up.
+ * opt-in ARP lookup) is asked once when the time is up. The polling is the harness's one `retry`.
  */
 import type { ReadinessRecord } from "../machine.js";
+import { retry } from "../retry.js";
 import type { ConsoleFollower } from "./console-follower.js";
 import { IgnitionFailedError, ReadinessTimeoutError } from "./errors.js";
 import type { ReadinessTracker } from "./tracker.js";
@@ -30,22 +31,29 @@ export async function waitForReadiness(
 ): Promise<WaitOutcome> {
   const now = options.now ?? (() => performance.now());
   const started = now();
-  const pollMs = options.pollMs ?? 200;
-  for (;;) {
+  const poll = async (): Promise<ReadinessRecord | undefined> => {
     const at = new Date().toISOString();
     for (const line of follower.poll()) tracker.feed(line, at);
     const record = tracker.takeNext();
-    if (record !== undefined) return { record, viaFallback: false, waitedMs: now() - started };
-    if (tracker.ignitionFailure !== undefined) {
+    if (record === undefined && tracker.ignitionFailure !== undefined) {
       throw new IgnitionFailedError(tracker.ignitionFailure, follower.path);
     }
-    const waited = now() - started;
-    if (waited >= options.timeoutMs) {
-      const fallback = await options.fallback?.();
-      if (fallback !== undefined) return { record: fallback, viaFallback: true, waitedMs: now() - started };
-      throw new ReadinessTimeoutError(waited, options.timeoutMs, follower.path);
-    }
-    options.signal?.throwIfAborted();
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    return record;
+  };
+  try {
+    const { value: record } = await retry(poll, {
+      what: "the readiness record",
+      timeoutMs: options.timeoutMs,
+      intervalMs: options.pollMs ?? 200,
+      signal: options.signal,
+      now,
+      onTimeout: (e) => new ReadinessTimeoutError(e.elapsedMs, options.timeoutMs, follower.path),
+    });
+    return { record, viaFallback: false, waitedMs: now() - started };
+  } catch (err) {
+    if (!(err instanceof ReadinessTimeoutError)) throw err;
+    const fallback = await options.fallback?.();
+    if (fallback !== undefined) return { record: fallback, viaFallback: true, waitedMs: now() - started };
+    throw err;
   }
 }

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
-import { InfraError } from "./errors.js";
+import { InfraError } from "../faults.js";
 
 export function agentBinaryPath(repoRoot: string): string {
   return process.env.CORE_OPS_VERIFY_CORE_OPS_BIN ?? join(repoRoot, "agent", "dist", "core-ops");
@@ -37,7 +37,7 @@ export async function ensureAgentBinary(repoRoot: string, log: (line: string) =>
   const binary = agentBinaryPath(repoRoot);
   if (process.env.CORE_OPS_VERIFY_CORE_OPS_BIN !== undefined) {
     if (!existsSync(binary)) {
-      throw new InfraError(`CORE_OPS_VERIFY_CORE_OPS_BIN=${binary} does not exist`, "bring-up");
+      throw new InfraError(`CORE_OPS_VERIFY_CORE_OPS_BIN=${binary} does not exist`);
     }
     return binary;
   }
@@ -52,7 +52,6 @@ export async function ensureAgentBinary(repoRoot: string, log: (line: string) =>
   if (r.exitCode !== 0 || !existsSync(binary)) {
     throw new InfraError(
       `building the agent binary failed (npm run build, exit ${r.exitCode}); ${binary} ${existsSync(binary) ? "is stale" : "is missing"}.\n${(r.all ?? "").split("\n").slice(-15).join("\n")}`,
-      "bring-up",
     );
   }
   log(`agent binary: built in ${((Date.now() - started) / 1000).toFixed(0)} s`);

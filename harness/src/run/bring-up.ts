@@ -1,15 +1,27 @@
 /**
- * Bring-up: provision a machine, boot it, wait for its readiness record. An infrastructure failure here
- * (not a readiness timeout) is retried once on a fresh machine, and the retry is reported as a warning.
+ * Bring-up: provision a machine, boot it, wait for its readiness record. The error's class decides what a
+ * failure is (`faultOf`): an infrastructure failure is retried once on a fresh machine, and the retry is
+ * reported as a warning; a readiness timeout and a harness bug (a `TypeError`, say) are not retried.
  */
+
+import { errorText, type Fault, faultOf } from "../faults.js";
 import type { Hypervisor, Machine, MachineSpec, ReadinessRecord } from "../machine.js";
-import { errorText } from "./errors.js";
 import type { HarnessLog } from "./log.js";
 import type { Timeline } from "./timeline.js";
 
 export type BringUp =
   | { ok: true; machine: Machine; record: ReadinessRecord; warnings: string[]; runDir: string }
-  | { ok: false; timedOut: boolean; message: string; warnings: string[]; machine?: Machine; runDir?: string };
+  | {
+      ok: false;
+      fault: BringUpFault;
+      message: string;
+      warnings: string[];
+      machine?: Machine;
+      runDir?: string;
+    };
+
+/** Who is at fault for a failed bring-up (an assertion cannot fail before the steps). */
+export type BringUpFault = Exclude<Fault, "assertion">;
 
 export async function bringUp(options: {
   hypervisor: Hypervisor;
@@ -51,14 +63,16 @@ export async function bringUp(options: {
       log.info(`guest ready: ip ${record.ip}, boot id ${record.boot_id}`);
       return { ok: true, machine: m, record, warnings, runDir: spec.runDir };
     } catch (err) {
-      const timedOut = machine?.readinessEvidence().final_status === "timed_out";
+      const found = faultOf(err);
+      const fault = found === "assertion" ? "harness" : found;
       const message = `bring-up failed${suffix}: ${errorText(err)}`;
       log.info(message);
-      if (machine !== undefined && attempt < attempts && !timedOut) {
+      const retried = fault === "infrastructure" && attempt < attempts;
+      if (machine !== undefined && retried) {
         const report = await machine.destroy();
         log.info(`destroyed the failed guest (${report.errors.length} errors)`);
       }
-      if (timedOut || attempt >= attempts) return { ok: false, timedOut, message, warnings, machine, runDir };
+      if (!retried) return { ok: false, fault, message, warnings, machine, runDir };
       warnings.push(`bring-up retried once after an infrastructure failure: ${errorText(err)}`);
     }
   }

@@ -1,6 +1,7 @@
-/** The files of a scenario's bundle (DESIGN §4), built from the run record. Pure. */
+/** The files of a scenario's bundle (README.md "Debugging a failed scenario"), built from the run record. Pure. */
 import type { BundleFile } from "../bundle/writer.js";
 import type { ResolvedPolicy } from "../scenario/profiles.js";
+import { guestEvidenceWanted } from "./artifact-selection.js";
 import type { HarnessLog } from "./log.js";
 import { verificationRunDocument } from "./report.js";
 import type { ScenarioRun } from "./types.js";
@@ -136,8 +137,11 @@ export function bundleFiles(
         .map((a) => `assertion ${a.assertion_id}: ${a.status} — ${a.message}`)
         .join("\n")}\n`,
     });
-    const wanted = new Set(extra.policy.artifacts.collectOnFailure);
-    if (wanted.has("journal-excerpts") || wanted.has("relevant-files")) files.push(...extra.failureFiles);
+  }
+  if (guestEvidenceWanted(extra.policy.artifacts, run.classification.observed === "passed")) {
+    // Named by always_collect, the guest evidence is an always-collected entry of the manifest.
+    const always = guestEvidenceWanted(extra.policy.artifacts, true);
+    files.push(...extra.failureFiles.map((f) => ({ ...f, failureSpecific: !always })));
   }
   const regression = regressionSummary(run);
   if (regression !== undefined) {

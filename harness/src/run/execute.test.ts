@@ -25,6 +25,7 @@ async function run(
   synthetic: Parameters<typeof syntheticHypervisor>[0] & {
     agentBinary?: string;
     onStep?: (r: StepResult) => void;
+    beforeTeardown?: () => Promise<void>;
   } = {},
   text?: string,
 ) {
@@ -42,6 +43,7 @@ async function run(
     agentBinary: synthetic.agentBinary ?? process.execPath,
     mode: "local",
     onStep: synthetic.onStep,
+    beforeTeardown: synthetic.beforeTeardown,
   });
   return { result, created, bundle: result.bundle.bundle_path };
 }
@@ -147,6 +149,18 @@ describe("scenario executor on the synthetic machine", () => {
     expect(created.map((m) => m.destroyed)).toEqual([true, true]);
   });
 
+  it("does not retry a bug at bring-up as an infrastructure failure: a TypeError is a harness error", async () => {
+    const { result, created } = await run("minimal-accepted.yaml", {
+      failStarts: 1,
+      startError: () => new TypeError("cannot read properties of undefined (reading 'domain')"),
+    });
+    expect(created).toHaveLength(1);
+    expect(result.classification.outcome).toBe("harness_error");
+    expect(result.classification.summary).toContain("cannot read properties of undefined");
+    expect(result.warnings.filter((w) => w.startsWith("bring-up retried"))).toEqual([]);
+    expect(created[0]?.destroyed).toBe(true);
+  });
+
   it("fails a run whose console shows a kernel panic, even when assertions pass", async () => {
     const { result } = await run("minimal-accepted.yaml", {
       consoleLines: ["Kernel panic - not syncing: test"],
@@ -183,6 +197,26 @@ describe("scenario executor on the synthetic machine", () => {
     expect(result.classification.outcome).toBe("infrastructure_failure");
     expect(result.classification.summary).toContain("the agent binary /nonexistent/core-ops does not exist");
     expect(created).toHaveLength(0);
+  });
+
+  it("tears the guest down even when the pause before teardown throws", async () => {
+    const created: SyntheticMachine[] = [];
+    const d = await mkdtemp(join(tmpdir(), "coreops-exec-"));
+    dirs.push(d);
+    const pause = executeScenario({
+      loaded: await loadScenarioFile(join(ROOT, "scenarios", "designed-timeout.yaml")),
+      hypervisor: syntheticHypervisor({ created }),
+      repoRoot: ROOT,
+      workspaceRoot: join(d, "ws"),
+      artifactsDir: join(d, "artifacts"),
+      agentBinary: process.execPath,
+      mode: "debug",
+      beforeTeardown: async () => {
+        throw new Error("the operator's terminal went away");
+      },
+    });
+    await expect(pause).rejects.toThrow("the operator's terminal went away");
+    expect(created.map((m) => m.destroyed)).toEqual([true]);
   });
 
   it("runs a scenario without core-ops steps without the agent binary", async () => {

@@ -1,5 +1,5 @@
 /**
- * Ctrl-C during a scenario (issue #5 "Done when"): `core-ops-verify run` is interrupted with SIGINT while a
+ * Ctrl-C during a scenario: `core-ops-verify run` is interrupted with SIGINT while a
  * real scenario is executing its steps in the guest; afterwards no domain, overlay volume or run directory
  * of that run is left. The child is the real CLI running the accepted minimal scenario.
  */

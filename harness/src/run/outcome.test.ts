@@ -46,9 +46,14 @@ describe("outcome classification", () => {
     ).toBe("assertion_failure");
     expect(classify(input({ steps: [step({ status: "failed" })] })).outcome).toBe("infrastructure_failure");
     expect(classify(input({ assertions: [assertion("failed")] })).outcome).toBe("assertion_failure");
-    expect(classify(input({ bringUp: { ok: false, timedOut: true, message: "m" } })).outcome).toBe("timeout");
-    expect(classify(input({ bringUp: { ok: false, timedOut: false, message: "m" } })).outcome).toBe(
+    expect(classify(input({ bringUp: { ok: false, fault: "timeout", message: "m" } })).outcome).toBe(
+      "timeout",
+    );
+    expect(classify(input({ bringUp: { ok: false, fault: "infrastructure", message: "m" } })).outcome).toBe(
       "infrastructure_failure",
+    );
+    expect(classify(input({ bringUp: { ok: false, fault: "harness", message: "m" } })).outcome).toBe(
+      "harness_error",
     );
     expect(classify(input({ harnessError: "bug" })).outcome).toBe("harness_error");
     expect(classify(input({ failingChecks: ["kernel-panic"] })).outcome).toBe("infrastructure_failure");
@@ -65,7 +70,7 @@ describe("outcome classification", () => {
   it("never takes a bring-up failure for the designed one", () => {
     const c = classify(
       input({
-        bringUp: { ok: false, timedOut: false, message: "virsh define failed" },
+        bringUp: { ok: false, fault: "infrastructure", message: "virsh define failed" },
         expectedOutcome: "infrastructure_failure",
       }),
     );

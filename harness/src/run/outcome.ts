@@ -1,6 +1,7 @@
 /**
- * Outcome classification (DESIGN §4; the original's rules, by who is at fault). Pure.
- * 1. a bring-up failure: infrastructure_failure (or timeout when readiness timed out);
+ * Outcome classification (the original's rules, by who is at fault). Pure.
+ * 1. a bring-up failure, by the class of its error: infrastructure_failure, timeout (readiness timed out)
+ *    or harness_error (a bug);
  * 2. any step timed out: timeout; 3. a failed coreops_action: assertion_failure;
  * 4. any other failed step: infrastructure_failure; 5. console/journal checks with severity fail:
  *    infrastructure_failure; 6. assertions: timed out → timeout, failed → assertion_failure,
@@ -12,9 +13,10 @@
 import type { AssertionResult } from "../assertions/types.js";
 import type { Outcome } from "../scenario/schema.js";
 import type { StepResult } from "../steps/result.js";
+import type { BringUpFault } from "./bring-up.js";
 
 export interface ClassifyInput {
-  bringUp: { ok: true } | { ok: false; timedOut: boolean; message: string };
+  bringUp: { ok: true } | { ok: false; fault: BringUpFault; message: string };
   harnessError?: string;
   steps: readonly StepResult[];
   assertions: readonly AssertionResult[];
@@ -31,6 +33,12 @@ export interface Classification {
   warnings: string[];
 }
 
+const BRING_UP_OUTCOME: Record<BringUpFault, Outcome> = {
+  infrastructure: "infrastructure_failure",
+  timeout: "timeout",
+  harness: "harness_error",
+};
+
 const SUMMARY: Record<Outcome, string> = {
   passed: "all steps and assertions passed",
   assertion_failure: "one or more verification assertions failed",
@@ -42,10 +50,7 @@ const SUMMARY: Record<Outcome, string> = {
 function observe(input: ClassifyInput): { outcome: Outcome; detail: string } {
   if (input.harnessError !== undefined) return { outcome: "harness_error", detail: input.harnessError };
   if (!input.bringUp.ok) {
-    return {
-      outcome: input.bringUp.timedOut ? "timeout" : "infrastructure_failure",
-      detail: input.bringUp.message,
-    };
+    return { outcome: BRING_UP_OUTCOME[input.bringUp.fault], detail: input.bringUp.message };
   }
   const timedOut = input.steps.find((s) => s.status === "timed_out");
   if (timedOut) return { outcome: "timeout", detail: `step ${timedOut.step_id}: ${timedOut.details}` };

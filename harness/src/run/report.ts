@@ -1,20 +1,24 @@
 /**
- * The `verification_run` JSON document (original-inventory §4), single-scenario and corpus shapes.
- * Pure functions of the run records; `--json` prints exactly one of these on stdout.
+ * The `verification_run` JSON document, single-scenario and corpus shapes, built
+ * from the run records as `verification-run.ts` defines them. Pure; `--json` prints exactly one of these.
  */
 
 import { corpusOutcome } from "./outcome.js";
-import type { ScenarioRun } from "./types.js";
+import type { RunMode, ScenarioRun } from "./types.js";
+import type { CorpusVerificationRun, ScenarioVerificationRun } from "./verification-run.js";
 import { BUILD_VERSION } from "./version.js";
 
-export function verificationRunDocument(run: Omit<ScenarioRun, "bundle">, bundlePath: string) {
+export function verificationRunDocument(
+  run: Omit<ScenarioRun, "bundle">,
+  bundlePath: string,
+): ScenarioVerificationRun {
   const s = run.loaded.scenario;
   return {
-    view_kind: "verification_run" as const,
+    view_kind: "verification_run",
     run_id: run.runId,
     mode: run.mode,
     controller_version: BUILD_VERSION,
-    revision_selection_basis: "single_scenario" as const,
+    revision_selection_basis: "single_scenario",
     revision_under_test: s.fixtures.revision_under_test,
     started_at: run.startedAt.toISOString(),
     completed_at: run.completedAt.toISOString(),
@@ -47,7 +51,7 @@ export function verificationRunDocument(run: Omit<ScenarioRun, "bundle">, bundle
   };
 }
 
-export function singleRunDocument(run: ScenarioRun) {
+export function singleRunDocument(run: ScenarioRun): ScenarioVerificationRun {
   return {
     ...verificationRunDocument(run, run.bundle.bundle_path),
     artifact_bundle: run.bundle,
@@ -56,18 +60,18 @@ export function singleRunDocument(run: ScenarioRun) {
 
 export function corpusRunDocument(
   runId: string,
-  mode: string,
+  mode: RunMode,
   runs: readonly ScenarioRun[],
   startedAt: Date,
-) {
+): CorpusVerificationRun {
   const revs = [...new Set(runs.map((r) => r.loaded.scenario.fixtures.revision_under_test))];
   return {
-    view_kind: "verification_run" as const,
+    view_kind: "verification_run",
     run_id: runId,
     mode,
     controller_version: BUILD_VERSION,
-    revision_selection_basis: "accepted_corpus" as const,
-    revision_under_test: revs.length === 1 ? revs[0] : "accepted-corpus",
+    revision_selection_basis: "accepted_corpus",
+    revision_under_test: revs.length === 1 && revs[0] !== undefined ? revs[0] : "accepted-corpus",
     overall_outcome: corpusOutcome(runs.map((r) => r.classification.outcome)),
     started_at: startedAt.toISOString(),
     completed_at: new Date().toISOString(),

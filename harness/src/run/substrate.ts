@@ -3,14 +3,17 @@
  * (`ensureBaseImage`: `CORE_OPS_VERIFY_BASE_IMAGE` or the locally built guest image), the agent binary, then
  * `openHypervisor`. These come from the machine layer; the scenario layer reaches them only through this
  * file. When something cannot be prepared (no rights, no libvirt), the error says exactly what to run — a
- * scenario then fails with that message, it never skips.
+ * scenario then fails with that message, it never skips. `chooseHypervisor` is the one place that picks the
+ * synthetic `Hypervisor` instead (the harness's own fast tests only).
  */
+
+import { errorText, InfraError } from "../faults.js";
 import { ensureBaseImage } from "../guest-image/image-store.js";
 import { ensureSetup } from "../guest-image/setup.js";
 import { openHypervisor } from "../libvirt/hypervisor.js";
 import type { Hypervisor } from "../machine.js";
 import { agentBinaryPath, ensureAgentBinary } from "./agent-binary.js";
-import { errorText, InfraError } from "./errors.js";
+import { syntheticHypervisor } from "./synthetic.js";
 
 type Log = (line: string) => void;
 
@@ -30,7 +33,6 @@ function guarded(what: string) {
     } catch (err) {
       throw new InfraError(
         `cannot prepare the VM substrate (${what}): ${errorText(err)}\nHow to fix: ${HOW}`,
-        "bring-up",
         {
           cause: err,
         },
@@ -70,4 +72,17 @@ export async function prepareSubstrate(repoRoot: string, log: Log): Promise<Prep
     `hypervisor ${hypervisor.uri}, image ${hypervisor.image.name} (${hypervisor.image.localContainerImages.join(", ")})`,
   );
   return { hypervisor, agentBinary };
+}
+
+/**
+ * Where guests come from: the real substrate (`open`), or — for the harness's own fast tests, the hidden
+ * `--synthetic` switch and `CORE_OPS_VERIFY_SYNTHETIC=1` — the synthetic `Hypervisor`, which never reads
+ * deliveries, so any existing file stands in for the agent binary.
+ */
+export async function chooseHypervisor(
+  synthetic: boolean,
+  open: () => Promise<PreparedSubstrate>,
+): Promise<PreparedSubstrate> {
+  if (!synthetic) return open();
+  return { hypervisor: syntheticHypervisor(), agentBinary: process.execPath };
 }

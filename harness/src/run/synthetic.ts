@@ -25,6 +25,8 @@ import { ReadinessTimeoutError } from "../readiness/errors.js";
 export interface SyntheticOptions {
   /** `start()` throws this many times before it works (bring-up retry tests). */
   failStarts?: number;
+  /** What `start()` throws while it fails (default: an infrastructure failure of the domain). */
+  startError?: () => Error;
   /** Lines appended to the console log at boot (console check and redaction tests). */
   consoleLines?: string[] | ((spec: MachineSpec) => string[]);
   /** The guest never prints a readiness record: `waitReady` times out. */
@@ -96,7 +98,7 @@ export class SyntheticMachine implements Machine {
   async start(): Promise<void> {
     if ((this.options.failStarts ?? 0) > 0) {
       this.options.failStarts = (this.options.failStarts ?? 1) - 1;
-      throw new Error("synthetic: domain failed to start (injected)");
+      throw this.options.startError?.() ?? new Error("synthetic: domain failed to start (injected)");
     }
     await mkdir(this.spec.runDir, { recursive: true });
     // The real config of this run, unredacted: the bundle writer must redact it.

@@ -1,24 +1,38 @@
 /** timeline.json: each phase's start and end (provision, boot, readiness, steps, evidence, teardown). */
-export type PhaseKind =
-  | "fixtures"
-  | "provision"
-  | "boot"
-  | "readiness"
-  | "step"
-  | "assertions"
-  | "evidence"
-  | "teardown";
+import { z } from "zod";
 
-export interface Phase {
-  name: string;
-  kind: PhaseKind;
-  started_at: string;
-  completed_at: string;
-  duration_ms: number;
+export const PhaseKindSchema = z.enum([
+  "fixtures",
+  "provision",
+  "boot",
+  "readiness",
+  "step",
+  "assertions",
+  "evidence",
+  "teardown",
+]);
+export type PhaseKind = z.infer<typeof PhaseKindSchema>;
+
+export const PhaseSchema = z.strictObject({
+  name: z.string(),
+  kind: PhaseKindSchema,
+  started_at: z.string(),
+  completed_at: z.string(),
+  duration_ms: z.number(),
   /** For steps: the command's own duration as measured around the guest exec. */
-  guest_ms?: number;
-  ok: boolean;
-}
+  guest_ms: z.number().optional(),
+  ok: z.boolean(),
+});
+export type Phase = z.infer<typeof PhaseSchema>;
+
+/** timeline.json, and the `timeline` of `verification_run`. */
+export const TimelineDocumentSchema = z.strictObject({
+  started_at: z.string(),
+  completed_at: z.string(),
+  wall_ms: z.number(),
+  phases: z.array(PhaseSchema),
+});
+export type TimelineDocument = z.infer<typeof TimelineDocumentSchema>;
 
 export class Timeline {
   readonly phases: Phase[] = [];
@@ -50,12 +64,7 @@ export class Timeline {
     return p;
   }
 
-  toJSON(end: Date = new Date()): {
-    started_at: string;
-    completed_at: string;
-    wall_ms: number;
-    phases: Phase[];
-  } {
+  toJSON(end: Date = new Date()): TimelineDocument {
     return {
       started_at: this.startedAt.toISOString(),
       completed_at: end.toISOString(),

@@ -8,8 +8,9 @@ import type { Redactor } from "../secrets/redactor.js";
 import type { StepResult } from "../steps/result.js";
 import type { Classification } from "./outcome.js";
 import type { Timeline } from "./timeline.js";
+import type { RunMode } from "./verification-run.js";
 
-export type RunMode = "local" | "ci" | "debug";
+export type { RunMode } from "./verification-run.js";
 
 export interface ScenarioRun {
   runId: string;

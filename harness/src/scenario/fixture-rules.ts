@@ -24,5 +24,14 @@ export function fixtureIssues(scenario: Scenario, reposRoot: string): RuleIssue[
       check(["fixtures", "repository_evolution", "revisions", i], `${evo.history_fixture}/${rev}`, true);
     });
   }
+  for (const field of ["config_inputs", "test_data"] as const) {
+    scenario.fixtures[field].forEach((rel, i) => {
+      check(["fixtures", field, i], rel, true);
+    });
+  }
+  scenario.steps.forEach((step, i) => {
+    const op = step.harness_operation;
+    if (op?.operation === "add_revision") check(["steps", i, "harness_operation", "tree"], op.tree, true);
+  });
   return issues;
 }

@@ -12,6 +12,12 @@ export interface EnvironmentProfile {
   memoryMiB: number;
   diskOverlay: "disposable";
   readiness: "serial-console";
+  /** What bring-up confirms before the first step (`environment.overrides.readiness_checks`). */
+  readinessChecks: ("serial-console" | "ssh-ready")[];
+  /** How the harness reaches the guest; `default-ssh` is the only profile. */
+  connectionProfile: "default-ssh";
+  /** A cached image to boot instead of the hypervisor's default (`environment.overrides.image_version`). */
+  imageVersion?: string;
   network: "isolated";
 }
 
@@ -40,6 +46,8 @@ export const ENVIRONMENT_PROFILES: Record<"single-blessed-vm", EnvironmentProfil
     memoryMiB: 1024,
     diskOverlay: "disposable",
     readiness: "serial-console",
+    readinessChecks: ["serial-console"],
+    connectionProfile: "default-ssh",
     network: "isolated",
   },
 };
@@ -89,6 +97,9 @@ export function resolvePolicy(scenario: Scenario): ResolvedPolicy {
   const o = scenario.environment.overrides;
   if (o?.vcpus !== undefined) env.vcpus = o.vcpus;
   if (o?.memory_mib !== undefined) env.memoryMiB = o.memory_mib;
+  if (o?.readiness_checks !== undefined) env.readinessChecks = [...o.readiness_checks];
+  if (o?.connection_profile !== undefined) env.connectionProfile = o.connection_profile;
+  if (o?.image_version !== undefined) env.imageVersion = o.image_version;
 
   const p = scenario.policy_overrides;
   const base = TIMEOUT_PROFILES[p?.timeout_profile ?? "standard"];

@@ -148,16 +148,48 @@ export const FixtureRefMoveSchema = z
   .strict();
 export type FixtureRefMove = z.infer<typeof FixtureRefMoveSchema>;
 
+/**
+ * What a `target: harness` step does: a structured operation on the materialized fixture repository on the
+ * harness host, re-synced into the guest's copy afterwards (never a shell command on the CI host).
+ * `move_ref` points a branch at a fixture revision, as a push would; `add_revision` commits the tree of
+ * `repos/<tree>/` on top of `ref` and tags it `revision`.
+ */
+export const HarnessOperationSchema = z.discriminatedUnion("operation", [
+  z
+    .object({
+      operation: z.literal("move_ref"),
+      ref: Identifier,
+      /** A fixture tag or commit id. */
+      revision: z.string().min(1),
+    })
+    .strict(),
+  z
+    .object({
+      operation: z.literal("add_revision"),
+      /** The new revision's tag (usable by later steps and as `${fixture.<revision>}`). */
+      revision: Identifier,
+      /** Relative to `repos/`: the full tree of the new revision. */
+      tree: FixturePath,
+      /** The branch the commit goes onto (and that then points at it). */
+      ref: Identifier.default("main"),
+    })
+    .strict(),
+]);
+export type HarnessOperation = z.infer<typeof HarnessOperationSchema>;
+
 export const StepSchema = z
   .object({
     step_id: Identifier,
     step_type: StepTypeSchema,
+    /** `harness`: a `mutate_state` step whose `harness_operation` acts on the fixture repository. */
     target: z.enum(["guest", "harness"]).default("guest"),
     description: z.string().optional(),
     action: CoreOpsActionSchema.optional(),
     command: z.string().min(1).optional(),
     /** `mutate_state` only: move a fixture branch in the guest instead of running a command. */
     fixture_ref: FixtureRefMoveSchema.optional(),
+    /** `target: harness` only: the structured operation on the fixture repository. */
+    harness_operation: HarnessOperationSchema.optional(),
     expected_exit_behavior: ExitBehaviorSchema.optional(),
     timeout_override: DurationSchema.optional(),
     /** Re-run the step until it meets its exit expectation, for at most this long (one retry primitive). */
@@ -303,8 +335,22 @@ export const EnvironmentSchema = z
       .object({
         vcpus: z.number().int().min(1).max(8).optional(),
         memory_mib: z.number().int().min(256).max(8192).optional(),
-        image_version: z.string().optional(),
-        readiness_checks: z.array(z.enum(["serial-console", "ssh-ready"])).optional(),
+        /** A cached guest image: its cache id or recipe hash (a prefix of ≥ 8), or its descriptor name. */
+        image_version: z.string().min(1).optional(),
+        /**
+         * What bring-up confirms before the first step: `serial-console` (this run's readiness record;
+         * always) and `ssh-ready` (SSH answers and the guest's boot has finished: `systemctl
+         * is-system-running --wait` says running or degraded).
+         */
+        readiness_checks: z
+          .array(z.enum(["serial-console", "ssh-ready"]))
+          .min(1)
+          .refine((checks) => checks.includes("serial-console"), {
+            message:
+              "readiness_checks must include serial-console: the readiness record is how the harness learns the guest booted; add ssh-ready for the extra SSH check",
+          })
+          .optional(),
+        /** The only connection profile: SSH as the image's user, per-run key, pinned host key. */
         connection_profile: z.literal("default-ssh").optional(),
       })
       .strict()
@@ -327,8 +373,11 @@ export const FixturesSchema = z
     /** Relative to `repos/`. */
     repo_fixture: FixturePath,
     repository_evolution: RepositoryEvolutionSchema.optional(),
-    config_inputs: z.array(z.string()).default([]),
-    test_data: z.array(z.string()).default([]),
+    /** Files or directories relative to `repos/`, placed in the guest under
+     * /var/lib/core-ops-verify/config-inputs/<path> before the first step. */
+    config_inputs: z.array(FixturePath).default([]),
+    /** As `config_inputs`, placed under /var/lib/core-ops-verify/test-data/<path>. */
+    test_data: z.array(FixturePath).default([]),
     revision_under_test: z.string().min(1),
   })
   .strict();
@@ -356,8 +405,19 @@ export const ARTIFACT_NAMES = [
 
 export const ArtifactPolicySchema = z
   .object({
-    always_collect: z.array(z.enum(ARTIFACT_NAMES)).optional(),
+    /**
+     * Collected whatever the outcome; the bundle's base files are always written, `journal-excerpts` and
+     * `relevant-files` add the guest evidence otherwise collected only on failure.
+     */
+    always_collect: z
+      .array(z.enum(ARTIFACT_NAMES))
+      .refine((names) => !names.includes("explain-output"), {
+        message:
+          "always_collect cannot name explain-output: the harness does not run explain by itself; add a coreops_action step with action explain (its output is in coreops-output.txt)",
+      })
+      .optional(),
     collect_on_failure: z.array(z.enum(ARTIFACT_NAMES)).optional(),
+    /** With `run --debug`: keep the VM after the run (default true); false tears it down anyway. */
     retain_environment_in_debug: z.boolean().optional(),
     export_format: z.literal("directory").optional(),
   })

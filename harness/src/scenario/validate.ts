@@ -4,6 +4,7 @@
  * exists (checked at load time, as the original did). Pure: returns issues with their document paths.
  */
 import { expectationTexts, placeholderNameIsKnown, placeholderNames } from "../assertions/placeholders.js";
+import { addedRevisions, harnessStepIssues } from "./harness-step-rules.js";
 import type { Scenario, Step } from "./schema.js";
 
 export interface RuleIssue {
@@ -17,7 +18,9 @@ function stepIssues(step: Step, index: number): RuleIssue[] {
   const issues: RuleIssue[] = [];
   const needsAction = step.step_type === "coreops_action";
   const movesRef = step.fixture_ref !== undefined;
-  const needsCommand = step.step_type === "guest_command" || (step.step_type === "mutate_state" && !movesRef);
+  const onHarness = step.target === "harness";
+  const needsCommand =
+    step.step_type === "guest_command" || (step.step_type === "mutate_state" && !movesRef && !onHarness);
   if (movesRef && step.step_type !== "mutate_state") {
     issues.push({
       path: at("fixture_ref"),
@@ -53,7 +56,7 @@ function stepIssues(step: Step, index: number): RuleIssue[] {
       hint: "add `command: <shell command run as root in the guest>`",
     });
   }
-  if (!needsCommand && !movesRef && step.command !== undefined) {
+  if (!needsCommand && !movesRef && !onHarness && step.command !== undefined) {
     issues.push({
       path: at("command"),
       message: `\`command\` only belongs to guest_command and mutate_state steps, not ${step.step_type}`,
@@ -110,7 +113,7 @@ export function validateScenarioRules(scenario: Scenario): RuleIssue[] {
     });
   }
   scenario.steps.forEach((step, i) => {
-    issues.push(...stepIssues(step, i));
+    issues.push(...stepIssues(step, i), ...harnessStepIssues(step, i));
   });
   if (scenario.installation !== undefined && scenario.host === undefined) {
     issues.push({
@@ -194,7 +197,10 @@ export function validateScenarioRules(scenario: Scenario): RuleIssue[] {
     }
   });
   const rev = scenario.fixtures.repository_evolution;
-  const revisions = rev?.revisions ?? [scenario.fixtures.revision_under_test];
+  const revisions = [
+    ...(rev?.revisions ?? [scenario.fixtures.revision_under_test]),
+    ...addedRevisions(scenario),
+  ];
   scenario.assertions.forEach((a, i) => {
     for (const name of expectationTexts(a).flatMap(placeholderNames)) {
       if (!placeholderNameIsKnown(name, revisions))
@@ -206,7 +212,7 @@ export function validateScenarioRules(scenario: Scenario): RuleIssue[] {
     }
   });
   if (rev !== undefined) {
-    const revs = new Set(rev.revisions);
+    const revs = new Set([...rev.revisions, ...addedRevisions(scenario)]);
     for (const [id, i] of duplicates(rev.revisions)) {
       issues.push({
         path: ["fixtures", "repository_evolution", "revisions", i],
@@ -227,6 +233,8 @@ export function validateScenarioRules(scenario: Scenario): RuleIssue[] {
       const r = step.action?.revision;
       if (step.action?.action === "init" && r !== undefined) check(["steps", i, "action", "revision"], r);
       if (step.fixture_ref) check(["steps", i, "fixture_ref", "revision"], step.fixture_ref.revision);
+      const op = step.harness_operation;
+      if (op?.operation === "move_ref") check(["steps", i, "harness_operation", "revision"], op.revision);
     });
     if (scenario.installation) check(["installation", "at"], scenario.installation.at);
   }

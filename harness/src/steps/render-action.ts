@@ -1,5 +1,5 @@
 /**
- * Structured `coreops_action` → the command the guest runs (DESIGN §4 "Structured actions → commands").
+ * Structured `coreops_action` → the command the guest runs.
  * Pure: the fixture URL, the binary path and the resolved rollback commit come from the caller.
  */
 import type { CoreOpsAction, FixtureRefMove } from "../scenario/schema.js";

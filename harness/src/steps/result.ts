@@ -1,22 +1,25 @@
 /** What running one step produced (the `step_results[]` entries of `verification_run`). */
-import type { StepType } from "../scenario/schema.js";
+import { z } from "zod";
+import { StepTypeSchema } from "../scenario/schema.js";
 
-export type StepStatus = "pending" | "passed" | "failed" | "timed_out" | "skipped";
+export const StepStatusSchema = z.enum(["pending", "passed", "failed", "timed_out", "skipped"]);
+export type StepStatus = z.infer<typeof StepStatusSchema>;
 
-export interface StepResult {
-  step_id: string;
-  step_type: StepType;
-  status: StepStatus;
-  details: string;
-  command: string;
-  exit_code: number | null;
-  stdout: string;
-  stderr: string;
+export const StepResultSchema = z.strictObject({
+  step_id: z.string(),
+  step_type: StepTypeSchema,
+  status: StepStatusSchema,
+  details: z.string(),
+  command: z.string(),
+  exit_code: z.number().int().nullable(),
+  stdout: z.string(),
+  stderr: z.string(),
   /** Duration of the guest command (or reboot/readiness wait) itself. */
-  duration_ms: number;
-  started_at: string;
-  completed_at: string;
-  attempts: number;
+  duration_ms: z.number(),
+  started_at: z.string(),
+  completed_at: z.string(),
+  attempts: z.number().int(),
   /** Who is at fault when the step did not pass. */
-  fault?: "scenario" | "infrastructure" | "timeout";
-}
+  fault: z.enum(["scenario", "infrastructure", "timeout"]).optional(),
+});
+export type StepResult = z.infer<typeof StepResultSchema>;

@@ -2,15 +2,17 @@
  * Runs one scenario step against a guest: renders the command, bounds it by the step's timeout and what
  * is left of the scenario's, applies the exit expectation, and classes a non-passing step by fault.
  */
+
+import { errorText, faultOf, ScenarioTimeout } from "../faults.js";
 import type { ExecResult } from "../machine.js";
-import { errorText, ScenarioTimeout } from "../run/errors.js";
+import { retry } from "../retry.js";
 import type { HarnessLog } from "../run/log.js";
 import { durationMs } from "../scenario/duration.js";
 import type { Step } from "../scenario/schema.js";
 import { describeExit, exitMatches } from "./exit-behavior.js";
+import { describeOperation, type HarnessStepRunner, runHarnessStep } from "./harness-step.js";
 import { type ActionContext, renderAction, renderFixtureRefMove } from "./render-action.js";
 import type { StepResult } from "./result.js";
-import { retry } from "./retry.js";
 import { shellQuote } from "./shell.js";
 import type { ScenarioMachine } from "./verbs.js";
 
@@ -23,10 +25,13 @@ export interface StepEnv {
   /** Epoch ms at which the scenario timeout expires. */
   deadline: number;
   signal?: AbortSignal;
+  /** Runs `target: harness` steps (the run's fixture repository); absent: such a step fails. */
+  harness?: HarnessStepRunner;
 }
 
 /** The command a step runs (also for `step_command_*` assertions), or "" for steps without one. */
 export function stepCommand(step: Step, action: ActionContext): string {
+  if (step.target === "harness" && step.harness_operation) return describeOperation(step.harness_operation);
   if (step.step_type === "coreops_action" && step.action) return renderAction(step.action, action);
   if (step.step_type === "mutate_state" && step.fixture_ref)
     return renderFixtureRefMove(step.fixture_ref, action);
@@ -75,6 +80,7 @@ export async function runStep(step: Step, env: StepEnv): Promise<StepResult> {
       details: "the scenario timeout expired before this step",
     });
   }
+  if (step.target === "harness") return finish(await runHarnessStep(step, env.harness, r, limit));
   try {
     switch (step.step_type) {
       case "boot":
@@ -116,6 +122,8 @@ export async function runStep(step: Step, env: StepEnv): Promise<StepResult> {
       }
     }
   } catch (err) {
+    // A bug in the harness is not the guest's fault: it ends the run as a harness error.
+    if (faultOf(err) === "harness") throw err;
     if (err instanceof ScenarioTimeout) {
       return finish({ ...r, status: "timed_out", fault: "timeout", details: err.message });
     }
@@ -147,7 +155,7 @@ async function runCommandStep(
     await once(limit);
   } else {
     const until = Math.min(durationMs(step.retry_until), limit);
-    await retry(async () => once(Math.max(1, t0 + limit - Date.now())), {
+    await retry(async () => (await once(Math.max(1, t0 + limit - Date.now()))) || undefined, {
       timeoutMs: until,
       intervalMs: 2000,
       what: `step ${step.step_id} (${describeExit(step.expected_exit_behavior)})`,

@@ -3,10 +3,11 @@
  * a non-zero exit, `succeed` throws `AssertionFailed` unless the command exits 0, `fail` is the inverse.
  * A failure of the machinery itself (SSH down, libvirt) becomes an `InfraError`.
  */
+
+import { AssertionFailed, errorText, InfraError } from "../faults.js";
 import type { ExecOptions, ExecResult, Machine } from "../machine.js";
-import { AssertionFailed, errorText, InfraError } from "../run/errors.js";
+import { retry } from "../retry.js";
 import type { HarnessLog } from "../run/log.js";
-import { retry } from "./retry.js";
 
 function tail(text: string, lines = 20): string {
   return text.trimEnd().split("\n").slice(-lines).join("\n");
@@ -26,7 +27,7 @@ export class ScenarioMachine {
       );
       return r;
     } catch (err) {
-      throw new InfraError(`guest exec of ${JSON.stringify(command)} failed: ${errorText(err)}`, "step", {
+      throw new InfraError(`guest exec of ${JSON.stringify(command)} failed: ${errorText(err)}`, {
         cause: err,
       });
     }
@@ -52,11 +53,11 @@ export class ScenarioMachine {
 
   async waitUntilSucceeds(command: string, timeoutMs: number, signal?: AbortSignal): Promise<number> {
     const { attempts } = await retry(
-      async (lastTry) => {
+      async ({ lastTry }) => {
         const r = await this.exec(command, { timeoutMs: Math.min(timeoutMs, 30_000) });
         if (r.exitCode === 0 && !r.timedOut) return true;
         if (lastTry) this.log.info(`last try of ${command}: exit ${r.exitCode}: ${tail(r.stderr, 3)}`);
-        return false;
+        return undefined;
       },
       { timeoutMs, intervalMs: 2000, what: `waiting for ${JSON.stringify(command)} to succeed`, signal },
     );

@@ -5,8 +5,8 @@
  */
 import type { TestProject } from "vitest/node";
 import "./meta.js";
+import { errorText } from "../faults.js";
 import { ensureAgentBinary } from "../run/agent-binary.js";
-import { errorText } from "../run/errors.js";
 import { findRepoRoot } from "../run/repo-root.js";
 import { prepareHost } from "../run/substrate.js";
 

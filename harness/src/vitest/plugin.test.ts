@@ -53,7 +53,16 @@ describe("scenario plugin", () => {
     // A guest that prints its Ignition config and host key, and a failing assertion quoting a secret.
     await writeFile(
       join(d, "secret.yaml"),
-      await readFile(join(ROOT, "harness", "test-fixtures", "scenarios", "secret-dump.yaml"), "utf8"),
+      (
+        await readFile(join(ROOT, "harness", "test-fixtures", "scenarios", "secret-dump.yaml"), "utf8")
+      ).replace("source: candidate", "source: accepted"),
+    );
+    // A candidate in the corpus is a failing test that says so, and never runs.
+    await writeFile(
+      join(d, "candidate.yaml"),
+      good
+        .replace("verify-timeout-classification", "verify-candidate")
+        .replace("source: accepted", "source: candidate"),
     );
     await writeFile(
       join(d, "vitest.config.mjs"),
@@ -68,7 +77,7 @@ export default { plugins: [scenarioPlugin()], test: { root: ${JSON.stringify(d)}
         "--config",
         join(d, "vitest.config.mjs"),
         "-t",
-        "verify-(timeout|bad|secret-dump)",
+        "verify-(timeout|bad|secret-dump|candidate)",
         "--reporter=json",
         "--reporter=verbose",
         "--outputFile",
@@ -106,6 +115,12 @@ export default { plugins: [scenarioPlugin()], test: { root: ${JSON.stringify(d)}
     expect(byTitle.get("verify-bad")?.failureMessages[0]).toMatch(
       /bad\.yaml:\d+:\d+ assertions\[0\]\.target: names step "nope"/,
     );
+    const candidate = byTitle.get("verify-candidate");
+    expect(candidate?.status).toBe("failed");
+    expect(candidate?.failureMessages[0]).toMatch(
+      /not run: .*candidate\.yaml:\d+:1 source: scenario verify-candidate is a candidate .*the accepted corpus runs only source: accepted/,
+    );
+    expect(candidate?.meta?.coreops).toBeUndefined();
     // The failure message and the annotations printed by the reporter show no secret (public keys stay).
     const secretFailure = byTitle.get("verify-secret-dump")?.failureMessages[0] ?? "";
     expect(secretFailure).toMatch(/host-key-payload — .*\[REDACTED\]/);

@@ -10,6 +10,7 @@ import type { Virsh, VirshResult } from "../virsh.js";
 interface Domain {
   running: boolean;
   persistent: boolean;
+  xml?: string;
 }
 
 export class FakeVirsh implements Virsh {
@@ -43,7 +44,11 @@ export class FakeVirsh implements Virsh {
       case "define": {
         const xml = readFileSync(name, "utf8");
         const defined = /<name>([^<]+)<\/name>/.exec(xml)?.[1] ?? "";
-        this.domains.set(defined, { running: this.domains.get(defined)?.running ?? false, persistent: true });
+        this.domains.set(defined, {
+          running: this.domains.get(defined)?.running ?? false,
+          persistent: true,
+          xml,
+        });
         return ok("");
       }
       case "start":
@@ -61,6 +66,9 @@ export class FakeVirsh implements Virsh {
         if (domain.running) domain.persistent = false;
         else this.domains.delete(name);
         return ok("");
+      case "dumpxml":
+        if (domain === undefined) return gone;
+        return ok(domain.xml ?? `<domain><name>${name}</name></domain>`);
       case "domstate":
         if (domain === undefined) return gone;
         return ok(domain.running ? "running\n" : "shut off\n");

@@ -1,12 +1,14 @@
 /** Helpers shared by the VM tests that interrupt real runs (teardown-on-signal, interrupt-scenario). */
+import { retry } from "../../retry.js";
 
 /** Polls `check` every 250 ms; throws naming `what()` after `timeoutMs`. */
 export async function until(check: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await retry(async () => check() || undefined, {
+    what: "until",
+    timeoutMs,
+    intervalMs: 250,
+    onTimeout: () => new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`),
+  });
 }
 
 /** Belt and braces after a test: destroy, undefine and delete the overlay of `name`, ignoring what is gone. */
