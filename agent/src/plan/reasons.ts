@@ -120,6 +120,7 @@ function explainMatching(
  * A desired object whose material content differs from the host. One case per difference reason, a few
  * lines each: kept as one switch (over 60 lines) so the reasons read side by side.
  */
+// size: the cases (or inline methods) share one scope and read side by side; splitting scatters them
 function explainDifference(
   dec: Decision,
   d: NormalizedObject,
