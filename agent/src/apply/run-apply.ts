@@ -105,19 +105,7 @@ function executionOptions(req: ApplyRunRequest): ApplyOptions {
   };
 }
 
-/**
- * One apply: admit → plan → refuse a mass delete → record `in_progress` → execute → record the end →
- * the result view. Each step is a function or the run's state recorder (run-state.ts).
- */
-export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
-  const now = req.now ?? (() => new Date());
-  const t0 = performance.now();
-  const phases = new Phases(req.onPhase);
-  phases.mark("resolution", "completed");
-  const revision = req.desired.source.revision;
-  const recording = req.stateFile !== null && req.stateMode === "tracked";
-  const hold = admitRun(req, recording);
-
+async function planRun(req: ApplyRunRequest, phases: Phases): Promise<{ plan: Plan; planningMs: number }> {
   phases.mark("planning", "started");
   const planningStarted = performance.now();
   const plan = await planHost({
@@ -132,7 +120,24 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
   });
   phases.mark("graph_construction", "completed");
   phases.mark("planning", "completed");
-  const planningMs = performance.now() - planningStarted;
+  return { plan, planningMs: performance.now() - planningStarted };
+}
+
+/**
+ * One apply: admit → plan → refuse a mass delete → record `in_progress` → execute → record the end →
+ * the result view. Each step is a function or the run's state recorder (run-state.ts); it stays one
+ * function (a little over 60 lines) because it is the apply's sequence, read top to bottom.
+ */
+export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
+  const now = req.now ?? (() => new Date());
+  const t0 = performance.now();
+  const phases = new Phases(req.onPhase);
+  phases.mark("resolution", "completed");
+  const revision = req.desired.source.revision;
+  const recording = req.stateFile !== null && req.stateMode === "tracked";
+  const hold = admitRun(req, recording);
+
+  const { plan, planningMs } = await planRun(req, phases);
   const objects = applyObjectsFromPlan(plan);
   // Refusals come before anything is recorded or touched.
   refuseMassDelete(objects, req.allowMassDelete, req.desired.hostFile);

@@ -48,6 +48,11 @@ export interface HostObserverOptions {
   systemd?: SystemdAvailability;
 }
 
+/**
+ * The observer: one closure over the root, its resolver and the id-name caches, returning the four
+ * `HostObserver` methods (over 60 lines because the methods are written inline, sharing that state).
+ */
+// size: the cases (or inline methods) share one scope and read side by side; splitting scatters them
 export function createHostObserver(opts: HostObserverOptions): HostObserver {
   const root = opts.root;
   const systemd = opts.systemd ?? detectSystemd(root);

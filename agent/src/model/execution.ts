@@ -70,7 +70,7 @@ export type Attempt = z.infer<typeof AttemptSchema>;
 
 export const ConvergenceSchema = z.object({
   status: ConvergenceStatusSchema,
-  /** offline_root verifies files only (DESIGN §3 "Offline root"). */
+  /** offline_root verifies files only: there is no systemd to ask (README.md "Apply, the timer agent and the single-file binary"). */
   basis: z.enum(["runtime", "files"]),
   attempt_count: z.number().int().nonnegative(),
   retry_budget: z.number().int().positive(),

@@ -116,7 +116,11 @@ function explainMatching(
   return out;
 }
 
-/** A desired object whose material content differs from the host. */
+/**
+ * A desired object whose material content differs from the host. One case per difference reason, a few
+ * lines each: kept as one switch (over 60 lines) so the reasons read side by side.
+ */
+// size: the cases (or inline methods) share one scope and read side by side; splitting scatters them
 function explainDifference(
   dec: Decision,
   d: NormalizedObject,
@@ -184,15 +188,22 @@ function explainDifference(
       );
     }
   }
+  out.causes.push(...replacementCauses(dec, d, o));
+  return out;
+}
+
+/** Why an `update` became a `replace`. */
+function replacementCauses(dec: Decision, d: NormalizedObject, o: NormalizedObject): Cause[] {
+  const causes: Cause[] = [];
   if (dec.replacements.includes("unit_renamed"))
-    out.causes.push(cause("replacement_required", `the generated unit changes from ${o.unit} to ${d.unit}`));
+    causes.push(cause("replacement_required", `the generated unit changes from ${o.unit} to ${d.unit}`));
   if (dec.replacements.includes("mount_identity_changed")) {
     const m = mountIdentityChanges(d, o)
       .map((k) => `[Mount] ${k}=`)
       .join(", ");
-    out.causes.push(cause("replacement_required", `${m} changed: the mount is unmounted and mounted again`));
+    causes.push(cause("replacement_required", `${m} changed: the mount is unmounted and mounted again`));
   }
-  return out;
+  return causes;
 }
 
 /** The explanation of a desired object's decision. */
@@ -254,30 +265,34 @@ export function explainUndesired(
         ],
         notes: [],
       };
-    default: {
-      const notes: string[] = [];
-      if (edited.length > 0)
-        notes.push(
-          `edited on the host since the last apply (${edited.join(", ")}); --delete-edited: deleted, the edited bytes are saved to the backup store first`,
-        );
-      const foreign = o ? o.files.filter((f) => !f.owned).map((f) => f.path) : [];
-      if (foreign.length > 0) notes.push(`left in place (not owned by CoreOps): ${foreign.join(", ")}`);
-      return dec.reason === "removed_from_desired"
-        ? {
-            causes: [cause("desired_change", "removed from the desired state")],
-            drift: [drift("expected_change", "three_way", true, false, "no longer desired")],
-            notes,
-          }
-        : {
-            causes: [
-              cause(
-                "drift",
-                "marked '# Managed by CoreOps' on the host but neither desired nor in the last applied inventory",
-              ),
-            ],
-            drift: [drift("stale_residue", "two_way", true, false, "stale managed residue")],
-            notes,
-          };
-    }
+    default:
+      return explainDelete(dec, o, edited);
   }
+}
+
+/** A delete: the inventory's object removed from desired, or stale residue only the marker claims. */
+function explainDelete(dec: Decision, o: NormalizedObject | null, edited: string[]): Explanation {
+  const notes: string[] = [];
+  if (edited.length > 0)
+    notes.push(
+      `edited on the host since the last apply (${edited.join(", ")}); --delete-edited: deleted, the edited bytes are saved to the backup store first`,
+    );
+  const foreign = o ? o.files.filter((f) => !f.owned).map((f) => f.path) : [];
+  if (foreign.length > 0) notes.push(`left in place (not owned by CoreOps): ${foreign.join(", ")}`);
+  return dec.reason === "removed_from_desired"
+    ? {
+        causes: [cause("desired_change", "removed from the desired state")],
+        drift: [drift("expected_change", "three_way", true, false, "no longer desired")],
+        notes,
+      }
+    : {
+        causes: [
+          cause(
+            "drift",
+            "marked '# Managed by CoreOps' on the host but neither desired nor in the last applied inventory",
+          ),
+        ],
+        drift: [drift("stale_residue", "two_way", true, false, "stale managed residue")],
+        notes,
+      };
 }
