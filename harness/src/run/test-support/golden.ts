@@ -6,6 +6,7 @@
  * - durations: the value of every JSON key ending in `_ms` or `Ms`, ` <n> ms`, `(<n> ms)` and `<n>ms` in text → `<MS>`,
  *   and the harness log's `<n.n> s` → `<S> s`;
  * - the per-test temporary directory → `<TMP>`, this checkout → `<ROOT>`;
+ * - the harness's own version (`"controller_version"`) → `<VERSION>`: a release bump is not an output change;
  * - fixture commit ids are NOT normalized: the fixture repositories are built with fixed dates and authors.
  * Golden files end in `.golden` so that no formatter touches them. `GOLDEN_UPDATE=1` rewrites the files instead of comparing (then review the diff before committing).
  */
@@ -21,7 +22,8 @@ export function normalize(text: string, paths: { tmp: string; root: string }): s
     .replace(/("[a-z_]*(?:_ms|Ms)": )\d+/g, "$1<MS>")
     .replace(/([( ])\d+ ms\b/g, "$1<MS> ms")
     .replace(/\b(\d+)ms\b/g, "<MS>ms")
-    .replace(/\b\d+\.\d s\b/g, "<S> s");
+    .replace(/\b\d+\.\d s\b/g, "<S> s")
+    .replace(/("controller_version": )"[^"]*"/g, '$1"<VERSION>"');
 }
 
 /** Compares `actual` with the golden file, or rewrites it under `GOLDEN_UPDATE=1`. Returns the expected text. */
