@@ -1,5 +1,5 @@
 /**
- * The scenario YAML format (DESIGN §4), as zod schemas: the single source of truth. Types are inferred from
+ * The scenario YAML format (ARCHITECTURE.md "How a scenario flows through the harness"), as zod schemas: the single source of truth. Types are inferred from
  * it and `harness/scenario.schema.json` is generated from it (`npm run schema`). Cross-field rules that need
  * the whole document (step references, unique ids) live in `validate.ts`, so this file stays declarative.
  */
