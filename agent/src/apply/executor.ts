@@ -30,7 +30,7 @@ import type {
   StopTimeoutWarning,
 } from "../model/execution.js";
 import { isCheckOperation, type Operation } from "../model/operations.js";
-import { sha256 } from "../resources/digest.js";
+import { sha256 } from "../digest.js";
 import { isCoreOpsTempFile } from "../state/atomic-file.js";
 import type { BackupEntry, BackupReason } from "../state/backups.js";
 import { classifyAttempts, failureSignature } from "./convergence.js";

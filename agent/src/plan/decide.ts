@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { Action } from "../model/actions.js";
-import { sha256 } from "../resources/digest.js";
+import { sha256 } from "../digest.js";
 import type { NormalizedObject } from "../resources/managed-object.js";
 import { ignoredDifferences } from "../resources/variance.js";
 import type { InventoryObject } from "../state/status.js";

@@ -4,7 +4,7 @@
  * it wrote, so digests match what the next plan computes.
  */
 import type { InventoryObject } from "../state/status.js";
-import { sha256 } from "./digest.js";
+import { sha256 } from "../digest.js";
 import type { NormalizedObject } from "./managed-object.js";
 
 export function inventoryFromObjects(objects: readonly NormalizedObject[]): InventoryObject[] {

@@ -5,7 +5,7 @@
  */
 
 import { LARGE_CONTENT_BYTES } from "../model/large-content.js";
-import { sha256 } from "./digest.js";
+import { sha256 } from "../digest.js";
 import { fileDisplayId } from "./identity.js";
 import type { NormalizedObject, ObjectFile } from "./managed-object.js";
 import { hasManagedMarker, isText, stripManagedMarker } from "./marker.js";

@@ -17,7 +17,7 @@ import { applyDropIns } from "../units/dropins.js";
 import { lastValue, parseUnitFile, type UnitEntry, type UnitFile } from "../units/parse.js";
 import { runtimeUnitName } from "../units/quadlet.js";
 import { type DependencyRef, dependencyRefs } from "./dependency-refs.js";
-import { sha256 } from "./digest.js";
+import { sha256 } from "../digest.js";
 import { extensionOf, unitDisplayId, unitKind } from "./identity.js";
 import type { MountInfo, NormalizedObject, ObjectFile } from "./managed-object.js";
 import { managedText, stripManagedMarker } from "./marker.js";
