@@ -22,12 +22,12 @@ import {
   type DestroyReport,
   type ExecOptions,
   type ExecResult,
-  GUEST_DELIVERY_DIR,
   type Machine,
   type MachineSpec,
   type ReadinessEvidence,
   type ReadinessRecord,
 } from "../machine.js";
+import { GUEST_DELIVERY_DIR } from "../guest-delivery-dir.js";
 import { ConsoleFollower } from "../readiness/console-follower.js";
 import { IgnitionFailedError } from "../readiness/errors.js";
 import { buildEvidence, writeEvidence } from "../readiness/evidence.js";

@@ -15,13 +15,13 @@ import {
   type DestroyReport,
   type ExecOptions,
   type ExecResult,
-  GUEST_DELIVERY_DIR,
   type Hypervisor,
   type Machine,
   type MachineSpec,
   type ReadinessEvidence,
   type ReadinessRecord,
 } from "../machine.js";
+import { GUEST_DELIVERY_DIR } from "../guest-delivery-dir.js";
 import { ReadinessTimeoutError } from "../readiness/errors.js";
 
 export interface SyntheticOptions {
