@@ -17,6 +17,8 @@
  * In offline-root mode steps 4–6 are file-level: enablement as symlinks, then every desired file is
  * re-read and compared (ARCHITECTURE.md "Offline root").
  */
+
+import { sha256 } from "../digest.js";
 import { CoreOpsError } from "../errors.js";
 import { isChanging, writesFiles } from "../model/actions.js";
 import type {
@@ -30,7 +32,6 @@ import type {
   StopTimeoutWarning,
 } from "../model/execution.js";
 import { isCheckOperation, type Operation } from "../model/operations.js";
-import { sha256 } from "../digest.js";
 import { isCoreOpsTempFile } from "../state/atomic-file.js";
 import type { BackupEntry, BackupReason } from "../state/backups.js";
 import { classifyAttempts, failureSignature } from "./convergence.js";
