@@ -140,6 +140,3 @@ export interface Hypervisor {
   readonly image: ImageSummary;
   createMachine(spec: MachineSpec): Promise<Machine>;
 }
-
-/** Guest directory under which deliveries are mounted read-only. */
-export const GUEST_DELIVERY_DIR = "/run/core-ops-verify/delivery";

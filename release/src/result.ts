@@ -1,6 +1,6 @@
 /**
- * The `core-ops-release validate --json` document. Field names follow the original tool's result JSON
- * (inventory §5); `fragments`, `range`, `version_before`, `version_after` and `changelog_changed` are additions.
+ * The `core-ops-release validate --json` document. Field names follow the original tool's result JSON;
+ * `fragments`, `range`, `version_before`, `version_after` and `changelog_changed` are additions.
  */
 import { z } from "zod";
 import { BumpSchema, ReleaseIntentSchema } from "./bump.js";

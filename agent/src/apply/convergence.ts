@@ -1,6 +1,6 @@
 import type { ConvergenceStatus, ObjectFailure } from "../model/execution.js";
 /**
- * Retry classification (issue 4 §1, original-inventory §2g). After each failed attempt the sequence of
+ * Retry classification (ARCHITECTURE.md "Pipeline"). After each failed attempt the sequence of
  * failure signatures decides whether to keep going: the same signature twice in a row is a
  * `repeated_failure` (retrying changes nothing), A/B/A is an `oscillation` (the host flips between two
  * failure modes); both stop automatic progress. Pure logic, no effects.

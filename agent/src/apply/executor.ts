@@ -1,5 +1,5 @@
 /**
- * The executor (issue 4 §1, DESIGN §3 "Apply"): runs an ordered plan against a host through the
+ * The executor (ARCHITECTURE.md "Pipeline"): runs an ordered plan against a host through the
  * `Systemd` and `HostFs` ports and reports what actually executed.
  *
  *   1. (the mass-delete refusal is run-apply's, before anything is recorded: mass-delete.ts);
@@ -15,8 +15,10 @@
  *   6. verification with a bounded activation wait and restart-loop detection, retried up to the budget;
  *      identical signatures → repeated_failure, A/B/A → oscillation.
  * In offline-root mode steps 4–6 are file-level: enablement as symlinks, then every desired file is
- * re-read and compared (DESIGN §3 "Offline root").
+ * re-read and compared (ARCHITECTURE.md "Offline root").
  */
+
+import { sha256 } from "../digest.js";
 import { CoreOpsError } from "../errors.js";
 import { isChanging, writesFiles } from "../model/actions.js";
 import type {
@@ -30,7 +32,6 @@ import type {
   StopTimeoutWarning,
 } from "../model/execution.js";
 import { isCheckOperation, type Operation } from "../model/operations.js";
-import { sha256 } from "../resources/digest.js";
 import { isCoreOpsTempFile } from "../state/atomic-file.js";
 import type { BackupEntry, BackupReason } from "../state/backups.js";
 import { classifyAttempts, failureSignature } from "./convergence.js";

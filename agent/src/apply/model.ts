@@ -1,8 +1,8 @@
 /**
  * What the executor consumes and produces. The input is the planner's ordered entries joined with the
  * desired file bytes (built by apply/from-plan.ts); the output is the list of operations that actually ran
- * (events) and the per-object outcome — reports are built from these, never from the plan (§8: the
- * original claimed restarts that never ran).
+ * (events) and the per-object outcome — reports are built from these, never from the plan (a report
+ * built from the plan would claim restarts that never ran).
  */
 
 import type { Action } from "../model/actions.js";
@@ -79,7 +79,7 @@ export interface HostFileKnowledge {
 
 export interface ApplyOptions {
   noReload: boolean;
-  /** Retry budget: attempts of activation + verification (issue 4: 3). */
+  /** Retry budget: attempts of activation + verification (DEFAULT_RETRY_BUDGET in run-apply.ts). */
   retryBudget: number;
   /** Upper bound of the wait for units that are still activating, per attempt. */
   activationTimeoutMs: number;

@@ -1,7 +1,7 @@
 import type { BackupEntry, BackupItem } from "../state/backups.js";
 
 /**
- * The effects apply needs, as small interfaces (DESIGN §5). Implementations live in src/effects/ and are
+ * The effects apply needs, as small interfaces (ARCHITECTURE.md "Seams"). Implementations live in src/effects/ and are
  * created at the CLI edge: `SystemctlSystemd` + `NodeHostFs` on a host, `OfflineSystemd` + `NodeHostFs`
  * rooted at DIR for `--root`. Tests use a recording double for the executor's own logic only.
  */

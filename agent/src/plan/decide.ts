@@ -4,8 +4,8 @@
  * never explanation text. The rules are listed in compute-plan.ts's header.
  */
 import { z } from "zod";
+import { sha256 } from "../digest.js";
 import type { Action } from "../model/actions.js";
-import { sha256 } from "../resources/digest.js";
 import type { NormalizedObject } from "../resources/managed-object.js";
 import { ignoredDifferences } from "../resources/variance.js";
 import type { InventoryObject } from "../state/status.js";

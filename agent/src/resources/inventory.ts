@@ -3,8 +3,9 @@
  * reads back as last_applied. Apply MUST build it with `inventoryFromObjects` from the same desired objects
  * it wrote, so digests match what the next plan computes.
  */
+
+import { sha256 } from "../digest.js";
 import type { InventoryObject } from "../state/status.js";
-import { sha256 } from "./digest.js";
 import type { NormalizedObject } from "./managed-object.js";
 
 export function inventoryFromObjects(objects: readonly NormalizedObject[]): InventoryObject[] {

@@ -4,8 +4,8 @@
  * material (it is stripped before hashing).
  */
 
+import { sha256 } from "../digest.js";
 import { LARGE_CONTENT_BYTES } from "../model/large-content.js";
-import { sha256 } from "./digest.js";
 import { fileDisplayId } from "./identity.js";
 import type { NormalizedObject, ObjectFile } from "./managed-object.js";
 import { hasManagedMarker, isText, stripManagedMarker } from "./marker.js";

@@ -12,12 +12,12 @@
  * normalized leniently — a host file that does not parse is compared by its digest and noted.
  */
 import { posix } from "node:path";
+import { sha256 } from "../digest.js";
 import { canonicalUnitText } from "../units/canonical.js";
 import { applyDropIns } from "../units/dropins.js";
 import { lastValue, parseUnitFile, type UnitEntry, type UnitFile } from "../units/parse.js";
 import { runtimeUnitName } from "../units/quadlet.js";
 import { type DependencyRef, dependencyRefs } from "./dependency-refs.js";
-import { sha256 } from "./digest.js";
 import { extensionOf, unitDisplayId, unitKind } from "./identity.js";
 import type { MountInfo, NormalizedObject, ObjectFile } from "./managed-object.js";
 import { managedText, stripManagedMarker } from "./marker.js";

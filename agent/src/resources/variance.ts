@@ -2,7 +2,7 @@
  * Differences normalization ignores, spelled out: every one becomes a `runtime_variance` record with its
  * reason instead of being dropped. Only called when desired and observed material are equal.
  */
-import { sha256 } from "./digest.js";
+import { sha256 } from "../digest.js";
 import type { NormalizedObject, ObjectFile } from "./managed-object.js";
 import { hasManagedMarker } from "./marker.js";
 import { formatMode } from "./normalize-artifact.js";

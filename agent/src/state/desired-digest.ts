@@ -5,7 +5,7 @@
  * Desired states are not mutated after loading, so the digest is memoized per object.
  */
 import type { DesiredState } from "../desired/model.js";
-import { sha256 } from "../resources/digest.js";
+import { sha256 } from "../digest.js";
 import type { Digest } from "./content-store.js";
 import { toDesiredSnapshot } from "./snapshot-desired.js";
 

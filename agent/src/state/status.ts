@@ -64,13 +64,13 @@ export const ReconciliationSchema = z.object({
   status: ReconciliationStatusSchema,
   running: z.boolean(),
   last_attempted_revision: Revision.nullable(),
-  /** Advances only when an apply converged (DESIGN §3 "Apply"). */
+  /** Advances only when an apply converged. */
   last_applied_revision: Revision.nullable(),
   last_started_at: Timestamp.nullable(),
   last_finished_at: Timestamp.nullable(),
 });
 
-/** After a rollback the agent holds (DESIGN §3 "Rollback"): the rolled-back-from revision is not re-applied. */
+/** After a rollback the agent holds: the rolled-back-from revision is not re-applied. */
 export const HoldSchema = z.object({
   held: z.boolean(),
   rolled_back_from: Revision.nullable(),

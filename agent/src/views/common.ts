@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the JSON view models (original-inventory §2i): object references, revision context,
+ * Shared pieces of the JSON view models (ARCHITECTURE.md "Pipeline", the render stage): object references, revision context,
  * causes, dependency edges, semantic diffs, drift records. Field names follow the original where sensible.
  */
 import { z } from "zod";

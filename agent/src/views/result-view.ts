@@ -1,5 +1,5 @@
 /**
- * The `result` view model (`core-ops apply --json`, original-inventory §2i): the outcome of one apply,
+ * The `result` view model (`core-ops apply --json`): the outcome of one apply,
  * built from what actually executed — the per-object final states come from the executor's events, the
  * planned action and causes from the plan, never the other way round.
  */

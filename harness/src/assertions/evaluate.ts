@@ -2,12 +2,13 @@
  * Evaluates every assertion of a scenario, one evaluator per type. An evaluator that throws (bad JSON,
  * guest gone) yields `failed` with the reason, never an unevaluated silence.
  */
+
+import { resolvePlaceholders } from "../scenario/placeholders.js";
 import type { Assertion } from "../scenario/schema.js";
 import { fileAssertion } from "./file.js";
 import { jsonPath } from "./json-path-assertion.js";
 import { noPendingChanges } from "./no-pending-changes.js";
 import { outputContains } from "./output-contains.js";
-import { resolvePlaceholders } from "./placeholders.js";
 import { stateFile } from "./state-file.js";
 import { stepCommandContains } from "./step-command-contains.js";
 import { stepCommandNotContains } from "./step-command-not-contains.js";

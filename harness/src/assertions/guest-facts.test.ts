@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { HarnessLog } from "../harness-log.js";
 import { generateRunSecrets } from "../ignition/run-secrets.js";
-import { HarnessLog } from "../run/log.js";
 import { type SyntheticMachine, syntheticHypervisor } from "../run/synthetic.js";
 import { ScenarioMachine } from "../steps/verbs.js";
 import { GuestFacts } from "./guest-facts.js";

@@ -1,6 +1,7 @@
 /** `json_path`: a value at a path of the step's `--json` output equals / contains / matches. */
+
+import { getPath, matchValue, parseJsonOutput } from "../scenario/json-path.js";
 import type { Assertion } from "../scenario/schema.js";
-import { getPath, matchValue, parseJsonOutput } from "./json-path.js";
 import { type AssertionContext, failed, stepOf, type Verdict, verdict } from "./types.js";
 
 export async function jsonPath(

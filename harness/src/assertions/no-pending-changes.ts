@@ -2,8 +2,9 @@
  * `no_pending_changes`: a `plan --json` of the target reports `summary.changed_count == 0`.
  * Uses the named step when it is such a plan; otherwise the harness runs that plan itself.
  */
+
+import { getPath, parseJsonOutput } from "../scenario/json-path.js";
 import type { Assertion } from "../scenario/schema.js";
-import { getPath, parseJsonOutput } from "./json-path.js";
 import { type AssertionContext, failed, shorten, type Verdict, verdict } from "./types.js";
 
 /** Where the agent's plan view keeps the number of objects that would change. */

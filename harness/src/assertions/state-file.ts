@@ -1,6 +1,7 @@
 /** `state_file`: a field of the agent's status.json in the guest equals / contains / matches. */
+
+import { getPath, matchValue, parseJsonOutput } from "../scenario/json-path.js";
 import type { Assertion } from "../scenario/schema.js";
-import { getPath, matchValue, parseJsonOutput } from "./json-path.js";
 import { type AssertionContext, failed, shorten, type Verdict, verdict } from "./types.js";
 
 export async function stateFile(

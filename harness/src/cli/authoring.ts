@@ -9,7 +9,7 @@ import { SpecGuidanceError } from "../authoring/guidance.js";
 import { ScaffoldError, scaffoldSpec } from "../authoring/scaffold.js";
 import { renderValidation, validateSpec } from "../authoring/validate-spec.js";
 import { errorText } from "../faults.js";
-import { findRepoRoot } from "../run/repo-root.js";
+import { findRepoRoot } from "../repo-root.js";
 import { ScenarioLoadError } from "../scenario/errors.js";
 
 /** Exit 2 for what the author must fix in an input file, 1 for anything else. */

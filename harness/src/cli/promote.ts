@@ -7,8 +7,8 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { promoteCandidate } from "../authoring/promote.js";
 import { errorText } from "../faults.js";
+import { findRepoRoot } from "../repo-root.js";
 import { executeScenario } from "../run/execute.js";
-import { findRepoRoot } from "../run/repo-root.js";
 import { prepareSubstrate } from "../run/substrate.js";
 import { ScenarioLoadError } from "../scenario/errors.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GUEST_DELIVERY_DIR } from "../machine.js";
+import { GUEST_DELIVERY_DIR } from "../guest-delivery-dir.js";
 import {
   buildIgnitionConfig,
   IGNITION_SPEC_VERSION,

@@ -2,7 +2,7 @@
  * The guest side of read-only delivery: a mount unit for the delivery disk. The disk is
  * an ext4 image labelled `DELIVERY_LABEL`, attached read-only; the unit mounts it at `GUEST_DELIVERY_DIR`.
  */
-import { GUEST_DELIVERY_DIR } from "../machine.js";
+import { GUEST_DELIVERY_DIR } from "../guest-delivery-dir.js";
 
 /** ext4 labels are at most 16 bytes. */
 export const DELIVERY_LABEL = "coreops-delivery";

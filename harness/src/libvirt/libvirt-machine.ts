@@ -13,20 +13,20 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GuestSession } from "../guest/ssh-session.js";
+import { GUEST_DELIVERY_DIR } from "../guest-delivery-dir.js";
 import type { ImageDescriptor } from "../guest-image/descriptor.js";
 import { buildIgnitionConfig, renderIgnitionConfig } from "../ignition/config.js";
 import { RUN_ID_PATTERN } from "../ignition/readiness-unit.js";
 import { publicValues, type RunSecrets, secretValues } from "../ignition/run-secrets.js";
-import {
-  type AccessInfo,
-  type DestroyReport,
-  type ExecOptions,
-  type ExecResult,
-  GUEST_DELIVERY_DIR,
-  type Machine,
-  type MachineSpec,
-  type ReadinessEvidence,
-  type ReadinessRecord,
+import type {
+  AccessInfo,
+  DestroyReport,
+  ExecOptions,
+  ExecResult,
+  Machine,
+  MachineSpec,
+  ReadinessEvidence,
+  ReadinessRecord,
 } from "../machine.js";
 import { ConsoleFollower } from "../readiness/console-follower.js";
 import { IgnitionFailedError } from "../readiness/errors.js";

@@ -5,8 +5,8 @@
  */
 
 import { errorText, type Fault, faultOf } from "../faults.js";
+import type { HarnessLog } from "../harness-log.js";
 import type { Hypervisor, Machine, MachineSpec, ReadinessRecord } from "../machine.js";
-import type { HarnessLog } from "./log.js";
 import type { Timeline } from "./timeline.js";
 
 export type BringUp =

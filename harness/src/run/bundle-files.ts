@@ -1,8 +1,8 @@
 /** The files of a scenario's bundle (README.md "Debugging a failed scenario"), built from the run record. Pure. */
 import type { BundleFile } from "../bundle/writer.js";
+import type { HarnessLog } from "../harness-log.js";
 import type { ResolvedPolicy } from "../scenario/profiles.js";
 import { guestEvidenceWanted } from "./artifact-selection.js";
-import type { HarnessLog } from "./log.js";
 import { verificationRunDocument } from "./report.js";
 import type { ScenarioRun } from "./types.js";
 

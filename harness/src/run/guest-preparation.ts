@@ -5,11 +5,11 @@
  */
 
 import { errorText } from "../faults.js";
+import type { HarnessLog } from "../harness-log.js";
 import type { ResolvedPolicy } from "../scenario/profiles.js";
 import type { Scenario } from "../scenario/schema.js";
 import type { ScenarioMachine } from "../steps/verbs.js";
 import { inputPlacements, placeInputs } from "./guest-inputs.js";
-import type { HarnessLog } from "./log.js";
 import { confirmReadiness } from "./readiness-checks.js";
 
 export async function prepareGuest(o: {

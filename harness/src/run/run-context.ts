@@ -7,11 +7,11 @@ import { join } from "node:path";
 import { notEvaluated } from "../assertions/evaluate.js";
 import type { AssertionResult } from "../assertions/types.js";
 import { errorText } from "../faults.js";
+import { HarnessLog, type LogSink } from "../harness-log.js";
 import { generateRunSecrets, publicValues, type RunSecrets, secretValues } from "../ignition/run-secrets.js";
 import type { LoadedScenario } from "../scenario/loader.js";
 import { type ResolvedPolicy, resolvePolicy } from "../scenario/profiles.js";
 import { Redactor } from "../secrets/redactor.js";
-import { HarnessLog, type LogSink } from "./log.js";
 import { newRunId } from "./run-id.js";
 import { Timeline } from "./timeline.js";
 

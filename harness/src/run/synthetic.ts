@@ -8,19 +8,19 @@
 
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { GUEST_DELIVERY_DIR } from "../guest-delivery-dir.js";
 import { packageSetDigest } from "../guest-image/package-set.js";
 import { buildIgnitionConfig, renderIgnitionConfig } from "../ignition/config.js";
-import {
-  type AccessInfo,
-  type DestroyReport,
-  type ExecOptions,
-  type ExecResult,
-  GUEST_DELIVERY_DIR,
-  type Hypervisor,
-  type Machine,
-  type MachineSpec,
-  type ReadinessEvidence,
-  type ReadinessRecord,
+import type {
+  AccessInfo,
+  DestroyReport,
+  ExecOptions,
+  ExecResult,
+  Hypervisor,
+  Machine,
+  MachineSpec,
+  ReadinessEvidence,
+  ReadinessRecord,
 } from "../machine.js";
 import { ReadinessTimeoutError } from "../readiness/errors.js";
 

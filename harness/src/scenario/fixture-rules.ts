@@ -3,7 +3,7 @@
  * below `repos/` (also after symlinks), and the ones the run materializes exist. Returns issues with their
  * document paths, like `validate.ts`.
  */
-import { checkFixturePath } from "../fixtures/fixture-path.js";
+import { checkFixturePath } from "./fixture-path.js";
 import type { Scenario } from "./schema.js";
 import type { RuleIssue } from "./validate.js";
 

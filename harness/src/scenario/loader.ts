@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from "yaml";
 import type { z } from "zod";
-import { findRepoRoot } from "../run/repo-root.js";
+import { findRepoRoot } from "../repo-root.js";
 import { fieldPath, ScenarioLoadError, type ScenarioProblem } from "./errors.js";
 import { fixtureIssues } from "./fixture-rules.js";
 import { type Scenario, ScenarioSchema } from "./schema.js";

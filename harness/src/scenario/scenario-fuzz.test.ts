@@ -11,10 +11,10 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { parseJsonPath } from "../assertions/json-path.js";
-import { checkFixturePath } from "../fixtures/fixture-path.js";
 import { MAX_DURATION_MS } from "./duration.js";
 import { ScenarioLoadError } from "./errors.js";
+import { checkFixturePath } from "./fixture-path.js";
+import { parseJsonPath } from "./json-path.js";
 import { loadScenarioFile } from "./loader.js";
 import { resolvePolicy } from "./profiles.js";
 

@@ -1,11 +1,11 @@
 /**
- * The scenario YAML format (DESIGN §4), as zod schemas: the single source of truth. Types are inferred from
+ * The scenario YAML format (ARCHITECTURE.md "How a scenario flows through the harness"), as zod schemas: the single source of truth. Types are inferred from
  * it and `harness/scenario.schema.json` is generated from it (`npm run schema`). Cross-field rules that need
  * the whole document (step references, unique ids) live in `validate.ts`, so this file stays declarative.
  */
 import { z } from "zod";
-import { parseJsonPath } from "../assertions/json-path.js";
 import { DURATION_STRING, durationMs, MAX_DURATION_MS } from "./duration.js";
+import { parseJsonPath } from "./json-path.js";
 
 export const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const Identifier = z.string().regex(IDENTIFIER, "must match ^[A-Za-z0-9][A-Za-z0-9._-]*$");
@@ -13,7 +13,7 @@ const Identifier = z.string().regex(IDENTIFIER, "must match ^[A-Za-z0-9][A-Za-z0
 /**
  * A directory below `repos/`: relative, '/'-separated identifiers, so no `..`, no absolute path and no
  * hidden entry; that it does not leave `repos/` through a symlink is checked when the file is loaded
- * (`fixtures/fixture-path.ts`).
+ * (`fixture-path.ts`).
  */
 export const FIXTURE_PATH = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 const FixturePath = z
@@ -29,7 +29,7 @@ const RegexSource = z.string().superRefine((source, ctx) => {
   }
 });
 
-/** A path into a JSON document (`assertions/json-path.ts`), parsed when the scenario is loaded. */
+/** A path into a JSON document (`json-path.ts`), parsed when the scenario is loaded. */
 const JsonPath = z
   .string()
   .min(1)

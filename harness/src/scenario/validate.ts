@@ -3,8 +3,9 @@
  * unique, every step names what its type needs, and every assertion that names a step names one that
  * exists (checked at load time, as the original did). Pure: returns issues with their document paths.
  */
-import { expectationTexts, placeholderNameIsKnown, placeholderNames } from "../assertions/placeholders.js";
+
 import { addedRevisions, harnessStepIssues } from "./harness-step-rules.js";
+import { expectationTexts, placeholderNameIsKnown, placeholderNames } from "./placeholders.js";
 import type { Scenario, Step } from "./schema.js";
 
 export interface RuleIssue {

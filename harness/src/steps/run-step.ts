@@ -4,9 +4,9 @@
  */
 
 import { errorText, faultOf, ScenarioTimeout } from "../faults.js";
+import type { HarnessLog } from "../harness-log.js";
 import type { ExecResult } from "../machine.js";
 import { retry } from "../retry.js";
-import type { HarnessLog } from "../run/log.js";
 import { durationMs } from "../scenario/duration.js";
 import type { Step } from "../scenario/schema.js";
 import { describeExit, exitMatches } from "./exit-behavior.js";

@@ -5,9 +5,9 @@
  */
 
 import { AssertionFailed, errorText, InfraError } from "../faults.js";
+import type { HarnessLog } from "../harness-log.js";
 import type { ExecOptions, ExecResult, Machine } from "../machine.js";
 import { retry } from "../retry.js";
-import type { HarnessLog } from "../run/log.js";
 
 function tail(text: string, lines = 20): string {
   return text.trimEnd().split("\n").slice(-lines).join("\n");

@@ -6,8 +6,8 @@
 import type { TestProject } from "vitest/node";
 import "./meta.js";
 import { errorText } from "../faults.js";
+import { findRepoRoot } from "../repo-root.js";
 import { ensureAgentBinary } from "../run/agent-binary.js";
-import { findRepoRoot } from "../run/repo-root.js";
 import { prepareHost } from "../run/substrate.js";
 
 export default async function setup(project: TestProject): Promise<void> {

@@ -3,7 +3,7 @@
  * identity of the agent build delivered into the guest and the commit ids of the fixture revisions, so a
  * scenario asserts equality with what the harness built and replayed instead of a pattern. Pure.
  */
-import type { Assertion } from "../scenario/schema.js";
+import type { Assertion } from "./schema.js";
 
 const PLACEHOLDER = /\$\{([A-Za-z0-9_.-]+)\}/g;
 
