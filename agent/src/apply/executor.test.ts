@@ -192,7 +192,7 @@ describe("socket-activated services", () => {
 });
 
 describe("executor ordering and propagation", () => {
-  it("writes in plan order, reloads once, starts new units, restarts changed ones and their dependents", async () => {
+  it("writes in plan order, reloads once, starts new units, restarts changed ones and the consumers the plan restarts", async () => {
     const fs = rootFs();
     fs.writeAtomic(`${Q}/db.container`, Buffer.from("old"), 0o644, 0, 0);
     fs.writeAtomic("/etc/web/app.conf", Buffer.from("old"), 0o644, 0, 0);
@@ -220,10 +220,11 @@ describe("executor ordering and propagation", () => {
         prerequisites: ["volume/data.volume"],
         files: [file(`${Q}/db.container`, "new")],
       }),
+      // The plan restarts a consumer of a changed binding prerequisite (plan/compute-plan.ts).
       obj({
         id: "container/web.container",
         unit: "web.service",
-        action: "no_op",
+        action: "restart",
         prerequisites: ["container/db.container", "config/etc/web/app.conf"],
         files: [],
       }),
@@ -250,6 +251,48 @@ describe("executor ordering and propagation", () => {
       "verify",
     ]);
     expect(res.events.map((e) => e.sequence)).toEqual(res.events.map((_, i) => i));
+  });
+
+  it("restarts exactly what the plan decided: a no_op consumer of a changed prerequisite is left alone", async () => {
+    // The consumer-restart rule is the planner's alone: apply restarts `restart`/`recover` objects and
+    // changed ones, never a consumer it works out itself from what it changed.
+    const fs = rootFs();
+    fs.writeAtomic("/etc/web/app.conf", Buffer.from("old"), 0o644, 0, 0);
+    fs.writeAtomic("/etc/api/api.conf", Buffer.from("same"), 0o644, 0, 0);
+    const sd = new RecordingSystemd();
+    const conf = (id: string, path: string, text: string, action: ApplyObject["action"]) =>
+      obj({
+        id,
+        kind: "rendered_artifact",
+        action,
+        activation: "none",
+        expectation: "none",
+        files: [file(path, text, false)],
+      });
+    const res = await executePlan(
+      [
+        conf("config/etc/web/app.conf", "/etc/web/app.conf", "new", "update"),
+        // Planned as an update, but its bytes are already in place: nothing changes in execution.
+        conf("config/etc/api/api.conf", "/etc/api/api.conf", "same", "update"),
+        obj({
+          id: "container/web.container",
+          unit: "web.service",
+          action: "no_op",
+          prerequisites: ["config/etc/web/app.conf"],
+        }),
+        obj({
+          id: "container/api.container",
+          unit: "api.service",
+          action: "restart",
+          prerequisites: ["config/etc/api/api.conf"],
+        }),
+      ],
+      { systemd: sd, fs, dryRun: null },
+      opts,
+    );
+    expect(sd.actions()).toEqual(["restart api.service"]);
+    expect(res.objects.find((o) => o.object === "container/web.container")?.final_state).toBe("no_op");
+    expect(res.convergence.status).toBe("success");
   });
 
   it("stops a unit under its old name when its generated name changes", async () => {

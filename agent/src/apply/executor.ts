@@ -9,9 +9,10 @@
  *      then the removed objects' files and stale files;
  *   4. `daemon-reload` when a unit-like file changed (unless --no-reload); every expected unit loaded
  *      (a Quadlet file that produced no unit is explained by the generator's dry-run);
- *   5. native units enabled from `[Install]`; new units started, changed units and every dependent of a
- *      changed object restarted (a changed rendered file restarts its consumers), automount-backed mounts
- *      through their `.automount`, socket-activated services through their socket;
+ *   5. native units enabled from `[Install]`; new units started; changed units and the objects the plan
+ *      restarts (`restart`: the consumers of a changed binding prerequisite, e.g. of a changed rendered
+ *      file; `recover`) restarted — automount-backed mounts through their `.automount`, socket-activated
+ *      services through their socket;
  *   6. verification with a bounded activation wait and restart-loop detection, retried up to the budget;
  *      identical signatures → repeated_failure, A/B/A → oscillation.
  * In offline-root mode steps 4–6 are file-level: enablement as symlinks, then every desired file is
@@ -86,6 +87,21 @@ const BACKUP_WHY: Record<BackupReason, string> = {
 function errText(err: unknown): string {
   if (err instanceof SystemdOperationError) return err.detail;
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * What apply restarts: exactly what the plan decided — objects whose action is `restart` (a consumer of
+ * a changed binding prerequisite: the planner's rule, plan/compute-plan.ts) or `recover` — and every
+ * changed object that is not new (a new one is started). Apply never adds a consumer the plan did not show.
+ */
+export function restartSet(keeps: readonly ApplyObject[], changed: ReadonlySet<string>): Set<string> {
+  return new Set(
+    keeps
+      .filter((o) =>
+        changed.has(o.id) ? o.action !== "create" : o.action === "restart" || o.action === "recover",
+      )
+      .map((o) => o.id),
+  );
 }
 
 export class Executor {
@@ -249,16 +265,7 @@ export class Executor {
     await this.timed("enable_ms", async () => {
       for (const o of keeps) if (o.install && o.unit && !this.failures.has(o.id)) await this.enable(o);
     });
-    const toRestart = new Set<string>();
-    for (const id of changedObjects) {
-      const o = this.byId.get(id);
-      if (o && o.action !== "create") toRestart.add(id);
-    }
-    for (const o of keeps) if (o.action === "restart" || o.action === "recover") toRestart.add(o.id);
-    for (const id of this.dependentsOf(changedObjects)) {
-      const o = this.byId.get(id);
-      if (o && o.action !== "delete") toRestart.add(id);
-    }
+    const toRestart = restartSet(keeps, changedObjects);
     for (const o of keeps) {
       if (this.failures.has(o.id)) continue;
       const blockedBy = o.prerequisites.find((p) => this.failures.has(p) || this.blocked.has(p));
