@@ -3,7 +3,10 @@
  * host.
  */
 import { describe, expect, it } from "vitest";
+import { applyFiles, planOffline } from "../plan/test-support/offline.js";
+import { desiredState, unit } from "../resources/test-support/desired.js";
 import { executePlan } from "./executor.js";
+import { applyObjectsFromPlan } from "./from-plan.js";
 import type { ApplyObject } from "./model.js";
 import type { InstallInfo } from "./ports.js";
 import { file, obj, opts, RecordingSystemd, rootFs, U } from "./test-support/executor-doubles.js";
@@ -107,6 +110,44 @@ describe("enablement on a host", () => {
       opts,
     );
     expect(sd.actions()).toEqual(["enable b.timer"]);
+    expect(res.convergence.status).toBe("success");
+  });
+});
+
+describe("restarts from a real plan", () => {
+  it("restarts the consumer the plan marks `restart` when a rendered file it reads changes, and nothing else", async () => {
+    const fs = rootFs();
+    const root = fs.resolve("/");
+    const desired = (env: string) =>
+      desiredState({
+        services: ["s"],
+        units: [
+          unit("s", "web.container", "[Container]\nImage=x\nEnvironmentFile=/etc/web/env\n"),
+          unit("s", "other.container", "[Container]\nImage=y\n"),
+        ],
+        configs: [
+          {
+            service: "s",
+            target: "/etc/web/env",
+            source: { layer: "base", path: "services/s/config/etc/web/env" },
+            content: Buffer.from(env),
+            mode: 0o644,
+            owner: "root",
+            group: "root",
+          },
+        ],
+      });
+    applyFiles(await planOffline(desired("A=1\n"), root), root);
+    const plan = await planOffline(desired("A=2\n"), root);
+    const actions = Object.fromEntries(plan.view.entries.map((e) => [e.object.display_id, e.action]));
+    expect(actions).toEqual({
+      "file//etc/web/env": "update",
+      "container/other.container": "no_op",
+      "container/web.container": "restart",
+    });
+    const sd = new RecordingSystemd();
+    const res = await executePlan(applyObjectsFromPlan(plan), { systemd: sd, fs, dryRun: null }, opts);
+    expect(sd.actions()).toEqual(["restart web.service"]);
     expect(res.convergence.status).toBe("success");
   });
 });
