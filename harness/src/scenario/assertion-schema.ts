@@ -1,6 +1,6 @@
 /**
  * The schema of a scenario assertion (`schema.ts`): one variant per `assertion_type`. Rules across fields
- * (named steps exist, exactly one value match) live in `validate.ts`.
+ * (named steps exist, exactly one value match) live in `assertion-rules.ts`.
  */
 import { z } from "zod";
 import { Identifier, JsonPath, RegexSource } from "./field-schemas.js";

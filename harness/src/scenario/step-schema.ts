@@ -1,6 +1,6 @@
 /**
  * The schema of a scenario step (`schema.ts`): its type, the core-ops action it runs, a fixture ref move or
- * a harness operation, its exit expectation and timeouts. Rules across fields live in `validate.ts`.
+ * a harness operation, its exit expectation and timeouts. Rules across fields live in `step-rules.ts`.
  */
 import { z } from "zod";
 import { DurationSchema, FixturePath, Identifier } from "./field-schemas.js";
