@@ -51,13 +51,7 @@ export async function loadDesiredState(
   const serviceDirs = listServiceDirs(servicesAbs, listing);
   checkSelectedServices(declaration, serviceDirs, hostFile);
 
-  // Read the selected services in name order, so the first error reported is deterministic.
-  const contents = new Map<string, ServiceContent>();
-  for (const svc of sortedNames(declaration.services)) {
-    const dir = serviceDirs.get(svc);
-    if (dir) contents.set(svc, readService(svc, dir, listing));
-  }
-
+  const contents = readSelectedServices(declaration.services, serviceDirs, listing);
   const hostDropIns: RawDropIn[] = [];
   const hostConfigs: RawConfig[] = [];
   if (overridesDir) readOverrides(overridesDir, hostDropIns, hostConfigs, listing);
@@ -187,6 +181,20 @@ function checkSelectedServices(
       });
     }
   });
+}
+
+/** Reads the selected services in name order, so the first error reported is deterministic. */
+function readSelectedServices(
+  services: readonly string[],
+  serviceDirs: Map<string, Entry>,
+  listing: Listing,
+): Map<string, ServiceContent> {
+  const contents = new Map<string, ServiceContent>();
+  for (const svc of sortedNames(services)) {
+    const dir = serviceDirs.get(svc);
+    if (dir) contents.set(svc, readService(svc, dir, listing));
+  }
+  return contents;
 }
 
 /** Units of all selected services, with one source per destination across services. */
