@@ -26,6 +26,7 @@ import type { ExitCodeRequest } from "./exit-code.js";
 import { printJson, printText } from "./output.js";
 import {
   addSourceOptions,
+  planInputOf,
   type ResolvedSource,
   readTrackedStatus,
   resolveManagedDirs,
@@ -177,12 +178,7 @@ async function printRollbackPlan(
   rollback: Rollback | null,
 ): Promise<number> {
   const plan = await planHost({
-    desired: source.desired,
-    dirs: source.dirs,
-    observer: source.observer,
-    stateMode: source.stateMode,
-    status: source.status,
-    notes: source.notes,
+    ...planInputOf(source),
     deleteEdited: Boolean(opts.deleteEdited),
   });
   const disruptive = plan.view.entries.filter((e) => e.action === "delete" || e.action === "replace");

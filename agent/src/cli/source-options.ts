@@ -58,6 +58,20 @@ export interface ResolvedSource {
   cleanup(): Promise<void>;
 }
 
+/** The part of a plan request (`planHost`) that a resolved source fills in. */
+export function planInputOf(
+  source: ResolvedSource,
+): Pick<ResolvedSource, "desired" | "dirs" | "observer" | "stateMode" | "status" | "notes"> {
+  return {
+    desired: source.desired,
+    dirs: source.dirs,
+    observer: source.observer,
+    stateMode: source.stateMode,
+    status: source.status,
+    notes: source.notes,
+  };
+}
+
 function absoluteDir(flag: string, dir: string): string {
   if (!dir.startsWith("/"))
     throw usageError(`${flag} must be an absolute host path, got '${dir}'`, "e.g. /etc/containers/systemd");
