@@ -56,14 +56,8 @@ function sourceOf(p: PlannedObject): NormalizedObject | null {
   return p.desired ?? p.observed;
 }
 
-/** Builds the executor input in plan order. */
-export function applyObjectsFromPlan(plan: Plan): ApplyObject[] {
-  const byId = new Map(plan.objects.map((p) => [p.entry.object.display_id, p]));
-  const units = new Map<string, string>();
-  for (const p of plan.objects) {
-    const o = sourceOf(p);
-    if (o?.unit) units.set(o.unit, p.entry.object.display_id);
-  }
+/** The binding prerequisites of each object (plan edges that restart; ordering-only edges do not). */
+function bindingPrerequisites(plan: Plan): Map<string, string[]> {
   const prerequisites = new Map<string, string[]>();
   for (const e of plan.edges) {
     if (!e.restarts) continue;
@@ -71,60 +65,77 @@ export function applyObjectsFromPlan(plan: Plan): ApplyObject[] {
     if (!list.includes(e.from)) list.push(e.from);
     prerequisites.set(e.to, list);
   }
+  return prerequisites;
+}
 
-  const unitNames = new Set(units.keys());
-  return plan.objects.map((p): ApplyObject => {
-    const id = p.entry.object.display_id;
-    const o = sourceOf(p);
-    const kind = p.entry.object.kind;
-    const resourceType = p.entry.object.resource_type;
-    const unitName = p.entry.object.unit;
-    const parsed = o && kind !== "rendered_artifact" ? effectiveUnit(o) : null;
-    const files: DesiredFile[] =
-      p.entry.action === "delete" || !p.desired
-        ? []
-        : p.desired.files.map((f) => ({
-            path: f.path,
-            content: f.bytes,
-            mode: f.mode,
-            owner: f.owner,
-            group: f.group,
-            unitFile: f.role !== "config",
-          }));
+/** The exact desired bytes of an object that stays (none for a delete). */
+function desiredFiles(p: PlannedObject): DesiredFile[] {
+  if (p.entry.action === "delete" || !p.desired) return [];
+  return p.desired.files.map((f) => ({
+    path: f.path,
+    content: f.bytes,
+    mode: f.mode,
+    owner: f.owner,
+    group: f.group,
+    unitFile: f.role !== "config",
+  }));
+}
 
-    const { activation, expectation, socketUnit, automountUnit } = runtimeRole(
-      kind,
-      resourceType,
-      unitName,
-      parsed,
-      unitNames,
-    );
-    const mount = o?.mount ? { where: o.mount.where, createMountpoint: o.mount.createMountpoint } : null;
-    const deps = (prerequisites.get(id) ?? []).filter((d) => byId.has(d)).sort();
-    return {
-      id,
-      kind,
-      unit: unitName,
-      previousUnit:
-        p.entry.action !== "delete" && p.observed?.unit && p.observed.unit !== unitName
-          ? p.observed.unit
-          : null,
-      action: p.decision.action,
-      files,
-      removePaths: [...p.entry.remove_paths].sort(),
-      prerequisites: deps,
-      install: kind === "quadlet_resource" ? null : installInfo(parsed),
-      activation,
-      expectation,
-      socketUnit,
-      automountUnit,
-      containerName: resourceType === "container" && unitName ? containerName(unitName, parsed) : null,
-      mount: kind === "mount" ? mount : null,
-      toleratedVariance: p.decision.toleratedVariance,
-      hostFiles: hostFiles(p),
-      containerStopTimeoutMs:
-        kind === "quadlet_resource" && resourceType === "container" ? containerStopTimeoutMs(parsed) : null,
-      blockedBy: p.decision.action === "blocked" ? (p.decision.blocker ?? "blocked by the plan") : null,
-    };
-  });
+/** What every object's executor input is built against: the plan's units, ids and binding prerequisites. */
+interface PlanIndex {
+  ids: ReadonlySet<string>;
+  unitNames: ReadonlySet<string>;
+  prerequisites: ReadonlyMap<string, string[]>;
+}
+
+/** The executor input of one planned object. */
+function applyObject(p: PlannedObject, index: PlanIndex): ApplyObject {
+  const id = p.entry.object.display_id;
+  const o = sourceOf(p);
+  const kind = p.entry.object.kind;
+  const resourceType = p.entry.object.resource_type;
+  const unitName = p.entry.object.unit;
+  const parsed = o && kind !== "rendered_artifact" ? effectiveUnit(o) : null;
+  const role = runtimeRole(kind, resourceType, unitName, parsed, index.unitNames);
+  const mount = o?.mount ? { where: o.mount.where, createMountpoint: o.mount.createMountpoint } : null;
+  const isContainer = kind === "quadlet_resource" && resourceType === "container";
+  return {
+    id,
+    kind,
+    unit: unitName,
+    previousUnit:
+      p.entry.action !== "delete" && p.observed?.unit && p.observed.unit !== unitName
+        ? p.observed.unit
+        : null,
+    action: p.decision.action,
+    files: desiredFiles(p),
+    removePaths: [...p.entry.remove_paths].sort(),
+    prerequisites: (index.prerequisites.get(id) ?? []).filter((d) => index.ids.has(d)).sort(),
+    install: kind === "quadlet_resource" ? null : installInfo(parsed),
+    activation: role.activation,
+    expectation: role.expectation,
+    socketUnit: role.socketUnit,
+    automountUnit: role.automountUnit,
+    containerName: resourceType === "container" && unitName ? containerName(unitName, parsed) : null,
+    mount: kind === "mount" ? mount : null,
+    toleratedVariance: p.decision.toleratedVariance,
+    hostFiles: hostFiles(p),
+    containerStopTimeoutMs: isContainer ? containerStopTimeoutMs(parsed) : null,
+    blockedBy: p.decision.action === "blocked" ? (p.decision.blocker ?? "blocked by the plan") : null,
+  };
+}
+
+/** Builds the executor input in plan order. */
+export function applyObjectsFromPlan(plan: Plan): ApplyObject[] {
+  const index: PlanIndex = {
+    ids: new Set(plan.objects.map((p) => p.entry.object.display_id)),
+    unitNames: new Set(
+      plan.objects.flatMap((p) => {
+        const unit = sourceOf(p)?.unit;
+        return unit ? [unit] : [];
+      }),
+    ),
+    prerequisites: bindingPrerequisites(plan),
+  };
+  return plan.objects.map((p) => applyObject(p, index));
 }

@@ -20,7 +20,7 @@ import { DEFAULT_RETRY_BUDGET } from "./convergence.js";
 import { type ExecutorPorts, executePlan } from "./executor.js";
 import { applyObjectsFromPlan } from "./from-plan.js";
 import { refuseMassDelete } from "./mass-delete.js";
-import type { ApplyOptions, ExecutionResult } from "./model.js";
+import type { ApplyObject, ApplyOptions, ExecutionResult } from "./model.js";
 import { applyOutcome } from "./outcome.js";
 import { RunState } from "./run-state.js";
 
@@ -123,37 +123,35 @@ async function planRun(req: ApplyRunRequest, phases: Phases): Promise<{ plan: Pl
   return { plan, planningMs: performance.now() - planningStarted };
 }
 
-/**
- * One apply: admit → plan → refuse a mass delete → record `in_progress` → execute → record the end →
- * the result view. Each step is a function or the run's state recorder (run-state.ts); it stays one
- * function (a little over 60 lines) because it is the apply's sequence, read top to bottom.
- */
-export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
-  const now = req.now ?? (() => new Date());
-  const t0 = performance.now();
-  const phases = new Phases(req.onPhase);
-  phases.mark("resolution", "completed");
-  const revision = req.desired.source.revision;
-  const recording = req.stateFile !== null && req.stateMode === "tracked";
-  const hold = admitRun(req, recording);
-
-  const { plan, planningMs } = await planRun(req, phases);
-  const objects = applyObjectsFromPlan(plan);
-  // Refusals come before anything is recorded or touched.
-  refuseMassDelete(objects, req.allowMassDelete, req.desired.hostFile);
-
+/** The run's state recorder, with `in_progress` recorded (run-state.ts). */
+async function startRecording(
+  req: ApplyRunRequest,
+  recording: boolean,
+  hold: Status["hold"],
+  startedAt: string,
+): Promise<RunState> {
   const state = new RunState({
     stateFile: req.stateFile,
     recording,
     prev: req.status,
-    revision,
+    revision: req.desired.source.revision,
     rollback: req.rollback !== null,
     autoRollback: req.rollback?.auto === true,
     hold,
-    startedAt: rfc3339(now()),
+    startedAt,
   });
   await state.start();
+  return state;
+}
 
+/** Executes the plan between its phase marks; an execution that throws is recorded as failed first. */
+async function execute(
+  req: ApplyRunRequest,
+  objects: readonly ApplyObject[],
+  state: RunState,
+  phases: Phases,
+  now: () => Date,
+): Promise<ExecutionResult> {
   phases.mark("execution", "started");
   let exec: ExecutionResult;
   try {
@@ -165,7 +163,67 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
   phases.seq += exec.events.length;
   phases.mark("execution", exec.objects.some((o) => o.final_state === "failed") ? "failed" : "completed");
   phases.mark("convergence_check", exec.convergence.status === "success" ? "completed" : "failed");
+  return exec;
+}
 
+/** What the result view is built from besides the request. */
+interface RunRecord {
+  plan: Plan;
+  planningMs: number;
+  exec: ExecutionResult;
+  outcome: ReturnType<typeof applyOutcome>;
+  state: RunState;
+  end: Awaited<ReturnType<RunState["finish"]>>;
+  recording: boolean;
+  phases: Phases;
+  t0: number;
+}
+
+function resultView(req: ApplyRunRequest, r: RunRecord): ResultView {
+  const durations = runDurations({
+    startupMs: req.before?.startupMs ?? 0,
+    resolutionMs: req.before?.resolutionMs ?? 0,
+    planningMs: r.planningMs,
+    exec: r.exec.durations,
+    recordingMs: r.state.recordingMs,
+    sinceStartMs: performance.now() - r.t0,
+  });
+  return buildResultView({
+    plan: r.plan,
+    exec: r.exec,
+    outcome: r.outcome,
+    rollback: req.rollback !== null,
+    recording: r.recording,
+    revision: req.desired.source.revision,
+    lastApplied: r.state.lastApplied,
+    hold: r.end.hold,
+    phases: r.phases.events,
+    durations,
+    systemctlCalls: req.systemctlCalls?.() ?? 0,
+    recordNotes: r.end.notes,
+    backupDir: req.ports.backups ? req.ports.backups.dir : null,
+  });
+}
+
+/**
+ * One apply: admit → plan → refuse a mass delete → record `in_progress` → execute → record the end →
+ * the result view. Each step is a function or the run's state recorder (run-state.ts).
+ */
+export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
+  const now = req.now ?? (() => new Date());
+  const t0 = performance.now();
+  const phases = new Phases(req.onPhase);
+  phases.mark("resolution", "completed");
+  const recording = req.stateFile !== null && req.stateMode === "tracked";
+  const hold = admitRun(req, recording);
+
+  const { plan, planningMs } = await planRun(req, phases);
+  const objects = applyObjectsFromPlan(plan);
+  // Refusals come before anything is recorded or touched.
+  refuseMassDelete(objects, req.allowMassDelete, req.desired.hostFile);
+
+  const state = await startRecording(req, recording, hold, rfc3339(now()));
+  const exec = await execute(req, objects, state, phases, now);
   const finishedAt = rfc3339(now());
   const outcome = applyOutcome(
     exec,
@@ -173,28 +231,6 @@ export async function runApply(req: ApplyRunRequest): Promise<ApplyRunResult> {
   );
   const end = await state.finish({ plan, exec, outcome, desired: req.desired, finishedAt });
   phases.mark("final_summary", "completed");
-  const durations = runDurations({
-    startupMs: req.before?.startupMs ?? 0,
-    resolutionMs: req.before?.resolutionMs ?? 0,
-    planningMs,
-    exec: exec.durations,
-    recordingMs: state.recordingMs,
-    sinceStartMs: performance.now() - t0,
-  });
-  const view = buildResultView({
-    plan,
-    exec,
-    outcome,
-    rollback: req.rollback !== null,
-    recording,
-    revision,
-    lastApplied: state.lastApplied,
-    hold: end.hold,
-    phases: phases.events,
-    durations,
-    systemctlCalls: req.systemctlCalls?.() ?? 0,
-    recordNotes: end.notes,
-    backupDir: req.ports.backups ? req.ports.backups.dir : null,
-  });
-  return { view, plan, exitCode: exec.convergence.status === "success" ? 0 : 1 };
+  const record = { plan, planningMs, exec, outcome, state, end, recording, phases, t0 };
+  return { view: resultView(req, record), plan, exitCode: exec.convergence.status === "success" ? 0 : 1 };
 }

@@ -2,7 +2,13 @@
 import type { Command } from "commander";
 import { ensureImage } from "../guest-image/build.js";
 import { diffImages } from "../guest-image/image-diff.js";
-import { importImage, listImages, pruneImages, resolveImage } from "../guest-image/image-store.js";
+import {
+  type ImageEntry,
+  importImage,
+  listImages,
+  pruneImages,
+  resolveImage,
+} from "../guest-image/image-store.js";
 import { shortHash } from "../guest-image/recipe.js";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -20,6 +26,14 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 export function register(program: Command): void {
   const image = program.command("image").description("build, list, prune and import guest base images");
+  registerBuild(image);
+  registerList(image);
+  registerPrune(image);
+  registerImport(image);
+  registerDiff(image);
+}
+
+function registerBuild(image: Command): void {
   image
     .command("build")
     .description(
@@ -34,6 +48,9 @@ export function register(program: Command): void {
         else process.stdout.write(`${built.descriptorPath}\n`);
       }),
     );
+}
+
+function registerList(image: Command): void {
   image
     .command("list")
     .description("list cached base images (current recipe marked *)")
@@ -49,17 +66,23 @@ export function register(program: Command): void {
           process.stdout.write("no images (run `core-ops-verify image build`)\n");
           return;
         }
-        for (const e of entries) {
-          const d = e.descriptor;
-          const id = d.recipe_hash ? shortHash(d.recipe_hash) : e.id;
-          const used = e.usedBy.length > 0 ? `  in use by ${e.usedBy.length} overlay(s)` : "";
-          process.stdout.write(
-            `${e.current ? "*" : " "} ${d.name}  ${id}  ${d.created_at}  volume ${d.volume} ${mib(e.sizes.volume)}` +
-              `  kernel ${mib(e.sizes.kernel)}  initrd ${mib(e.sizes.initrd)}  ${d.local_container_images.join(",")}${used}\n`,
-          );
-        }
+        for (const e of entries) process.stdout.write(imageLine(e));
       }),
     );
+}
+
+/** One `image list` line: current mark, name, id, creation, volume and sizes, container images, users. */
+function imageLine(e: ImageEntry): string {
+  const d = e.descriptor;
+  const id = d.recipe_hash ? shortHash(d.recipe_hash) : e.id;
+  const used = e.usedBy.length > 0 ? `  in use by ${e.usedBy.length} overlay(s)` : "";
+  return (
+    `${e.current ? "*" : " "} ${d.name}  ${id}  ${d.created_at}  volume ${d.volume} ${mib(e.sizes.volume)}` +
+    `  kernel ${mib(e.sizes.kernel)}  initrd ${mib(e.sizes.initrd)}  ${d.local_container_images.join(",")}${used}\n`
+  );
+}
+
+function registerPrune(image: Command): void {
   image
     .command("prune")
     .description("remove images built from other recipes that no overlay volume uses (imported images stay)")
@@ -69,6 +92,9 @@ export function register(program: Command): void {
         process.stdout.write(`${removed.length} image(s) removed\n`);
       }),
     );
+}
+
+function registerImport(image: Command): void {
   image
     .command("import")
     .description(
@@ -82,6 +108,9 @@ export function register(program: Command): void {
         process.stdout.write(`${imported.descriptorPath}\n`);
       }),
     );
+}
+
+function registerDiff(image: Command): void {
   image
     .command("diff")
     .description(

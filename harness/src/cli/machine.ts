@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { generateRunSecrets } from "../ignition/run-secrets.js";
 import { destroyRunNow, listMachinesNow, openHypervisor, sweepOrphansNow } from "../libvirt/hypervisor.js";
+import type { LibvirtMachine } from "../libvirt/libvirt-machine.js";
 import { renderMachineList } from "../libvirt/machine-list.js";
 import type { Delivery } from "../machine.js";
 
@@ -28,9 +29,17 @@ function reportErrors<A extends unknown[]>(
   };
 }
 
+type BootOptions = Record<string, string | string[] | boolean | undefined>;
+
 export function register(program: Command): void {
   const machine = program.command("machine").description("Boot, inspect and clean up disposable guests");
+  registerBoot(machine);
+  registerSweep(machine);
+  registerList(machine);
+  registerDestroy(machine);
+}
 
+function registerBoot(machine: Command): void {
   machine
     .command("boot")
     .description("Boot one guest, wait for readiness and SSH, print how to reach it, tear down on exit")
@@ -45,63 +54,81 @@ export function register(program: Command): void {
     .option("--exec <command>", "run this command as root after readiness and print its output")
     .option("--hold <seconds>", "keep the guest this long after readiness (0: until interrupted)", "0")
     .option("--debug", "retain the VM instead of destroying it")
-    .action(
-      reportErrors(async (options: Record<string, string | string[] | boolean | undefined>) => {
-        const runId = String(options.runId);
-        const runDir = options.runDir ? String(options.runDir) : resolve("artifacts", "machine", runId);
-        const deliveries: Delivery[] = ((options.deliver as string[] | undefined) ?? []).map((pair) => {
-          const at = pair.indexOf("=");
-          if (at <= 0) throw new Error(`--deliver ${pair}: expected <name>=<host path>`);
-          return { name: pair.slice(0, at), hostPath: resolve(pair.slice(at + 1)) };
-        });
-        const hypervisor = await openHypervisor({ log });
-        log(
-          `hypervisor ${hypervisor.uri}, image ${hypervisor.image.name}, domain type ${hypervisor.domainType} (${hypervisor.domainTypeReason})`,
-        );
-        const guest = await hypervisor.createLibvirtMachine({
-          runId,
-          vcpus: Number(options.vcpus),
-          memoryMiB: Number(options.memory),
-          runDir,
-          deliveries,
-          secrets: generateRunSecrets(runId),
-        });
-        let failed = false;
-        try {
-          log(`starting ${guest.name}; console ${guest.consolePath()}`);
-          await guest.start();
-          const record = await guest.waitReady();
-          log(
-            `ready: boot ${record.boot_id} in ${guest.timings.readyMs} ms, SSH in ${guest.timings.sshMs} ms`,
-          );
-          log(`access: ${guest.accessInfo().ssh}`);
-          process.stdout.write(
-            `${JSON.stringify({ run_id: runId, name: guest.name, timings: guest.timings })}\n`,
-          );
-          if (typeof options.exec === "string") {
-            const result = await guest.exec(options.exec);
-            process.stdout.write(result.stdout);
-            process.stderr.write(result.stderr);
-            if (result.exitCode !== 0) failed = true;
-          }
-          const hold = Number(options.hold);
-          if (hold > 0) await new Promise((resolveHold) => setTimeout(resolveHold, hold * 1000));
-          else if (options.exec === undefined) {
-            log("holding until interrupted (Ctrl-C tears down)");
-            // The SIGINT/SIGTERM handler of the machine layer destroys the guest and ends the process.
-            await new Promise(() => setInterval(() => undefined, 1 << 30));
-          }
-        } catch (error) {
-          failed = true;
-          log(`error: ${(error as Error).message}`);
-        } finally {
-          const report = await guest.destroy({ retain: options.debug === true });
-          log(`teardown: ${JSON.stringify(report)}`);
-        }
-        if (failed) process.exitCode = 1;
-      }),
-    );
+    .action(reportErrors(bootMachine));
+}
 
+/** `machine boot`: creates the guest, uses it, and always tears it down (or retains it with `--debug`). */
+async function bootMachine(options: BootOptions): Promise<void> {
+  const runId = String(options.runId);
+  const runDir = options.runDir ? String(options.runDir) : resolve("artifacts", "machine", runId);
+  const deliveries = parseDeliveries((options.deliver as string[] | undefined) ?? []);
+  const hypervisor = await openHypervisor({ log });
+  log(
+    `hypervisor ${hypervisor.uri}, image ${hypervisor.image.name}, domain type ${hypervisor.domainType} (${hypervisor.domainTypeReason})`,
+  );
+  const guest = await hypervisor.createLibvirtMachine({
+    runId,
+    vcpus: Number(options.vcpus),
+    memoryMiB: Number(options.memory),
+    runDir,
+    deliveries,
+    secrets: generateRunSecrets(runId),
+  });
+  let failed = false;
+  try {
+    failed = !(await useGuest(guest, runId, options));
+  } catch (error) {
+    failed = true;
+    log(`error: ${(error as Error).message}`);
+  } finally {
+    const report = await guest.destroy({ retain: options.debug === true });
+    log(`teardown: ${JSON.stringify(report)}`);
+  }
+  if (failed) process.exitCode = 1;
+}
+
+/** `--deliver name=path` pairs, each host path made absolute. */
+function parseDeliveries(pairs: string[]): Delivery[] {
+  return pairs.map((pair) => {
+    const at = pair.indexOf("=");
+    if (at <= 0) throw new Error(`--deliver ${pair}: expected <name>=<host path>`);
+    return { name: pair.slice(0, at), hostPath: resolve(pair.slice(at + 1)) };
+  });
+}
+
+/**
+ * Starts the guest, waits for readiness, prints how to reach it, runs `--exec` and holds it; false when the
+ * command failed.
+ */
+async function useGuest(guest: LibvirtMachine, runId: string, options: BootOptions): Promise<boolean> {
+  let ok = true;
+  log(`starting ${guest.name}; console ${guest.consolePath()}`);
+  await guest.start();
+  const record = await guest.waitReady();
+  log(`ready: boot ${record.boot_id} in ${guest.timings.readyMs} ms, SSH in ${guest.timings.sshMs} ms`);
+  log(`access: ${guest.accessInfo().ssh}`);
+  process.stdout.write(`${JSON.stringify({ run_id: runId, name: guest.name, timings: guest.timings })}\n`);
+  if (typeof options.exec === "string") {
+    const result = await guest.exec(options.exec);
+    process.stdout.write(result.stdout);
+    process.stderr.write(result.stderr);
+    if (result.exitCode !== 0) ok = false;
+  }
+  await hold(Number(options.hold), options.exec === undefined);
+  return ok;
+}
+
+/** Keeps the guest `seconds` long, or (no `--hold` and no `--exec`) until interrupted. */
+async function hold(seconds: number, untilInterrupted: boolean): Promise<void> {
+  if (seconds > 0) await new Promise((resolveHold) => setTimeout(resolveHold, seconds * 1000));
+  else if (untilInterrupted) {
+    log("holding until interrupted (Ctrl-C tears down)");
+    // The SIGINT/SIGTERM handler of the machine layer destroys the guest and ends the process.
+    await new Promise(() => setInterval(() => undefined, 1 << 30));
+  }
+}
+
+function registerSweep(machine: Command): void {
   machine
     .command("sweep")
     .description(
@@ -115,7 +142,9 @@ export function register(program: Command): void {
         if (report.errors.length > 0) process.exitCode = 1;
       }),
     );
+}
 
+function registerList(machine: Command): void {
   machine
     .command("list")
     .description("List coreops-verify runs: retained, running, orphaned or unowned, with age and ssh command")
@@ -128,7 +157,9 @@ export function register(program: Command): void {
         );
       }),
     );
+}
 
+function registerDestroy(machine: Command): void {
   machine
     .command("destroy <run>")
     .description("Remove one run's VM, overlay and run directory (a VM retained for debugging)")

@@ -1,23 +1,22 @@
 /**
  * `ensureImage`: the locally built guest image for the current recipe — from the content-addressed cache
  * when present, otherwise built: mmdebstrap (Debian trixie + recipe hooks) → kernel and initrd copied out →
- * ext4 (`mke2fs -d`, no loop mount) → qcow2 base volume in the storage pool → `descriptor.json`.
+ * ext4 → qcow2 base volume in the storage pool (base-volume.ts) → `descriptor.json`.
  * Cache layout: `<image cache>/<recipe hash>/{descriptor.json, vmlinuz, initrd.img, build.log}`.
  */
-import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, existsSync } from "node:fs";
+import { createWriteStream, existsSync } from "node:fs";
 import { chmod, copyFile, mkdir, readdir, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { probeAndRecordAccel } from "./accel.js";
+import { buildBaseVolume, DISK_SIZE } from "./base-volume.js";
 import { withBuildLock } from "./build-lock.js";
-import { mustRun, type RunCommand, runCommand, SubstrateError } from "./command.js";
+import { type CommandResult, mustRun, type RunCommand, runCommand, SubstrateError } from "./command.js";
 import type { ImageDescriptor } from "./descriptor.js";
 import { readDescriptor, writeDescriptor } from "./descriptor-file.js";
 import { DPKG_QUERY_FORMAT, parseDpkgQuery } from "./dpkg.js";
 import { diffPackages, renderPackageChange } from "./package-lock.js";
 import { packageSetDigest } from "./package-set.js";
 import { type SubstratePaths, substratePaths } from "./paths.js";
-import { overlaysOf } from "./pool-usage.js";
 import type { ProgressLog } from "./progress-log.js";
 import { timedStage } from "./progress-log.js";
 import { loadRecipe, type Recipe, shortHash } from "./recipe.js";
@@ -34,7 +33,6 @@ export interface BuiltImage {
 /** Debian's Ignition 2.14 accepts spec 3.0.0–3.3.0 (and 3.4.0-experimental), not 3.4.0. */
 export const LOCAL_IMAGE_MAX_IGNITION_SPEC = "3.3.0";
 export const LOCAL_IMAGE_NAME = "coreops-guest-trixie";
-const DISK_SIZE = "4G";
 
 export function volumeNameFor(recipeHash: string): string {
   return `coreops-guest-${shortHash(recipeHash)}.qcow2`;
@@ -76,6 +74,16 @@ export async function ensureImage(log: ProgressLog, options: { force?: boolean }
   });
 }
 
+/** Where one build works: scratch dir and root file system, the staging dir that becomes `finalDir`. */
+interface BuildDirs {
+  work: string;
+  rootfs: string;
+  staging: string;
+  finalDir: string;
+  /** The base volume's name in the storage pool. */
+  volume: string;
+}
+
 export async function buildImage(
   recipe: Recipe,
   paths: SubstratePaths,
@@ -88,190 +96,216 @@ export async function buildImage(
   log(
     `image: building ${LOCAL_IMAGE_NAME} for recipe ${short} (Debian ${recipe.suite}, ${recipe.packages.length} packages)`,
   );
-  const work = join(paths.workDir, recipe.hash);
-  const rootfs = join(work, "rootfs");
-  const staging = join(paths.imageCacheDir, `.staging-${recipe.hash}-${process.pid}`);
-  const finalDir = imageDirFor(paths, recipe.hash);
-  const volume = volumeNameFor(recipe.hash);
-  await removeTreeSafely(work, run);
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(work, { recursive: true, mode: 0o700 });
-  await mkdir(staging, { recursive: true, mode: 0o755 });
-  await chmod(paths.imageCacheDir, 0o755);
-  const buildLog = createWriteStream(join(staging, "build.log"));
+  const dirs = await prepareBuildDirs(recipe, paths, run);
+  const buildLog = createWriteStream(join(dirs.staging, "build.log"));
   const tee: ProgressLog = (line) => {
     buildLog.write(`${line}\n`);
     log(line);
   };
   try {
-    const q = shellQuote;
-    const hook = (script: string, ...extra: string[]) =>
-      `${q(join(recipe.dir, "hooks", script))} "$1" ${extra.map(q).join(" ")}`.trim();
-    const debootstrap = await timedStage(tee, "image: [1/5] root file system (mmdebstrap)", () =>
-      mustRun(
-        run,
-        "mmdebstrap",
-        [
-          "--mode=root",
-          "--variant=apt",
-          `--include=${recipe.packages.join(",")}`,
-          '--aptopt=Acquire::Languages "none"',
-          '--aptopt=APT::Install-Recommends "false"',
-          `--setup-hook=${hook("setup.sh", recipe.dir)}`,
-          `--customize-hook=${hook("customize.sh", recipe.dir)}`,
-          `--customize-hook=${hook("container-images.sh")}`,
-          recipe.suite,
-          rootfs,
-          recipe.mirror,
-        ],
-        {
-          log: tee,
-          prefix: "  ",
-          env: { DEBIAN_FRONTEND: "noninteractive" },
-          hint: "check that the Debian archive is reachable and that `core-ops-verify setup` ran",
-        },
-      ),
-    );
-    const containerImages = [...`${debootstrap.stdout}\n${debootstrap.stderr}`.matchAll(/^IMAGE (\S+)$/gm)]
-      .map((m) => m[1] ?? "")
-      .filter((n) => n !== "")
-      .sort();
-    if (containerImages.length === 0) {
-      throw new SubstrateError(
-        "the recipe built no local container image (no `IMAGE <name>` line from container-images.sh)",
-      );
-    }
-
-    const packages = await timedStage(tee, "image: [2/5] package versions (dpkg-query)", async () => {
-      const result = await mustRun(run, "dpkg-query", [
-        `--admindir=${join(rootfs, "var/lib/dpkg")}`,
-        "-W",
-        DPKG_QUERY_FORMAT,
-      ]);
-      const installed = parseDpkgQuery(result.stdout);
-      reportLockDrift(recipe, installed, tee);
-      return installed;
-    });
-
-    const { kernel, initrd, kernelVersion } = await timedStage(
-      tee,
-      "image: [3/5] kernel and initrd",
-      async () => {
-        const boot = join(rootfs, "boot");
-        const names = (await readdir(boot)).sort();
-        const vmlinuz = names.filter((n) => n.startsWith("vmlinuz-")).pop();
-        const initrdName = names.filter((n) => n.startsWith("initrd.img-")).pop();
-        if (vmlinuz === undefined || initrdName === undefined) {
-          throw new SubstrateError(
-            `${boot}: no vmlinuz-*/initrd.img-* (files: ${names.join(", ") || "none"})`,
-          );
-        }
-        const k = join(finalDir, "vmlinuz");
-        const i = join(finalDir, "initrd.img");
-        await copyFile(join(boot, vmlinuz), join(staging, "vmlinuz"));
-        await copyFile(join(boot, initrdName), join(staging, "initrd.img"));
-        await chmod(join(staging, "vmlinuz"), 0o644);
-        await chmod(join(staging, "initrd.img"), 0o644);
-        // Booted directly by QEMU: the copies in the image would only take space.
-        for (const n of names)
-          if (n.startsWith("vmlinuz-") || n.startsWith("initrd.img-")) await unlink(join(boot, n));
-        tee(`  kernel ${vmlinuz}, initrd ${initrdName}`);
-        return { kernel: k, initrd: i, kernelVersion: vmlinuz.slice("vmlinuz-".length) };
-      },
-    );
-
-    const diskDigest = await timedStage(
-      tee,
-      `image: [4/5] disk (ext4 ${DISK_SIZE} → qcow2 volume ${volume} in pool ${paths.poolName})`,
-      async () => {
-        const raw = join(work, "disk.raw");
-        await mustRun(run, "truncate", ["-s", DISK_SIZE, raw]);
-        await mustRun(run, "mke2fs", [
-          "-q",
-          "-t",
-          "ext4",
-          "-L",
-          "root",
-          "-E",
-          "root_owner=0:0",
-          "-d",
-          rootfs,
-          raw,
-        ]);
-        const poolDir = await poolTargetDir(paths, run);
-        const users = await overlaysOf(volume, paths, run);
-        if (users.length > 0) {
-          throw new SubstrateError(
-            `base volume ${volume} is in use by overlay(s) ${users.join(", ")}; replacing it would corrupt them`,
-            "destroy those machines first (or let their runs finish), then rebuild",
-          );
-        }
-        const tmpVolume = join(poolDir, `.${volume}.tmp-${process.pid}`);
-        await mustRun(run, "qemu-img", ["convert", "-f", "raw", "-O", "qcow2", raw, tmpVolume]);
-        await rm(raw, { force: true });
-        await chmod(tmpVolume, 0o644);
-        const digest = await sha256File(tmpVolume);
-        await rename(tmpVolume, join(poolDir, volume));
-        await mustRun(run, "virsh", ["-c", paths.libvirtUri, "pool-refresh", paths.poolName]);
-        return digest;
-      },
-    );
-
-    const descriptor: ImageDescriptor = {
-      schema_version: 1,
-      name: LOCAL_IMAGE_NAME,
-      recipe_hash: recipe.hash,
-      volume,
-      volume_format: "qcow2",
-      boot: { method: "direct-kernel", kernel, initrd, cmdline: recipe.cmdline },
-      network: { mode: "user-restricted" },
-      ignition: {
-        delivery: "fw_cfg",
-        fw_cfg_name: "opt/com.coreos/config",
-        max_spec_version: LOCAL_IMAGE_MAX_IGNITION_SPEC,
-      },
-      ssh_user: "core",
-      admin_group: "sudo",
-      local_container_images: containerImages,
-      packages,
-      created_at: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
-      kernel_version: kernelVersion,
-      ...(packages.ignition !== undefined ? { ignition_version: packages.ignition } : {}),
-      package_set_digest: packageSetDigest(packages),
-      disk_digest: diskDigest,
-    };
-    tee(`  package set ${descriptor.package_set_digest}, disk ${diskDigest}`);
+    const { descriptor, kernel } = await buildStages(recipe, paths, dirs, run, tee);
     await timedStage(tee, "image: [5/5] descriptor", async () => {
-      await writeDescriptor(join(staging, "descriptor.json"), descriptor);
-      await rm(finalDir, { recursive: true, force: true });
+      await writeDescriptor(join(dirs.staging, "descriptor.json"), descriptor);
+      await rm(dirs.finalDir, { recursive: true, force: true });
       await new Promise<void>((resolve) => buildLog.end(resolve));
-      await rename(staging, finalDir);
+      await rename(dirs.staging, dirs.finalDir);
     });
-    await removeTreeSafely(work, run);
+    await removeTreeSafely(dirs.work, run);
     // A new guest kernel: decide KVM vs TCG with it (SeaBIOS alone is not conclusive under nested KVM).
     await probeAndRecordAccel(paths, run, log, kernel);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    log(`image: built ${LOCAL_IMAGE_NAME} ${short} in ${seconds} s → ${join(finalDir, "descriptor.json")}`);
-    return { descriptor, descriptorPath: join(finalDir, "descriptor.json"), cached: false };
+    log(
+      `image: built ${LOCAL_IMAGE_NAME} ${short} in ${seconds} s → ${join(dirs.finalDir, "descriptor.json")}`,
+    );
+    return { descriptor, descriptorPath: join(dirs.finalDir, "descriptor.json"), cached: false };
   } catch (err) {
     buildLog.end();
-    // Keep nothing half-built: the staging dir and the scratch rootfs go; the cache stays as it was.
-    await rm(staging, { recursive: true, force: true });
-    if (process.env.CORE_OPS_VERIFY_KEEP_WORK === "1")
-      log(`image: kept the failed build's scratch dir ${work}`);
-    else await removeTreeSafely(work, run).catch((e: Error) => log(`image: ${e.message}`));
+    await discardFailedBuild(dirs, run, log);
     throw err;
   }
 }
 
-async function poolTargetDir(paths: SubstratePaths, run: RunCommand): Promise<string> {
-  const xml = await mustRun(run, "virsh", ["-c", paths.libvirtUri, "pool-dumpxml", paths.poolName], {
-    hint: "run `core-ops-verify setup` first",
-  });
-  const match = /<target>[\s\S]*?<path>([^<]+)<\/path>/.exec(xml.stdout);
-  if (!match?.[1])
-    throw new SubstrateError(`storage pool ${paths.poolName} has no target path (not a dir pool?)`);
-  return match[1];
+/** Fresh scratch and staging dirs for this recipe (leftovers of an earlier build removed). */
+async function prepareBuildDirs(recipe: Recipe, paths: SubstratePaths, run: RunCommand): Promise<BuildDirs> {
+  const work = join(paths.workDir, recipe.hash);
+  const dirs: BuildDirs = {
+    work,
+    rootfs: join(work, "rootfs"),
+    staging: join(paths.imageCacheDir, `.staging-${recipe.hash}-${process.pid}`),
+    finalDir: imageDirFor(paths, recipe.hash),
+    volume: volumeNameFor(recipe.hash),
+  };
+  await removeTreeSafely(work, run);
+  await rm(dirs.staging, { recursive: true, force: true });
+  await mkdir(work, { recursive: true, mode: 0o700 });
+  await mkdir(dirs.staging, { recursive: true, mode: 0o755 });
+  await chmod(paths.imageCacheDir, 0o755);
+  return dirs;
+}
+
+/** Stages 1–4: root file system, package versions, kernel and initrd, disk; then the descriptor for them. */
+async function buildStages(
+  recipe: Recipe,
+  paths: SubstratePaths,
+  dirs: BuildDirs,
+  run: RunCommand,
+  tee: ProgressLog,
+): Promise<{ descriptor: ImageDescriptor; kernel: string }> {
+  const debootstrap = await timedStage(tee, "image: [1/5] root file system (mmdebstrap)", () =>
+    buildRootfs(recipe, dirs.rootfs, run, tee),
+  );
+  const containerImages = containerImagesBuilt(debootstrap);
+  const packages = await timedStage(tee, "image: [2/5] package versions (dpkg-query)", () =>
+    installedPackages(recipe, dirs.rootfs, run, tee),
+  );
+  const boot = await timedStage(tee, "image: [3/5] kernel and initrd", () => extractKernel(dirs, tee));
+  const diskDigest = await timedStage(
+    tee,
+    `image: [4/5] disk (ext4 ${DISK_SIZE} → qcow2 volume ${dirs.volume} in pool ${paths.poolName})`,
+    () => buildBaseVolume(paths, { rootfs: dirs.rootfs, work: dirs.work, volume: dirs.volume }, run),
+  );
+  const descriptor = localDescriptor(recipe, dirs.volume, boot, containerImages, packages, diskDigest);
+  tee(`  package set ${descriptor.package_set_digest}, disk ${diskDigest}`);
+  return { descriptor, kernel: boot.kernel };
+}
+
+/** Stage 1: mmdebstrap with the recipe's hooks (container-images.sh prints `IMAGE <name>` per image). */
+async function buildRootfs(
+  recipe: Recipe,
+  rootfs: string,
+  run: RunCommand,
+  tee: ProgressLog,
+): Promise<CommandResult> {
+  const q = shellQuote;
+  const hook = (script: string, ...extra: string[]) =>
+    `${q(join(recipe.dir, "hooks", script))} "$1" ${extra.map(q).join(" ")}`.trim();
+  return mustRun(
+    run,
+    "mmdebstrap",
+    [
+      "--mode=root",
+      "--variant=apt",
+      `--include=${recipe.packages.join(",")}`,
+      '--aptopt=Acquire::Languages "none"',
+      '--aptopt=APT::Install-Recommends "false"',
+      `--setup-hook=${hook("setup.sh", recipe.dir)}`,
+      `--customize-hook=${hook("customize.sh", recipe.dir)}`,
+      `--customize-hook=${hook("container-images.sh")}`,
+      recipe.suite,
+      rootfs,
+      recipe.mirror,
+    ],
+    {
+      log: tee,
+      prefix: "  ",
+      env: { DEBIAN_FRONTEND: "noninteractive" },
+      hint: "check that the Debian archive is reachable and that `core-ops-verify setup` ran",
+    },
+  );
+}
+
+/** The local container images the recipe built (from mmdebstrap's output), sorted; at least one. */
+function containerImagesBuilt(debootstrap: CommandResult): string[] {
+  const containerImages = [...`${debootstrap.stdout}\n${debootstrap.stderr}`.matchAll(/^IMAGE (\S+)$/gm)]
+    .map((m) => m[1] ?? "")
+    .filter((n) => n !== "")
+    .sort();
+  if (containerImages.length === 0) {
+    throw new SubstrateError(
+      "the recipe built no local container image (no `IMAGE <name>` line from container-images.sh)",
+    );
+  }
+  return containerImages;
+}
+
+/** Stage 2: the installed packages and their exact versions, with any drift from packages.lock reported. */
+async function installedPackages(
+  recipe: Recipe,
+  rootfs: string,
+  run: RunCommand,
+  tee: ProgressLog,
+): Promise<Record<string, string>> {
+  const result = await mustRun(run, "dpkg-query", [
+    `--admindir=${join(rootfs, "var/lib/dpkg")}`,
+    "-W",
+    DPKG_QUERY_FORMAT,
+  ]);
+  const installed = parseDpkgQuery(result.stdout);
+  reportLockDrift(recipe, installed, tee);
+  return installed;
+}
+
+interface ExtractedKernel {
+  /** Where kernel and initrd will be once staging becomes the final dir. */
+  kernel: string;
+  initrd: string;
+  kernelVersion: string;
+}
+
+/** Stage 3: the newest kernel and initrd copied out of the root file system (and removed from it). */
+async function extractKernel(dirs: BuildDirs, tee: ProgressLog): Promise<ExtractedKernel> {
+  const boot = join(dirs.rootfs, "boot");
+  const names = (await readdir(boot)).sort();
+  const vmlinuz = names.filter((n) => n.startsWith("vmlinuz-")).pop();
+  const initrdName = names.filter((n) => n.startsWith("initrd.img-")).pop();
+  if (vmlinuz === undefined || initrdName === undefined) {
+    throw new SubstrateError(`${boot}: no vmlinuz-*/initrd.img-* (files: ${names.join(", ") || "none"})`);
+  }
+  await copyFile(join(boot, vmlinuz), join(dirs.staging, "vmlinuz"));
+  await copyFile(join(boot, initrdName), join(dirs.staging, "initrd.img"));
+  await chmod(join(dirs.staging, "vmlinuz"), 0o644);
+  await chmod(join(dirs.staging, "initrd.img"), 0o644);
+  // Booted directly by QEMU: the copies in the image would only take space.
+  for (const n of names)
+    if (n.startsWith("vmlinuz-") || n.startsWith("initrd.img-")) await unlink(join(boot, n));
+  tee(`  kernel ${vmlinuz}, initrd ${initrdName}`);
+  return {
+    kernel: join(dirs.finalDir, "vmlinuz"),
+    initrd: join(dirs.finalDir, "initrd.img"),
+    kernelVersion: vmlinuz.slice("vmlinuz-".length),
+  };
+}
+
+/** The descriptor of a locally built image (pure but for its creation time). */
+function localDescriptor(
+  recipe: Recipe,
+  volume: string,
+  boot: ExtractedKernel,
+  containerImages: string[],
+  packages: Record<string, string>,
+  diskDigest: string,
+): ImageDescriptor {
+  return {
+    schema_version: 1,
+    name: LOCAL_IMAGE_NAME,
+    recipe_hash: recipe.hash,
+    volume,
+    volume_format: "qcow2",
+    boot: { method: "direct-kernel", kernel: boot.kernel, initrd: boot.initrd, cmdline: recipe.cmdline },
+    network: { mode: "user-restricted" },
+    ignition: {
+      delivery: "fw_cfg",
+      fw_cfg_name: "opt/com.coreos/config",
+      max_spec_version: LOCAL_IMAGE_MAX_IGNITION_SPEC,
+    },
+    ssh_user: "core",
+    admin_group: "sudo",
+    local_container_images: containerImages,
+    packages,
+    created_at: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+    kernel_version: boot.kernelVersion,
+    ...(packages.ignition !== undefined ? { ignition_version: packages.ignition } : {}),
+    package_set_digest: packageSetDigest(packages),
+    disk_digest: diskDigest,
+  };
+}
+
+/** Keeps nothing half-built: the staging dir and the scratch rootfs go; the cache stays as it was. */
+async function discardFailedBuild(dirs: BuildDirs, run: RunCommand, log: ProgressLog): Promise<void> {
+  await rm(dirs.staging, { recursive: true, force: true });
+  if (process.env.CORE_OPS_VERIFY_KEEP_WORK === "1")
+    log(`image: kept the failed build's scratch dir ${dirs.work}`);
+  else await removeTreeSafely(dirs.work, run).catch((e: Error) => log(`image: ${e.message}`));
 }
 
 /** What a build needs before it starts, each missing piece named with what to run. */
@@ -314,12 +348,6 @@ function reportLockDrift(recipe: Recipe, installed: Record<string, string>, log:
     `  ${drift.length} package(s) differ from packages.lock (pinned version gone from the archive, or new):`,
   );
   for (const c of drift) log(`    ${renderPackageChange(c)}`);
-}
-
-async function sha256File(file: string): Promise<string> {
-  const h = createHash("sha256");
-  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
-  return `sha256:${h.digest("hex")}`;
 }
 
 export function shellQuote(s: string): string {

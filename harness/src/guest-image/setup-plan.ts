@@ -63,94 +63,106 @@ export interface SetupDecision {
 }
 
 export function planSetup(f: SetupFacts, names: { poolName: string; poolDir: string }): SetupDecision {
-  const actions: SetupAction[] = [];
-  const blocked: SetupDecision["blocked"] = [];
-  const sudo = f.isRoot ? "" : "sudo ";
+  // Nothing else can be probed or done before the packages exist.
+  if (f.missingPackages.length > 0) return planPackages(f);
+  // Nor before the libvirt daemons run.
+  if (!f.virtlogdRunning || !f.libvirtdRunning) return planDaemons(f);
+  const steps = [planKvmGroup(f), planLibvirtAccess(f), planPool(f, names), planAccel(f)];
+  return { actions: steps.flatMap((s) => s.actions), blocked: steps.flatMap((s) => s.blocked) };
+}
 
-  if (f.missingPackages.length > 0) {
-    const packages = [...f.missingPackages].sort();
-    if (f.isRoot && f.isDebian) {
-      actions.push({ kind: "install-packages", packages });
-    } else {
-      blocked.push({
-        what: `missing packages: ${packages.join(" ")}${f.isDebian ? "" : " (this host is not Debian: install the equivalents)"}`,
-        command: `${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${packages.join(" ")}`,
-      });
-    }
-    // Nothing below can be probed or done before the packages exist.
-    return { actions, blocked };
-  }
+/** A step's actions this process runs now. */
+function now(...actions: SetupAction[]): SetupDecision {
+  return { actions, blocked: [] };
+}
 
-  if (!f.virtlogdRunning || !f.libvirtdRunning) {
-    if (f.systemdIsInit) {
-      const units = [
-        ...(f.virtlogdRunning ? [] : ["virtlogd.socket"]),
-        ...(f.libvirtdRunning ? [] : ["libvirtd.socket", "libvirtd.service"]),
-      ];
-      if (f.isRoot) actions.push({ kind: "systemctl-start", units });
-      else
-        blocked.push({
-          what: "libvirt daemons not running",
-          command: `sudo systemctl start ${units.join(" ")}`,
-        });
-    } else if (f.isRoot) {
-      if (!f.libvirtdRunning && f.defaultNetworkAutostart)
-        actions.push({ kind: "disable-default-network-autostart" });
-      if (!f.virtlogdRunning) actions.push({ kind: "start-daemon", daemon: "virtlogd" });
-      if (!f.libvirtdRunning) actions.push({ kind: "start-daemon", daemon: "libvirtd" });
-    } else {
-      if (!f.virtlogdRunning) blocked.push({ what: "virtlogd not running", command: "sudo virtlogd -d" });
-      if (!f.libvirtdRunning) blocked.push({ what: "libvirtd not running", command: "sudo libvirtd -d" });
-    }
-    if (actions.length > 0 || blocked.length > 0) return { actions, blocked };
-  }
+/** A step this process cannot do (not root / not Debian): what to tell the operator to run. */
+function tell(...blocked: SetupDecision["blocked"]): SetupDecision {
+  return { actions: [], blocked };
+}
 
-  if (f.kvmDeviceNeedsGroup) {
-    if (f.isRoot) actions.push({ kind: "grant-kvm-group" });
-    else
-      blocked.push({
-        what: "/dev/kvm is not accessible to group kvm (libvirt re-probes QEMU on every call)",
-        command: "sudo chgrp kvm /dev/kvm && sudo chmod 0660 /dev/kvm",
-      });
-  }
+function planPackages(f: SetupFacts): SetupDecision {
+  const packages = [...f.missingPackages].sort();
+  if (f.isRoot && f.isDebian) return now({ kind: "install-packages", packages });
+  return tell({
+    what: `missing packages: ${packages.join(" ")}${f.isDebian ? "" : " (this host is not Debian: install the equivalents)"}`,
+    command: `${f.isRoot ? "" : "sudo "}env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${packages.join(" ")}`,
+  });
+}
 
-  const virsh = `${sudo}virsh -c qemu:///system`;
-  if (f.pool === "unknown" && f.libvirtError !== undefined) {
-    blocked.push({
-      what: `cannot query libvirt: ${f.libvirtError}`,
-      command: f.isRoot
-        ? "virsh -c qemu:///system pool-list --all"
-        : "sudo usermod -aG libvirt $USER  (then log in again), or run as root",
-    });
+/** virtlogd and libvirtd: through their systemd sockets, or started by hand when systemd is not PID 1. */
+function planDaemons(f: SetupFacts): SetupDecision {
+  if (f.systemdIsInit) {
+    const units = [
+      ...(f.virtlogdRunning ? [] : ["virtlogd.socket"]),
+      ...(f.libvirtdRunning ? [] : ["libvirtd.socket", "libvirtd.service"]),
+    ];
+    if (f.isRoot) return now({ kind: "systemctl-start", units });
+    return tell({ what: "libvirt daemons not running", command: `sudo systemctl start ${units.join(" ")}` });
   }
-  if (f.pool !== "unknown") {
-    const poolActions: SetupAction[] = [];
-    if (f.pool === "absent") poolActions.push({ kind: "define-pool" });
-    if (f.pool !== "active") poolActions.push({ kind: "start-pool" });
-    if (f.pool === "absent" || !f.poolAutostart) poolActions.push({ kind: "autostart-pool" });
-    if (f.isRoot) actions.push(...poolActions);
-    else if (poolActions.length > 0) {
-      blocked.push({
-        what: `storage pool ${names.poolName} not ready (${f.pool})`,
-        command: [
-          ...(f.pool === "absent"
-            ? [
-                `${virsh} pool-define-as ${names.poolName} dir --target ${names.poolDir}`,
-                `${virsh} pool-build ${names.poolName}`,
-              ]
-            : []),
-          ...(f.pool !== "active" ? [`${virsh} pool-start ${names.poolName}`] : []),
-          `${virsh} pool-autostart ${names.poolName}`,
-        ].join(" && "),
-      });
-    }
+  if (f.isRoot) {
+    return now(
+      ...(!f.libvirtdRunning && f.defaultNetworkAutostart
+        ? [{ kind: "disable-default-network-autostart" } as const]
+        : []),
+      ...(f.virtlogdRunning ? [] : [{ kind: "start-daemon", daemon: "virtlogd" } as const]),
+      ...(f.libvirtdRunning ? [] : [{ kind: "start-daemon", daemon: "libvirtd" } as const]),
+    );
   }
+  return tell(
+    ...(f.virtlogdRunning ? [] : [{ what: "virtlogd not running", command: "sudo virtlogd -d" }]),
+    ...(f.libvirtdRunning ? [] : [{ what: "libvirtd not running", command: "sudo libvirtd -d" }]),
+  );
+}
 
-  if (!f.accelRecorded) {
-    if (f.isRoot) actions.push({ kind: "probe-kvm" });
-    else blocked.push({ what: "KVM/TCG not yet probed", command: "sudo core-ops-verify setup" });
-  }
-  return { actions, blocked };
+function planKvmGroup(f: SetupFacts): SetupDecision {
+  if (!f.kvmDeviceNeedsGroup) return now();
+  if (f.isRoot) return now({ kind: "grant-kvm-group" });
+  return tell({
+    what: "/dev/kvm is not accessible to group kvm (libvirt re-probes QEMU on every call)",
+    command: "sudo chgrp kvm /dev/kvm && sudo chmod 0660 /dev/kvm",
+  });
+}
+
+/** libvirtd runs but cannot be queried (e.g. permission denied on its socket). */
+function planLibvirtAccess(f: SetupFacts): SetupDecision {
+  if (f.pool !== "unknown" || f.libvirtError === undefined) return now();
+  return tell({
+    what: `cannot query libvirt: ${f.libvirtError}`,
+    command: f.isRoot
+      ? "virsh -c qemu:///system pool-list --all"
+      : "sudo usermod -aG libvirt $USER  (then log in again), or run as root",
+  });
+}
+
+/** The dir storage pool: defined, started and marked autostart. */
+function planPool(f: SetupFacts, names: { poolName: string; poolDir: string }): SetupDecision {
+  if (f.pool === "unknown") return now();
+  const poolActions: SetupAction[] = [];
+  if (f.pool === "absent") poolActions.push({ kind: "define-pool" });
+  if (f.pool !== "active") poolActions.push({ kind: "start-pool" });
+  if (f.pool === "absent" || !f.poolAutostart) poolActions.push({ kind: "autostart-pool" });
+  if (f.isRoot || poolActions.length === 0) return now(...poolActions);
+  const virsh = "sudo virsh -c qemu:///system";
+  return tell({
+    what: `storage pool ${names.poolName} not ready (${f.pool})`,
+    command: [
+      ...(f.pool === "absent"
+        ? [
+            `${virsh} pool-define-as ${names.poolName} dir --target ${names.poolDir}`,
+            `${virsh} pool-build ${names.poolName}`,
+          ]
+        : []),
+      ...(f.pool !== "active" ? [`${virsh} pool-start ${names.poolName}`] : []),
+      `${virsh} pool-autostart ${names.poolName}`,
+    ].join(" && "),
+  });
+}
+
+function planAccel(f: SetupFacts): SetupDecision {
+  if (f.accelRecorded) return now();
+  if (f.isRoot) return now({ kind: "probe-kvm" });
+  return tell({ what: "KVM/TCG not yet probed", command: "sudo core-ops-verify setup" });
 }
 
 /** One line per action, for the setup report. */

@@ -162,45 +162,13 @@ async function perform(
 ): Promise<void> {
   const virsh = (...args: string[]) => mustRun(run, "virsh", ["-c", paths.libvirtUri, ...args]);
   switch (action.kind) {
-    case "install-packages": {
-      const env = { DEBIAN_FRONTEND: "noninteractive", NEEDRESTART_MODE: "a" };
-      const update = await run("apt-get", ["-q", "update"], { env, log, prefix: "  apt: " });
-      // Unreachable third-party sources make `apt-get update` exit non-zero while Debian's archive is fine;
-      // the install below is the real test.
-      if (update.exitCode !== 0)
-        log(`  apt: apt-get update exited ${update.exitCode}; continuing with the install`);
-      await mustRun(
-        run,
-        "apt-get",
-        ["-q", "-y", "--no-install-recommends", "-o", "Dpkg::Use-Pty=0", "install", ...action.packages],
-        {
-          env,
-          log,
-          prefix: "  apt: ",
-          hint: "check that Debian's package archive is reachable (apt-get update)",
-        },
-      );
-      return;
-    }
+    case "install-packages":
+      return installPackages(action.packages, run, log);
     case "disable-default-network-autostart":
       await rm(DEFAULT_NETWORK_AUTOSTART, { force: true });
       return;
-    case "start-daemon": {
-      const socket =
-        action.daemon === "libvirtd" ? "/run/libvirt/libvirt-sock" : "/run/libvirt/virtlogd-sock";
-      // The daemon is not running, so a socket file left by a killed one is stale: remove it, or the wait
-      // below would return at once.
-      await rm(socket, { force: true });
-      await mustRun(run, action.daemon, ["-d"]);
-      await waitFor(
-        () => existsSync(socket),
-        15_000,
-        `${action.daemon} did not create ${socket} within 15 s`,
-      );
-      // libvirtd creates its socket before its drivers are up; the next virsh call must not race that.
-      if (action.daemon === "libvirtd") await waitForLibvirt(run, 30_000);
-      return;
-    }
+    case "start-daemon":
+      return startDaemon(action.daemon, run);
     case "systemctl-start":
       await mustRun(run, "systemctl", ["start", ...action.units]);
       return;
@@ -219,14 +187,49 @@ async function perform(
     case "probe-kvm":
       await probeAndRecordAccel(paths, run, log, await availableProbeKernel(paths));
       return;
-    case "grant-kvm-group": {
-      const gid = await kvmGroupId();
-      if (gid === undefined) throw new SubstrateError("group kvm vanished", "create it: groupadd -r kvm");
-      await chown(KVM_DEVICE, 0, gid);
-      await chmod(KVM_DEVICE, 0o660);
-      return;
-    }
+    case "grant-kvm-group":
+      return grantKvmGroup();
   }
+}
+
+async function installPackages(packages: string[], run: RunCommand, log: ProgressLog): Promise<void> {
+  const env = { DEBIAN_FRONTEND: "noninteractive", NEEDRESTART_MODE: "a" };
+  const update = await run("apt-get", ["-q", "update"], { env, log, prefix: "  apt: " });
+  // Unreachable third-party sources make `apt-get update` exit non-zero while Debian's archive is fine;
+  // the install below is the real test.
+  if (update.exitCode !== 0)
+    log(`  apt: apt-get update exited ${update.exitCode}; continuing with the install`);
+  await mustRun(
+    run,
+    "apt-get",
+    ["-q", "-y", "--no-install-recommends", "-o", "Dpkg::Use-Pty=0", "install", ...packages],
+    {
+      env,
+      log,
+      prefix: "  apt: ",
+      hint: "check that Debian's package archive is reachable (apt-get update)",
+    },
+  );
+}
+
+/** Starts a libvirt daemon by hand (systemd is not PID 1) and waits until it accepts connections. */
+async function startDaemon(daemon: "virtlogd" | "libvirtd", run: RunCommand): Promise<void> {
+  const socket = daemon === "libvirtd" ? "/run/libvirt/libvirt-sock" : "/run/libvirt/virtlogd-sock";
+  // The daemon is not running, so a socket file left by a killed one is stale: remove it, or the wait
+  // below would return at once.
+  await rm(socket, { force: true });
+  await mustRun(run, daemon, ["-d"]);
+  await waitFor(() => existsSync(socket), 15_000, `${daemon} did not create ${socket} within 15 s`);
+  // libvirtd creates its socket before its drivers are up; the next virsh call must not race that.
+  if (daemon === "libvirtd") await waitForLibvirt(run, 30_000);
+}
+
+/** Gives /dev/kvm to group kvm, mode 0660, as Debian's udev rule does. */
+async function grantKvmGroup(): Promise<void> {
+  const gid = await kvmGroupId();
+  if (gid === undefined) throw new SubstrateError("group kvm vanished", "create it: groupadd -r kvm");
+  await chown(KVM_DEVICE, 0, gid);
+  await chmod(KVM_DEVICE, 0o660);
 }
 
 async function missingOf(packages: string[], isDebian: boolean, run: RunCommand): Promise<string[]> {

@@ -144,3 +144,104 @@ describe("buildDomainXml for a Fedora CoreOS descriptor (bootloader, bridge)", (
     expect(() => buildDomainXml(params({ descriptor: broken }))).toThrow(/network.bridge is missing/);
   });
 });
+
+// The whole document, byte for byte: a refactoring of buildDomainXml must not change one character.
+describe("buildDomainXml golden documents", () => {
+  it("renders the local image with every option set exactly as before", () => {
+    const xml = buildDomainXml(
+      params({
+        deliveryDiskPath: "/var/lib/core-ops-verify/delivery/d'1.img",
+        extraCmdline: "systemd.show_status=0",
+        tcgCpuModel: "max",
+        tbCacheMiB: 128,
+      }),
+    );
+    expect(xml).toBe(`<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
+  <name>coreops-verify-r1</name>
+  <metadata><cov:owner xmlns:cov="https://core-ops.dev/verify/owner/1"><cov:run_id>r1</cov:run_id><cov:host>h</cov:host><cov:pid>42</cov:pid><cov:pid_start>1234</cov:pid_start><cov:started_at>2026-11-29T10:00:00Z</cov:started_at></cov:owner></metadata>
+  <memory unit='MiB'>1024</memory>
+  <vcpu>2</vcpu>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+    <kernel>/var/lib/core-ops-verify/images/abc/vmlinuz</kernel>
+    <initrd>/var/lib/core-ops-verify/images/abc/initrd.img</initrd>
+    <cmdline>root=/dev/vda rw console=ttyS0,115200n8 quiet systemd.show_status=0</cmdline>
+  </os>
+  <features><acpi/>
+    <tcg><tb-cache unit='MiB'>128</tb-cache></tcg>
+  </features>
+  <cpu mode='custom' match='exact'><model fallback='allow'>max</model></cpu>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>restart</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    <disk type='volume' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source pool='core-ops-verify' volume='coreops-verify-r1.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source file='/var/lib/core-ops-verify/delivery/d&apos;1.img'><seclabel model='dac' relabel='no'/></source>
+      <target dev='vdb' bus='virtio'/>
+      <serial>coreops-delivery</serial>
+      <readonly/>
+    </disk>
+    <serial type='file'><source path='/var/lib/core-ops-verify/runs/r1/console.log'/><target port='0'/></serial>
+    <console type='file'><source path='/var/lib/core-ops-verify/runs/r1/console.log'/><target type='serial' port='0'/></console>
+    <rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>
+    <memballoon model='none'/>
+  </devices>
+  <qemu:commandline>
+    <qemu:arg value='-fw_cfg'/>
+    <qemu:arg value='name=opt/com.coreos/config,file=/var/lib/core-ops-verify/runs/r1/config.ign'/>
+    <qemu:arg value='-netdev'/>
+    <qemu:arg value='user,id=coreopsnet0,restrict=on,hostfwd=tcp:127.0.0.1:40022-:22'/>
+    <qemu:arg value='-device'/>
+    <qemu:arg value='virtio-net-pci,netdev=coreopsnet0,addr=0x10'/>
+  </qemu:commandline>
+</domain>
+`);
+  });
+
+  it("renders an EFI Fedora CoreOS image on a bridge under KVM exactly as before", () => {
+    const efi = ImageDescriptorSchema.parse({ ...fcos, boot: { method: "bootloader", firmware: "efi" } });
+    const xml = buildDomainXml(params({ domainType: "kvm", descriptor: efi, sshPort: undefined }));
+    expect(xml).toBe(`<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
+  <name>coreops-verify-r1</name>
+  <metadata><cov:owner xmlns:cov="https://core-ops.dev/verify/owner/1"><cov:run_id>r1</cov:run_id><cov:host>h</cov:host><cov:pid>42</cov:pid><cov:pid_start>1234</cov:pid_start><cov:started_at>2026-11-29T10:00:00Z</cov:started_at></cov:owner></metadata>
+  <memory unit='MiB'>1024</memory>
+  <vcpu>2</vcpu>
+  <os firmware='efi'>
+    <type arch='x86_64' machine='q35'>hvm</type>
+    <boot dev='hd'/>
+  </os>
+  <features><acpi/>
+  </features>
+  <cpu mode='host-passthrough'/>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>restart</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    <disk type='volume' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source pool='core-ops-verify' volume='coreops-verify-r1.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <interface type='bridge'>
+      <source bridge='br0'/>
+      <model type='virtio'/>
+    </interface>
+    <serial type='file'><source path='/var/lib/core-ops-verify/runs/r1/console.log'/><target port='0'/></serial>
+    <console type='file'><source path='/var/lib/core-ops-verify/runs/r1/console.log'/><target type='serial' port='0'/></console>
+    <rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>
+    <memballoon model='none'/>
+  </devices>
+  <qemu:commandline>
+    <qemu:arg value='-fw_cfg'/>
+    <qemu:arg value='name=opt/com.coreos/config,file=/var/lib/core-ops-verify/runs/r1/config.ign'/>
+  </qemu:commandline>
+</domain>
+`);
+  });
+});

@@ -53,71 +53,95 @@ function qemuOptionValue(value: string): string {
 }
 
 export function buildDomainXml(params: DomainParams): string {
-  const { descriptor } = params;
-  const e = xmlEscape;
-  const lines: string[] = [];
-  lines.push(`<domain type='${params.domainType}' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>`);
-  lines.push(`  <name>${e(params.name)}</name>`);
-  lines.push(`  <metadata>${ownerMetadataXml(params.owner)}</metadata>`);
-  lines.push(`  <memory unit='MiB'>${params.memoryMiB}</memory>`);
-  lines.push(`  <vcpu>${params.vcpus}</vcpu>`);
-  lines.push(...osXml(params));
-  lines.push("  <features><acpi/>");
-  if (params.domainType === "qemu") {
-    lines.push(`    <tcg><tb-cache unit='MiB'>${params.tbCacheMiB ?? 256}</tb-cache></tcg>`);
-  }
-  lines.push("  </features>");
-  if (params.domainType === "qemu") {
-    lines.push(
-      `  <cpu mode='custom' match='exact'><model fallback='allow'>${e(params.tcgCpuModel ?? "qemu64")}</model></cpu>`,
-    );
-  } else {
-    lines.push("  <cpu mode='host-passthrough'/>");
-  }
-  lines.push("  <on_poweroff>destroy</on_poweroff>");
-  lines.push("  <on_reboot>restart</on_reboot>");
-  lines.push("  <on_crash>destroy</on_crash>");
-  lines.push("  <devices>");
-  lines.push("    <disk type='volume' device='disk'>");
-  lines.push(`      <driver name='qemu' type='qcow2'/>`);
-  lines.push(`      <source pool='${e(params.pool)}' volume='${e(params.volume)}'/>`);
-  lines.push("      <target dev='vda' bus='virtio'/>");
-  lines.push("    </disk>");
-  if (params.deliveryDiskPath !== undefined) {
-    lines.push("    <disk type='file' device='disk'>");
-    lines.push("      <driver name='qemu' type='raw'/>");
-    // Shared by every run with the same content: never relabelled (its mode makes it world-readable).
-    lines.push(
-      `      <source file='${e(params.deliveryDiskPath)}'><seclabel model='dac' relabel='no'/></source>`,
-    );
-    lines.push("      <target dev='vdb' bus='virtio'/>");
-    lines.push("      <serial>coreops-delivery</serial>");
-    lines.push("      <readonly/>");
-    lines.push("    </disk>");
-  }
-  if (descriptor.network.mode === "bridge") {
-    if (descriptor.network.bridge === undefined || descriptor.network.bridge === "") {
-      throw new Error(
-        `image descriptor ${descriptor.name}: network.mode is "bridge" but network.bridge is missing; name the host bridge`,
-      );
-    }
-    lines.push("    <interface type='bridge'>");
-    lines.push(`      <source bridge='${e(descriptor.network.bridge)}'/>`);
-    lines.push("      <model type='virtio'/>");
-    lines.push("    </interface>");
-  }
-  lines.push(`    <serial type='file'><source path='${e(params.consolePath)}'/><target port='0'/></serial>`);
-  lines.push(
-    `    <console type='file'><source path='${e(params.consolePath)}'/><target type='serial' port='0'/></console>`,
-  );
-  lines.push("    <rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>");
-  lines.push("    <memballoon model='none'/>");
-  lines.push("  </devices>");
-  lines.push("  <qemu:commandline>");
-  for (const arg of qemuArgs(params)) lines.push(`    <qemu:arg value='${e(arg)}'/>`);
-  lines.push("  </qemu:commandline>");
-  lines.push("</domain>");
+  const lines = [
+    `<domain type='${params.domainType}' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>`,
+    `  <name>${xmlEscape(params.name)}</name>`,
+    `  <metadata>${ownerMetadataXml(params.owner)}</metadata>`,
+    `  <memory unit='MiB'>${params.memoryMiB}</memory>`,
+    `  <vcpu>${params.vcpus}</vcpu>`,
+    ...osXml(params),
+    ...cpuXml(params),
+    "  <on_poweroff>destroy</on_poweroff>",
+    "  <on_reboot>restart</on_reboot>",
+    "  <on_crash>destroy</on_crash>",
+    "  <devices>",
+    ...bootDiskXml(params),
+    ...deliveryDiskXml(params),
+    ...bridgeInterfaceXml(params.descriptor),
+    ...consoleXml(params),
+    "  </devices>",
+    "  <qemu:commandline>",
+    ...qemuArgs(params).map((arg) => `    <qemu:arg value='${xmlEscape(arg)}'/>`),
+    "  </qemu:commandline>",
+    "</domain>",
+  ];
   return `${lines.join("\n")}\n`;
+}
+
+/** Features and CPU: TCG gets a capped translation cache and a named CPU model, KVM the host's CPU. */
+function cpuXml(params: DomainParams): string[] {
+  if (params.domainType === "qemu") {
+    return [
+      "  <features><acpi/>",
+      `    <tcg><tb-cache unit='MiB'>${params.tbCacheMiB ?? 256}</tb-cache></tcg>`,
+      "  </features>",
+      `  <cpu mode='custom' match='exact'><model fallback='allow'>${xmlEscape(params.tcgCpuModel ?? "qemu64")}</model></cpu>`,
+    ];
+  }
+  return ["  <features><acpi/>", "  </features>", "  <cpu mode='host-passthrough'/>"];
+}
+
+/** The overlay volume the guest boots from. */
+function bootDiskXml(params: DomainParams): string[] {
+  return [
+    "    <disk type='volume' device='disk'>",
+    "      <driver name='qemu' type='qcow2'/>",
+    `      <source pool='${xmlEscape(params.pool)}' volume='${xmlEscape(params.volume)}'/>`,
+    "      <target dev='vda' bus='virtio'/>",
+    "    </disk>",
+  ];
+}
+
+/** The read-only delivery disk, when the run has deliveries. */
+function deliveryDiskXml(params: DomainParams): string[] {
+  if (params.deliveryDiskPath === undefined) return [];
+  return [
+    "    <disk type='file' device='disk'>",
+    "      <driver name='qemu' type='raw'/>",
+    // Shared by every run with the same content: never relabelled (its mode makes it world-readable).
+    `      <source file='${xmlEscape(params.deliveryDiskPath)}'><seclabel model='dac' relabel='no'/></source>`,
+    "      <target dev='vdb' bus='virtio'/>",
+    "      <serial>coreops-delivery</serial>",
+    "      <readonly/>",
+    "    </disk>",
+  ];
+}
+
+/** A virtio NIC on the descriptor's host bridge (bridge network only). */
+function bridgeInterfaceXml(descriptor: ImageDescriptor): string[] {
+  if (descriptor.network.mode !== "bridge") return [];
+  if (descriptor.network.bridge === undefined || descriptor.network.bridge === "") {
+    throw new Error(
+      `image descriptor ${descriptor.name}: network.mode is "bridge" but network.bridge is missing; name the host bridge`,
+    );
+  }
+  return [
+    "    <interface type='bridge'>",
+    `      <source bridge='${xmlEscape(descriptor.network.bridge)}'/>`,
+    "      <model type='virtio'/>",
+    "    </interface>",
+  ];
+}
+
+/** The serial console logged to a file, the entropy source and no memory balloon. */
+function consoleXml(params: DomainParams): string[] {
+  const path = xmlEscape(params.consolePath);
+  return [
+    `    <serial type='file'><source path='${path}'/><target port='0'/></serial>`,
+    `    <console type='file'><source path='${path}'/><target type='serial' port='0'/></console>`,
+    "    <rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>",
+    "    <memballoon model='none'/>",
+  ];
 }
 
 function osXml(params: DomainParams): string[] {
