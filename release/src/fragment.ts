@@ -8,6 +8,7 @@ import { z } from "zod";
 import { ReleaseIntentSchema } from "./bump.js";
 import { type ChangelogEntry, parseEntries } from "./entries.js";
 import { ReleaseError } from "./errors.js";
+import type { PathChange } from "./path-rules.js";
 
 const CHANGE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -35,6 +36,11 @@ export type FragmentParse = { ok: true; fragment: Fragment } | { ok: false; erro
 /** `changes/<id>.md` directly under `changes/`, except `changes/README.md`. */
 export function isFragmentPath(p: string): boolean {
   return /^changes\/[^/]+\.md$/.test(p) && p !== "changes/README.md";
+}
+
+/** A change that leaves a fragment at the end of the range (added, modified, renamed or copied to one). */
+export function isChangedFragment(change: PathChange): boolean {
+  return change.kind !== "deleted" && isFragmentPath(change.path);
 }
 
 const HINTS: Record<string, string> = {

@@ -8,7 +8,7 @@ import { type Bump, bumpLower, maxBump } from "./bump.js";
 import { unreleasedBody } from "./changelog.js";
 import { blockDifference, renderBlock } from "./changelog-block.js";
 import { ReleaseError } from "./errors.js";
-import { type Fragment, isFragmentPath, parseFragment } from "./fragment.js";
+import { type Fragment, isChangedFragment, parseFragment } from "./fragment.js";
 import { isVersionOnlyChange, lockfileVersions, manifestVersion } from "./manifest.js";
 import {
   type AppliedRule,
@@ -21,6 +21,7 @@ import type { ValidationResult } from "./result.js";
 import {
   bumpSatisfies,
   classifyTransition,
+  effectiveRequirement,
   nextVersion,
   parseVersion,
   type Transition,
@@ -80,7 +81,7 @@ export function validateChangeSet(input: ValidationInput): ValidationResult {
     ...new Set(input.changes.flatMap((c) => (c.from ? [c.from, c.path] : [c.path]))),
   ].sort();
   const changedFragmentPaths = input.changes
-    .filter((c) => c.kind !== "deleted" && isFragmentPath(c.path))
+    .filter(isChangedFragment)
     .map((c) => c.path)
     .sort();
   const declared = readChangedFragments(input.fragmentTexts);
@@ -266,7 +267,9 @@ function versionBumpReasons(
       ? `the highest declared release intent is ${declaredBump}`
       : `the change set requires ${effectiveBump}`;
   const zeroNote =
-    before.major === 0 && required === "major" ? " (while the major version is 0, a minor bump)" : "";
+    effectiveRequirement(required, before) !== required
+      ? " (while the major version is 0, a minor bump)"
+      : "";
   const what =
     versionBump === "none"
       ? `version ${rootBefore} is unchanged`
