@@ -1,6 +1,7 @@
 /**
- * Gathers what `validateChangeSet` needs from git: the range (base..head, base..working tree, or the default of
- * the original tool), the changed paths, the manifests at both ends, CHANGELOG.md and the changed fragments.
+ * Gathers what `validateChangeSet` needs from git: the range (base..head, base..working tree, or without refs
+ * HEAD..working tree, else HEAD~1..HEAD), the changed paths, the manifests at both ends, CHANGELOG.md and the
+ * changed fragments.
  */
 import { usageError } from "./errors.js";
 import { isChangedFragment, isFragmentPath } from "./fragment.js";
