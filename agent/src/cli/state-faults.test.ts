@@ -4,7 +4,7 @@
  * - status tells a lock held by a live run from one left by a dead process (human and JSON);
  * - environment faults end in a typed error (exit 1, file named, hint), never a stack trace: a full file
  *   system under the state directory (a small tmpfs in a private mount namespace), a lock path that is a
- *   directory, `init --force` over a state path that is a directory;
+ *   directory, `init --force` over a state path that is a directory, a state file or lock that is a FIFO;
  * - status.json, snapshots.json and stored contents are 0600.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
@@ -123,6 +123,25 @@ describe("environment faults are typed", () => {
     expectTyped(f.run([...args, "--force"]), "state_path_is_directory", f.stateFile);
     expectTyped(f.run(args), "state_path_is_directory", f.stateFile);
     expect(readdirSync(f.stateFile)).toEqual(["keep"]);
+  });
+
+  it("a state file or lock that is a FIFO is refused at once, never waited on (status, apply)", () => {
+    const f = fixture();
+    mkdirSync(join(f.dir, "state"), { recursive: true });
+    const fifo = join(f.dir, "state", "fifo.json");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    const status = f.run(["status", "--json", "--state-file", fifo, "--lock-path", f.lockPath]);
+    expect(status.status, status.stderr).toBe(0);
+    const view = JSON.parse(status.stdout) as StatusView;
+    expect(view.absent_reason).toContain("a FIFO, not a regular file");
+    expectTyped(
+      f.run(["apply", "--root", f.root, "--state-file", fifo, "--lock-path", f.lockPath, "--host", "h1"]),
+      "state_invalid",
+      fifo,
+    );
+    mkdirSync(join(f.dir, "run"), { recursive: true });
+    expect(spawnSync("mkfifo", [f.lockPath]).status).toBe(0);
+    expectTyped(f.run(["apply", ...f.args()]), "lock_path_invalid", f.lockPath);
   });
 
   it("a full file system under the state directory (ENOSPC): typed, and the previous status.json intact", () => {

@@ -15,6 +15,7 @@ import { dirname } from "node:path";
 import { z } from "zod";
 import { CoreOpsError } from "../errors.js";
 import { tempPathFor } from "./atomic-file.js";
+import { readStateFile } from "./read-state-file.js";
 
 export const DEFAULT_LOCK_PATH = "/run/core-ops/agent.lock";
 
@@ -113,7 +114,7 @@ function lockPathError(path: string, err: unknown): CoreOpsError {
 function readHolder(path: string): LockHolder | "absent" | "invalid" {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readStateFile(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return "absent";
     throw lockPathError(path, err);

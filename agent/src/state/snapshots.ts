@@ -6,13 +6,13 @@
  * plans with a snapshot as the desired state, so a rollback needs neither the repository nor the network.
  * A schema_version 1 file (core-ops 0.2.0, contents inline as base64) is read through legacy-v1.ts.
  */
-import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { z } from "zod";
 import { CoreOpsError } from "../errors.js";
 import { writeFileAtomic } from "./atomic-file.js";
 import { type Digest, objectsDirFor, putObject, readObject } from "./content-store.js";
 import { SnapshotsFileV1Schema, snapshotsFromV1 } from "./legacy-v1.js";
+import { readStateFile } from "./read-state-file.js";
 import { stateWriteError } from "./write-error.js";
 
 export const SNAPSHOTS_SCHEMA_VERSION = 2 as const;
@@ -125,7 +125,7 @@ function firstIssue(error: z.ZodError): string {
 export function readSnapshots(path: string): SnapshotsRead {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readStateFile(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return { kind: "absent", path };
     return { kind: "invalid", path, reason: `cannot read: ${(err as Error).message}` };

@@ -11,12 +11,13 @@
  * read through its migration, never as absent.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { z } from "zod";
 import { ConvergenceStatusSchema, ObjectFailureSchema } from "../model/execution.js";
 import { ManagedKindSchema } from "../model/kinds.js";
 import { statusDocumentFromV1 } from "./legacy-v1.js";
+import { readStateFile } from "./read-state-file.js";
 import { stateWriteError } from "./write-error.js";
 
 export const STATUS_SCHEMA_VERSION = 2 as const;
@@ -229,7 +230,7 @@ export type StatusRead =
 export async function readStatus(path: string): Promise<StatusRead> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = readStateFile(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return { kind: "absent", path };
