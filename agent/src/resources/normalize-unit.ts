@@ -1,5 +1,5 @@
 /**
- * Normalization of the four unit kinds (the seed's rules):
+ * Normalization of the four unit kinds — what is material to a change and what is not:
  * - generated_unit: by unit name and stable field ordering (`canonicalUnitText` of the unit with its
  *   drop-ins applied): content, dependency directives and `[Install]` (enablement) are material;
  *   formatting is not.

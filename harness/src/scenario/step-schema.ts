@@ -25,7 +25,7 @@ export const CoreOpsActionSchema = z
      * documentation for the others (they act on the tracked ref).
      */
     revision: z.string().min(1).optional(),
-    /** Legacy field of the original; only `fixture` (the materialized fixture repository) exists. */
+    /** Optional; its only value is `fixture` (the materialized fixture repository). */
     repository_source: z.literal("fixture").optional(),
     host: Identifier.optional(),
     /** The object `explain` explains (a unit or artifact name). */

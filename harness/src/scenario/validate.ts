@@ -1,7 +1,7 @@
 /**
  * Cross-field rules of a scenario that a per-field schema cannot express: step ids and assertion ids are
  * unique, every step names what its type needs, and every assertion that names a step names one that
- * exists (checked at load time, as the original did). Pure: returns issues with their document paths, in
+ * exists (checked at load time, before any VM boots). Pure: returns issues with their document paths, in
  * a fixed order (the loader sorts them by position; issues at one position keep this order). The rules of
  * one step are in `step-rules.ts` and `harness-step-rules.ts`, those of assertions in `assertion-rules.ts`.
  */
