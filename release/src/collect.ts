@@ -1,9 +1,10 @@
 /**
- * Gathers what `validateChangeSet` needs from git: the range (base..head, base..working tree, or the default of
- * the original tool), the changed paths, the manifests at both ends, CHANGELOG.md and the changed fragments.
+ * Gathers what `validateChangeSet` needs from git: the range (base..head, base..working tree, or without refs
+ * HEAD..working tree, else HEAD~1..HEAD), the changed paths, the manifests at both ends, CHANGELOG.md and the
+ * changed fragments.
  */
 import { usageError } from "./errors.js";
-import { isFragmentPath } from "./fragment.js";
+import { isChangedFragment, isFragmentPath } from "./fragment.js";
 import type { ReleaseGit } from "./git.js";
 import { MANIFESTS } from "./path-rules.js";
 import type { ValidationInput } from "./validate.js";
@@ -55,7 +56,7 @@ export async function collectValidationInput(git: ReleaseGit, opts: RangeOptions
   }
   const fragmentTexts: ValidationInput["fragmentTexts"] = [];
   for (const c of changes) {
-    if (c.kind === "deleted" || !isFragmentPath(c.path)) continue;
+    if (!isChangedFragment(c)) continue;
     const text = await git.readFile(head, c.path);
     if (text !== undefined) fragmentTexts.push({ path: c.path, text });
   }

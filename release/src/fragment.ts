@@ -8,6 +8,7 @@ import { z } from "zod";
 import { ReleaseIntentSchema } from "./bump.js";
 import { type ChangelogEntry, parseEntries } from "./entries.js";
 import { ReleaseError } from "./errors.js";
+import type { PathChange } from "./path-rules.js";
 
 const CHANGE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -37,6 +38,11 @@ export function isFragmentPath(p: string): boolean {
   return /^changes\/[^/]+\.md$/.test(p) && p !== "changes/README.md";
 }
 
+/** A change that leaves a fragment at the end of the range (added, modified, renamed or copied to one). */
+export function isChangedFragment(change: PathChange): boolean {
+  return change.kind !== "deleted" && isFragmentPath(change.path);
+}
+
 const HINTS: Record<string, string> = {
   change_id: "set change_id to the file name without .md",
   release_intent: "set release_intent: patch | minor | major (see changes/README.md)",
@@ -44,8 +50,38 @@ const HINTS: Record<string, string> = {
   release_preparation: "use release_preparation: true or false",
 };
 
+/** Builds a `ReleaseError` about one fragment file; line, field and hint only when known. */
+type FragmentErrorFactory = (
+  message: string,
+  code: string,
+  line?: number,
+  field?: string,
+  hint?: string,
+) => ReleaseError;
+
+/** One step of reading a fragment: its value, or the errors that end the parse. */
+type Step<T> = { ok: true; value: T } | { ok: false; errors: ReleaseError[] };
+
+/** A parsed front matter document, with the file line of each top-level key. */
+interface FrontMatterYaml {
+  raw: unknown;
+  lineOf: (key: string) => number | undefined;
+}
+
 export function parseFragment(path: string, text: string): FragmentParse {
-  const err = (message: string, code: string, line?: number, field?: string, hint?: string) =>
+  const err = fragmentErrorFactory(path);
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  const close = frontMatterEnd(lines, err);
+  if (!close.ok) return close;
+  const yaml = parseFrontMatterYaml(lines.slice(1, close.value), err);
+  if (!yaml.ok) return yaml;
+  const frontMatter = checkFrontMatter(path, yaml.value, err);
+  if (!frontMatter.ok) return frontMatter;
+  return readEntries(path, lines, close.value, frontMatter.value, err);
+}
+
+function fragmentErrorFactory(path: string): FragmentErrorFactory {
+  return (message, code, line, field, hint) =>
     new ReleaseError(message, {
       code,
       file: path,
@@ -53,8 +89,10 @@ export function parseFragment(path: string, text: string): FragmentParse {
       ...(field !== undefined ? { field } : {}),
       ...(hint !== undefined ? { hint } : {}),
     });
+}
 
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+/** The index of the closing `---` line, after checking the file opens with one. */
+function frontMatterEnd(lines: string[], err: FragmentErrorFactory): Step<number> {
   if (lines[0]?.trim() !== "---") {
     return {
       ok: false,
@@ -84,10 +122,13 @@ export function parseFragment(path: string, text: string): FragmentParse {
       ],
     };
   }
-  // Line n of the YAML text is line n + 1 of the file.
-  const yamlText = lines.slice(1, close).join("\n");
+  return { ok: true, value: close };
+}
+
+/** Parses the lines between the `---` lines as YAML; line n of the YAML text is line n + 1 of the file. */
+function parseFrontMatterYaml(yamlLines: string[], err: FragmentErrorFactory): Step<FrontMatterYaml> {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(yamlText, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const doc = parseDocument(yamlLines.join("\n"), { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -108,31 +149,22 @@ export function parseFragment(path: string, text: string): FragmentParse {
     }
     return undefined;
   };
+  return { ok: true, value: { raw: doc.toJS(), lineOf } };
+}
 
-  const raw: unknown = doc.toJS();
+/** Checks the front matter against the schema, then that change_id equals the file name. */
+function checkFrontMatter(
+  path: string,
+  { raw, lineOf }: FrontMatterYaml,
+  err: FragmentErrorFactory,
+): Step<FragmentFrontMatter> {
   const parsed = FragmentFrontMatterSchema.safeParse(raw ?? {});
   if (!parsed.success) {
-    const errors = parsed.error.issues.map((issue) => {
-      if (issue.code === "unrecognized_keys") {
-        const key = issue.keys[0] ?? "";
-        return err(
-          `unknown field ${issue.keys.map((k) => `'${k}'`).join(", ")}`,
-          "fragment_field_unknown",
-          lineOf(key),
-          key,
-          "the fields are change_id, release_intent, summary, release_preparation and scope",
-        );
-      }
-      const field = issue.path.map(String).join(".") || "(front matter)";
-      const key = String(issue.path[0] ?? "");
-      const present = raw !== null && typeof raw === "object" && key in raw;
-      const detail = issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
-      const message = present ? `${field}: ${detail}` : `${field} is missing`;
-      return err(message, "fragment_field_invalid", present ? lineOf(key) : undefined, field, HINTS[key]);
-    });
-    return { ok: false, errors };
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((issue) => schemaIssueError(issue, raw, lineOf, err)),
+    };
   }
-
   const expectedId = path.replace(/^.*\//, "").replace(/\.md$/, "");
   if (parsed.data.change_id !== expectedId) {
     return {
@@ -148,9 +180,45 @@ export function parseFragment(path: string, text: string): FragmentParse {
       ],
     };
   }
+  return { ok: true, value: parsed.data };
+}
+
+/** One schema issue as an error naming the field, its line when the field is present, and what to write. */
+function schemaIssueError(
+  issue: z.core.$ZodIssue,
+  raw: unknown,
+  lineOf: FrontMatterYaml["lineOf"],
+  err: FragmentErrorFactory,
+): ReleaseError {
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0] ?? "";
+    return err(
+      `unknown field ${issue.keys.map((k) => `'${k}'`).join(", ")}`,
+      "fragment_field_unknown",
+      lineOf(key),
+      key,
+      "the fields are change_id, release_intent, summary, release_preparation and scope",
+    );
+  }
+  const field = issue.path.map(String).join(".") || "(front matter)";
+  const key = String(issue.path[0] ?? "");
+  const present = raw !== null && typeof raw === "object" && key in raw;
+  const detail = issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
+  const message = present ? `${field}: ${detail}` : `${field} is missing`;
+  return err(message, "fragment_field_invalid", present ? lineOf(key) : undefined, field, HINTS[key]);
+}
+
+/** Reads the body's CHANGELOG.md entries; only a release preparation may propose none. */
+function readEntries(
+  path: string,
+  lines: string[],
+  close: number,
+  frontMatter: FragmentFrontMatter,
+  err: FragmentErrorFactory,
+): FragmentParse {
   const { entries, errors } = parseEntries(path, lines.slice(close + 1), close + 2);
   if (errors.length > 0) return { ok: false, errors };
-  if (entries.length === 0 && !parsed.data.release_preparation) {
+  if (entries.length === 0 && !frontMatter.release_preparation) {
     return {
       ok: false,
       errors: [
@@ -164,5 +232,5 @@ export function parseFragment(path: string, text: string): FragmentParse {
       ],
     };
   }
-  return { ok: true, fragment: { ...parsed.data, path, entries } };
+  return { ok: true, fragment: { ...frontMatter, path, entries } };
 }

@@ -1,7 +1,7 @@
 /**
  * Path rules: each changed path gets a classification (`metadata`, `exempt`, `releasable`), a minimum bump and
- * the id of the rule that decided it. First match wins. Adapted from the original's table to this
- * repository's layout (changes/README.md). A rename is scored as its source deleted plus its destination added;
+ * the id of the rule that decided it. First match wins. The table for this repository's layout is in
+ * changes/README.md "Path rules". A rename is scored as its source deleted plus its destination added;
  * the higher impact wins — except a pure move: a content-identical rename between paths of the same class is one
  * `moved` side per path, at most a patch (the contract is the content, not where the file lives).
  */

@@ -1,6 +1,6 @@
 /**
- * The `core-ops-release validate --json` document. Field names follow the original tool's result JSON;
- * `fragments`, `range`, `version_before`, `version_after` and `changelog_changed` are additions.
+ * The `core-ops-release validate --json` document: a contract surface (changes/README.md "Path rules"), so
+ * fields are added, never renamed or removed.
  */
 import { z } from "zod";
 import { BumpSchema, ReleaseIntentSchema } from "./bump.js";

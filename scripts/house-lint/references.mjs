@@ -1,5 +1,6 @@
 // Comments must point into the repository (README.md, ARCHITECTURE.md, specs/, changes/, a file), never to
-// documents a reader of the repository does not have: design-document sections, research notes, issues.
+// documents a reader of the repository does not have: design-document sections, research notes, the founding
+// brief, outside reviews and their lessons, the program this one replaced, issues.
 // Pure: takes a file's comments, returns findings.
 
 /** Each pattern names what it catches; matched against comment text only. */
@@ -8,8 +9,22 @@ export const REFERENCE_PATTERNS = [
   { pattern: /\bDESIGN(\.md)?\b/, what: "the design document (not in the repository)" },
   { pattern: /§\s*\d/, what: "a numbered section of an outside document" },
   {
-    pattern: /\b(original-)?inventory\s*§|original-inventory|house-review|guest-recipe\.md/,
+    pattern:
+      /\b(original-)?inventory\s*§|original-inventory|house-review|guest-recipe\.md|anchors\.md|\bresearch\//,
     what: "a research note",
+  },
+  {
+    // The project's founding brief, named in its possessive, as a speaker, or quoted; a random or key seed
+    // is not a reference (references.test.mjs has both kinds).
+    pattern: /\bseed's\b|\bthe seed (wants|says|asks|requires|lists|names)\b|\bseed:\s*["“]/i,
+    what: "the project's founding brief",
+  },
+  { pattern: /\blessons?\s+\d+|\baesthetics\b/i, what: "a numbered lesson of an outside review" },
+  {
+    // The program this one replaced, named as a source of rules or fields; the original text of a file is
+    // not a reference (references.test.mjs has both kinds).
+    pattern: /\bthe original('s\b|\s+(tool|did)\b|\s+where\b|(?=\s*[;,.)]|\s*$))/i,
+    what: "the program this one replaced",
   },
   { pattern: /\bissues?\s+#?\d+/i, what: "an issue" },
   { pattern: /(^|[\s(,;[])#\d+\b/, what: "an issue number" },

@@ -26,6 +26,8 @@ import type { ExitCodeRequest } from "./exit-code.js";
 import { printJson, printText } from "./output.js";
 import {
   addSourceOptions,
+  planInputOf,
+  type ResolvedSource,
   readTrackedStatus,
   resolveManagedDirs,
   resolveSource,
@@ -79,20 +81,7 @@ export function register(program: Command, exit: ExitCodeRequest): void {
 export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv): Promise<number> {
   // performance.now() counts from process start: what came before this line is start-up.
   const startupMs = performance.now();
-  if (opts.json && opts.verbose) throw usageError("--json and --verbose cannot be combined");
-  if (opts.forceNoState && opts.stateFile !== undefined)
-    throw usageError("--force-no-state and --state-file cannot be combined");
-  if (opts.rollbackPlanOnly && !opts.rollbackTo)
-    throw usageError("--rollback-plan-only requires --rollback-to <rev>");
-  if (opts.rollbackTo && (opts.forceNoState || opts.sourceRepo !== undefined))
-    throw usageError(
-      "--rollback-to needs the recorded state",
-      "rollback reads the retained snapshots next to status.json; drop --force-no-state / --source-repo",
-    );
-  const timeout = Number(opts.activationTimeout ?? "90");
-  if (!Number.isFinite(timeout) || timeout < 0)
-    throw usageError("--activation-timeout must be a number of seconds");
-
+  const timeout = checkApplyOptions(opts);
   const readOnly = Boolean(opts.rollbackPlanOnly);
   if (!readOnly && opts.root === undefined && !existsSync("/run/systemd/system"))
     throw new CoreOpsError("systemd is not running on this machine (/run/systemd/system is missing)", {
@@ -107,105 +96,164 @@ export async function applyCommand(opts: ApplyCliOptions, env: NodeJS.ProcessEnv
         : { notes: [] };
     const root = opts.root !== undefined ? resolve(opts.root) : null;
     const resolutionStarted = performance.now();
-    let source: Awaited<ReturnType<typeof resolveSource>>;
-    let rollback: { revision: string } | null = null;
-    if (opts.rollbackTo) {
-      const stateFile = resolveStateFile(opts.stateFile, env);
-      const status = await readTrackedStatus(stateFile);
-      if (!status?.desired_state)
-        throw new CoreOpsError(`rollback needs an initialized controller: ${stateFile} tracks nothing`, {
-          code: "not_initialized",
-          file: stateFile,
-          hint: "run core-ops init <repo-or-path> <ref> first",
-        });
-      const host = resolveHost(opts.host, env);
-      const { snapshot, content } = findRollbackTarget(snapshotsPathFor(stateFile), opts.rollbackTo, host);
-      rollback = { revision: snapshot.revision };
-      source = {
-        desired: fromSnapshot(snapshot, content),
-        stateMode: "tracked",
-        status,
-        dirs: resolveManagedDirs(opts, env),
-        observer: createHostObserver({ root }),
-        notes: [
-          `rollback to ${snapshot.revision.slice(0, 8)} from its retained snapshot (applied ${snapshot.applied_at})`,
-        ],
-        cleanup: async () => {},
-      };
-    } else {
-      source = await resolveSource(opts, env);
-    }
+    const { source, rollback } = opts.rollbackTo
+      ? await resolveRollbackSource(opts, opts.rollbackTo, env, root)
+      : { source: await resolveSource(opts, env), rollback: null };
     const resolutionMs = performance.now() - resolutionStarted;
     try {
-      if (readOnly) {
-        const plan = await planHost({
-          desired: source.desired,
-          dirs: source.dirs,
-          observer: source.observer,
-          stateMode: source.stateMode,
-          status: source.status,
-          notes: source.notes,
-          deleteEdited: Boolean(opts.deleteEdited),
-        });
-        const disruptive = plan.view.entries.filter((e) => e.action === "delete" || e.action === "replace");
-        const notes = disruptive.map(
-          (e) =>
-            `rollback to ${rollback?.revision.slice(0, 8)}: ${e.object.display_id} requires disruptive ${e.action}`,
-        );
-        if (opts.json) printJson({ ...plan.view, notes: [...plan.view.notes, ...notes] });
-        else
-          printText(
-            `${renderPlan(plan.view, { verbose: opts.verbose ?? false })}${notes.map((n) => `${n}\n`).join("")}`,
-          );
-        return ExitCode.ok;
-      }
-      const stateFile =
-        source.stateMode === "tracked" && !opts.forceNoState ? resolveStateFile(opts.stateFile, env) : null;
-      const ports = createApplyPorts(root, source.dirs, backupDirForRun(stateFile, root, env));
-      const live = !opts.json && opts.verbose;
-      const tty = !opts.json && !opts.verbose && process.stderr.isTTY === true;
-      const frames = ["◰", "◳", "◲", "◱"];
-      let frame = 0;
-      const progress = tty
-        ? {
-            onPhase: (p: PhaseEvent) =>
-              process.stderr.write(`\r\x1b[K${frames[frame++ % 4]} ${p.phase} ${p.state}`),
-            onEvent: (e: ApplyEvent) =>
-              process.stderr.write(`\r\x1b[K${frames[frame++ % 4]} ${e.operation} ${e.target} ${e.state}`),
-          }
-        : {};
-      const result = await runApply({
-        systemctlCalls: ports.systemctlCalls,
-        desired: source.desired,
-        dirs: source.dirs,
-        observer: source.observer,
-        stateMode: opts.forceNoState ? "stateless" : source.stateMode,
-        status: opts.forceNoState ? null : source.status,
-        stateFile,
-        ports,
-        noReload: opts.reload === false,
-        allowMassDelete: Boolean(opts.allowMassDelete),
-        deleteEdited: Boolean(opts.deleteEdited),
+      if (readOnly) return await printRollbackPlan(opts, source, rollback);
+      return await executeApply(opts, env, {
+        source,
+        root,
         rollback,
-        admission: { retryPolicy: retryPolicyFromEnv(env), retryFailed: Boolean(opts.retryFailed) },
+        timeout,
         notes: [...migration.notes, ...source.notes],
-        activationTimeoutMs: timeout * 1000,
         before: { startupMs, resolutionMs },
-        ...(live
-          ? {
-              onPhase: (p: PhaseEvent) => process.stderr.write(`phase ${p.phase} ${p.state}\n`),
-              onEvent: (e: ApplyEvent) => process.stderr.write(`${renderEvent(e)}\n`),
-            }
-          : progress),
       });
-      if (tty) process.stderr.write("\r\x1b[K");
-      if (opts.json) printJson(result.view);
-      else printText(renderResult(result.view, { verbose: false, durations: live }));
-      return result.exitCode;
     } finally {
       await source.cleanup();
     }
   } finally {
     lock?.release();
   }
+}
+
+/** Rejects option combinations that make no sense; returns the activation timeout in seconds. */
+function checkApplyOptions(opts: ApplyCliOptions): number {
+  if (opts.json && opts.verbose) throw usageError("--json and --verbose cannot be combined");
+  if (opts.forceNoState && opts.stateFile !== undefined)
+    throw usageError("--force-no-state and --state-file cannot be combined");
+  if (opts.rollbackPlanOnly && !opts.rollbackTo)
+    throw usageError("--rollback-plan-only requires --rollback-to <rev>");
+  if (opts.rollbackTo && (opts.forceNoState || opts.sourceRepo !== undefined))
+    throw usageError(
+      "--rollback-to needs the recorded state",
+      "rollback reads the retained snapshots next to status.json; drop --force-no-state / --source-repo",
+    );
+  const timeout = Number(opts.activationTimeout ?? "90");
+  if (!Number.isFinite(timeout) || timeout < 0)
+    throw usageError("--activation-timeout must be a number of seconds");
+  return timeout;
+}
+
+interface Rollback {
+  revision: string;
+}
+
+/** The desired state of a retained snapshot (`--rollback-to <rev>`), as a source to plan and apply. */
+async function resolveRollbackSource(
+  opts: ApplyCliOptions,
+  rollbackTo: string,
+  env: NodeJS.ProcessEnv,
+  root: string | null,
+): Promise<{ source: ResolvedSource; rollback: Rollback }> {
+  const stateFile = resolveStateFile(opts.stateFile, env);
+  const status = await readTrackedStatus(stateFile);
+  if (!status?.desired_state)
+    throw new CoreOpsError(`rollback needs an initialized controller: ${stateFile} tracks nothing`, {
+      code: "not_initialized",
+      file: stateFile,
+      hint: "run core-ops init <repo-or-path> <ref> first",
+    });
+  const host = resolveHost(opts.host, env);
+  const { snapshot, content } = findRollbackTarget(snapshotsPathFor(stateFile), rollbackTo, host);
+  const source: ResolvedSource = {
+    desired: fromSnapshot(snapshot, content),
+    stateMode: "tracked",
+    status,
+    dirs: resolveManagedDirs(opts, env),
+    observer: createHostObserver({ root }),
+    notes: [
+      `rollback to ${snapshot.revision.slice(0, 8)} from its retained snapshot (applied ${snapshot.applied_at})`,
+    ],
+    cleanup: async () => {},
+  };
+  return { source, rollback: { revision: snapshot.revision } };
+}
+
+/** `--rollback-plan-only`: prints the plan towards the snapshot, naming each disruptive step. */
+async function printRollbackPlan(
+  opts: ApplyCliOptions,
+  source: ResolvedSource,
+  rollback: Rollback | null,
+): Promise<number> {
+  const plan = await planHost({
+    ...planInputOf(source),
+    deleteEdited: Boolean(opts.deleteEdited),
+  });
+  const disruptive = plan.view.entries.filter((e) => e.action === "delete" || e.action === "replace");
+  const notes = disruptive.map(
+    (e) =>
+      `rollback to ${rollback?.revision.slice(0, 8)}: ${e.object.display_id} requires disruptive ${e.action}`,
+  );
+  if (opts.json) printJson({ ...plan.view, notes: [...plan.view.notes, ...notes] });
+  else
+    printText(
+      `${renderPlan(plan.view, { verbose: opts.verbose ?? false })}${notes.map((n) => `${n}\n`).join("")}`,
+    );
+  return ExitCode.ok;
+}
+
+interface ApplyInput {
+  source: ResolvedSource;
+  root: string | null;
+  rollback: Rollback | null;
+  timeout: number;
+  notes: string[];
+  before: { startupMs: number; resolutionMs: number };
+}
+
+async function executeApply(
+  opts: ApplyCliOptions,
+  env: NodeJS.ProcessEnv,
+  input: ApplyInput,
+): Promise<number> {
+  const { source, root } = input;
+  const stateFile =
+    source.stateMode === "tracked" && !opts.forceNoState ? resolveStateFile(opts.stateFile, env) : null;
+  const ports = createApplyPorts(root, source.dirs, backupDirForRun(stateFile, root, env));
+  const live = !opts.json && opts.verbose;
+  const tty = !opts.json && !opts.verbose && process.stderr.isTTY === true;
+  const result = await runApply({
+    systemctlCalls: ports.systemctlCalls,
+    desired: source.desired,
+    dirs: source.dirs,
+    observer: source.observer,
+    stateMode: opts.forceNoState ? "stateless" : source.stateMode,
+    status: opts.forceNoState ? null : source.status,
+    stateFile,
+    ports,
+    noReload: opts.reload === false,
+    allowMassDelete: Boolean(opts.allowMassDelete),
+    deleteEdited: Boolean(opts.deleteEdited),
+    rollback: input.rollback,
+    admission: { retryPolicy: retryPolicyFromEnv(env), retryFailed: Boolean(opts.retryFailed) },
+    notes: input.notes,
+    activationTimeoutMs: input.timeout * 1000,
+    before: input.before,
+    ...(live ? liveProgress() : tty ? spinnerProgress() : {}),
+  });
+  if (tty) process.stderr.write("\r\x1b[K");
+  if (opts.json) printJson(result.view);
+  else printText(renderResult(result.view, { verbose: false, durations: live }));
+  return result.exitCode;
+}
+
+/** `--verbose`: one line per phase and per event on stderr. */
+function liveProgress() {
+  return {
+    onPhase: (p: PhaseEvent) => process.stderr.write(`phase ${p.phase} ${p.state}\n`),
+    onEvent: (e: ApplyEvent) => process.stderr.write(`${renderEvent(e)}\n`),
+  };
+}
+
+/** On a terminal: one self-overwriting spinner line on stderr. */
+function spinnerProgress() {
+  const frames = ["◰", "◳", "◲", "◱"];
+  let frame = 0;
+  return {
+    onPhase: (p: PhaseEvent) => process.stderr.write(`\r\x1b[K${frames[frame++ % 4]} ${p.phase} ${p.state}`),
+    onEvent: (e: ApplyEvent) =>
+      process.stderr.write(`\r\x1b[K${frames[frame++ % 4]} ${e.operation} ${e.target} ${e.state}`),
+  };
 }

@@ -4,7 +4,7 @@ import { explainObject } from "../plan/explain.js";
 import { planHost } from "../plan/plan-host.js";
 import { renderExplain } from "../views/render-explain.js";
 import { printJson, printText } from "./output.js";
-import { addSourceOptions, resolveSource, type SourceOptions } from "./source-options.js";
+import { addSourceOptions, planInputOf, resolveSource, type SourceOptions } from "./source-options.js";
 
 interface ExplainOptions extends SourceOptions {
   json?: boolean;
@@ -24,13 +24,8 @@ export function register(program: Command): void {
       const source = await resolveSource(opts, process.env, { revisionFromState: true });
       try {
         const plan = await planHost({
-          desired: source.desired,
-          dirs: source.dirs,
-          observer: source.observer,
-          stateMode: source.stateMode,
-          status: source.status,
+          ...planInputOf(source),
           sourceKind: source.stateMode === "tracked" ? "state" : undefined,
-          notes: source.notes,
         });
         const view = explainObject(plan, object);
         view.notes.push(...source.notes);

@@ -6,7 +6,7 @@ import { retryPolicyFromEnv } from "../state/quarantine.js";
 import { renderPlan } from "../views/render-plan.js";
 import type { ExitCodeRequest } from "./exit-code.js";
 import { printJson, printText } from "./output.js";
-import { addSourceOptions, resolveSource, type SourceOptions } from "./source-options.js";
+import { addSourceOptions, planInputOf, resolveSource, type SourceOptions } from "./source-options.js";
 
 interface PlanOptions extends SourceOptions {
   json?: boolean;
@@ -36,12 +36,7 @@ export function register(program: Command, exit: ExitCodeRequest): void {
       const source = await resolveSource(opts, process.env);
       try {
         const plan = await planHost({
-          desired: source.desired,
-          dirs: source.dirs,
-          observer: source.observer,
-          stateMode: source.stateMode,
-          status: source.status,
-          notes: source.notes,
+          ...planInputOf(source),
           deleteEdited: Boolean(opts.deleteEdited),
           admission: { retryPolicy: retryPolicyFromEnv(process.env) },
         });

@@ -58,6 +58,20 @@ export interface ResolvedSource {
   cleanup(): Promise<void>;
 }
 
+/** The part of a plan request (`planHost`) that a resolved source fills in. */
+export function planInputOf(
+  source: ResolvedSource,
+): Pick<ResolvedSource, "desired" | "dirs" | "observer" | "stateMode" | "status" | "notes"> {
+  return {
+    desired: source.desired,
+    dirs: source.dirs,
+    observer: source.observer,
+    stateMode: source.stateMode,
+    status: source.status,
+    notes: source.notes,
+  };
+}
+
 function absoluteDir(flag: string, dir: string): string {
   if (!dir.startsWith("/"))
     throw usageError(`${flag} must be an absolute host path, got '${dir}'`, "e.g. /etc/containers/systemd");
@@ -140,21 +154,52 @@ export async function resolveSource(
   const root = opts.root !== undefined ? resolve(opts.root) : null;
   const dirs = resolveManagedDirs(opts, env);
   const observer = createHostObserver({ root });
-  const notes: string[] = [];
   const signers = allowedSignersFile(env);
+  const where: SourceTarget = { host, dirs, observer };
   if (opts.sourceRepo !== undefined) {
     if (signers !== null) throw unverifiedDirectory(signers);
-    const dir = resolve(opts.sourceRepo);
-    const revision = await directoryRevision(dir).catch(() => null);
-    const desired = await loadDesiredState(dir, host, {
-      kind: "directory",
-      repository: dir,
-      requestedRef: null,
-      revision,
-    });
-    return { desired, stateMode: "stateless", status: null, dirs, observer, notes, cleanup: async () => {} };
+    return directorySource(opts.sourceRepo, where);
   }
-  const stateFile = resolveStateFile(opts.stateFile, env);
+  return trackedSource(resolveStateFile(opts.stateFile, env), where, signers, env, mode);
+}
+
+/** What both kinds of source resolve against: the host and its managed directories. */
+interface SourceTarget {
+  host: string;
+  dirs: ManagedDirs;
+  observer: HostObserver;
+}
+
+/** `--source-repo <PATH>`: a stateless directory, its git revision recorded when it is a checkout. */
+async function directorySource(sourceRepo: string, where: SourceTarget): Promise<ResolvedSource> {
+  const dir = resolve(sourceRepo);
+  const revision = await directoryRevision(dir).catch(() => null);
+  const desired = await loadDesiredState(dir, where.host, {
+    kind: "directory",
+    repository: dir,
+    requestedRef: null,
+    revision,
+  });
+  const { dirs, observer } = where;
+  return {
+    desired,
+    stateMode: "stateless",
+    status: null,
+    dirs,
+    observer,
+    notes: [],
+    cleanup: async () => {},
+  };
+}
+
+/** The repository and ref status.json tracks, fetched (and its signature verified when signers are set). */
+async function trackedSource(
+  stateFile: string,
+  where: SourceTarget,
+  signers: string | null,
+  env: NodeJS.ProcessEnv,
+  mode: { revisionFromState: boolean },
+): Promise<ResolvedSource> {
   const status = await readTrackedStatus(stateFile);
   if (!status?.desired_state)
     throw new CoreOpsError(
@@ -166,6 +211,7 @@ export async function resolveSource(
         hint: "run core-ops init <repo-or-path> <ref> first, or plan statelessly with --source-repo <PATH> --host <host>",
       },
     );
+  const notes: string[] = [];
   const tracking = status.desired_state;
   let ref = tracking.requested_ref;
   if (mode.revisionFromState) {
@@ -187,12 +233,13 @@ export async function resolveSource(
   try {
     if (signers !== null)
       notes.push(signedNote(await verifySignature(checkout.dir, checkout.revision, ref, signers, env)));
-    const desired = await loadDesiredState(checkout.dir, host, {
+    const desired = await loadDesiredState(checkout.dir, where.host, {
       kind: "git",
       repository: tracking.repository,
       requestedRef: tracking.requested_ref,
       revision: checkout.revision,
     });
+    const { dirs, observer } = where;
     return { desired, stateMode: "tracked", status, dirs, observer, notes, cleanup };
   } catch (err) {
     await cleanup();

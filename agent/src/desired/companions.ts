@@ -31,41 +31,8 @@ export function resolveCompanions(
   candidates: readonly CompanionCandidate[],
   allowedHint: string,
 ): DesiredCompanion[] {
-  const refs: Reference[] = [];
-  for (const u of units) {
-    if (u.family !== "quadlet") continue;
-    const unit = effective.get(u.fileName);
-    if (!unit) continue;
-    for (const r of findCompanionReferences(u.fileName, unit)) {
-      refs.push({ ...r, service: u.service, fileName: u.fileName, unitPath: u.source.path });
-    }
-  }
-  refs.sort((a, b) => compareNames(a.unitPath, b.unitPath) || compareNames(a.path, b.path));
-
-  for (const r of refs) {
-    if (r.path === ".." || r.path.startsWith("../") || r.path === "." || r.path === "") {
-      throw layoutError(`${r.key}=${r.path} points outside the service directory`, {
-        code: "companion_outside_service",
-        file: r.file ?? r.unitPath,
-        ...(r.line ? { line: r.line } : {}),
-        field: `[${r.section}] ${r.key}`,
-        hint: `companion files live inside services/${r.service}/ and are referenced relative to it (e.g. ${r.key}=app.env)`,
-      });
-    }
-    const covered = candidates.some((c) => c.service === r.service && covers(r.path, c.relPath));
-    if (!covered && r.kind === "file") {
-      throw layoutError(
-        `${r.key}=${r.path} references services/${r.service}/${r.path}, which does not exist`,
-        {
-          code: "companion_missing",
-          file: r.file ?? r.unitPath,
-          ...(r.line ? { line: r.line } : {}),
-          field: `[${r.section}] ${r.key}`,
-          hint: `add services/${r.service}/${r.path} or use an absolute path for a file the host provides`,
-        },
-      );
-    }
-  }
+  const refs = companionReferences(units, effective);
+  for (const r of refs) checkReference(r, candidates);
 
   const out: DesiredCompanion[] = [];
   const byDestination = new Map<string, DesiredCompanion>();
@@ -97,6 +64,43 @@ export function resolveCompanions(
     out.push(companion);
   }
   return out.sort((a, b) => compareNames(a.relPath, b.relPath));
+}
+
+/** Every companion reference of the Quadlet units, sorted by unit source path, then referenced path. */
+function companionReferences(units: readonly DesiredUnit[], effective: Map<string, UnitFile>): Reference[] {
+  const refs: Reference[] = [];
+  for (const u of units) {
+    if (u.family !== "quadlet") continue;
+    const unit = effective.get(u.fileName);
+    if (!unit) continue;
+    for (const r of findCompanionReferences(u.fileName, unit)) {
+      refs.push({ ...r, service: u.service, fileName: u.fileName, unitPath: u.source.path });
+    }
+  }
+  return refs.sort((a, b) => compareNames(a.unitPath, b.unitPath) || compareNames(a.path, b.path));
+}
+
+/** A reference stays inside its service directory, and a file reference names a file that exists. */
+function checkReference(r: Reference, candidates: readonly CompanionCandidate[]): void {
+  if (r.path === ".." || r.path.startsWith("../") || r.path === "." || r.path === "") {
+    throw layoutError(`${r.key}=${r.path} points outside the service directory`, {
+      code: "companion_outside_service",
+      file: r.file ?? r.unitPath,
+      ...(r.line ? { line: r.line } : {}),
+      field: `[${r.section}] ${r.key}`,
+      hint: `companion files live inside services/${r.service}/ and are referenced relative to it (e.g. ${r.key}=app.env)`,
+    });
+  }
+  const covered = candidates.some((c) => c.service === r.service && covers(r.path, c.relPath));
+  if (!covered && r.kind === "file") {
+    throw layoutError(`${r.key}=${r.path} references services/${r.service}/${r.path}, which does not exist`, {
+      code: "companion_missing",
+      file: r.file ?? r.unitPath,
+      ...(r.line ? { line: r.line } : {}),
+      field: `[${r.section}] ${r.key}`,
+      hint: `add services/${r.service}/${r.path} or use an absolute path for a file the host provides`,
+    });
+  }
 }
 
 /** True when reference `ref` names `relPath` or a directory containing it. */

@@ -2,7 +2,7 @@
  * `hosts/<host>/host.yaml`: the host's explicit, ordered service selection. The zod schema is the single
  * source of truth for the format; YAML is parsed with `yaml` so every error carries a line number.
  */
-import { isMap, isScalar, LineCounter, parseDocument, visit } from "yaml";
+import { type Document, isMap, isScalar, LineCounter, parseDocument, visit } from "yaml";
 import { z } from "zod";
 import { type CoreOpsError, layoutError } from "../errors.js";
 import { IDENTIFIER_PATTERN } from "./names.js";
@@ -39,19 +39,51 @@ const FORMAT_HINT =
 export function parseHostFile(text: string, file: string, directoryName: string): ParsedHostFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const lineAt = (offset: number | undefined): number | undefined =>
-    offset === undefined ? undefined : lineCounter.linePos(offset).line;
+  const lines = linesOf(doc, lineCounter);
 
   const syntax = doc.errors[0];
   if (syntax) {
     throw layoutError(`malformed YAML: ${firstLine(syntax.message)}`, {
       code: "host_file_yaml",
       file,
-      line: lineAt(syntax.pos[0]),
+      line: lines.lineAt(syntax.pos[0]),
       hint: `fix the YAML syntax. ${FORMAT_HINT}`,
     });
   }
 
+  const value = expandAliases(doc, file, lines);
+  const result = hostFileSchema.safeParse(value);
+  if (!result.success) {
+    throw schemaError(result.error, file, value, lines.nodeLine, lines.keyLine);
+  }
+  const parsed = result.data;
+  const hostLine = lines.nodeLine(["host"]);
+  if (parsed.host !== directoryName) {
+    throw layoutError(`host field '${parsed.host}' does not match directory '${directoryName}'`, {
+      code: "host_mismatch",
+      file,
+      line: hostLine,
+      field: "host",
+      hint: `set 'host: ${directoryName}' or move the file to hosts/${parsed.host}/host.yaml`,
+    });
+  }
+  const serviceLines = parsed.services.map((_, i) => lines.nodeLine(["services", i]));
+  checkUniqueServices(parsed.services, file, serviceLines);
+  return { ...parsed, hostLine, serviceLines };
+}
+
+/** Line numbers of places in the parsed document, for errors. */
+interface Lines {
+  lineAt: (offset: number | undefined) => number | undefined;
+  /** The line of the value at `path`. */
+  nodeLine: (path: readonly PropertyKey[]) => number | undefined;
+  /** The line of a top-level key. */
+  keyLine: (key: string) => number | undefined;
+}
+
+function linesOf(doc: Document, lineCounter: LineCounter): Lines {
+  const lineAt = (offset: number | undefined): number | undefined =>
+    offset === undefined ? undefined : lineCounter.linePos(offset).line;
   const nodeLine = (path: readonly PropertyKey[]): number | undefined => {
     const node = doc.getIn(path as unknown[], true);
     if (node && typeof node === "object" && "range" in node) {
@@ -67,10 +99,13 @@ export function parseHostFile(text: string, file: string, directoryName: string)
     }
     return undefined;
   };
+  return { lineAt, nodeLine, keyLine };
+}
 
-  let value: unknown;
+/** The document as plain values; aliases that expand too far or form a cycle are an error. */
+function expandAliases(doc: Document, file: string, lines: Lines): unknown {
   try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
     // `yaml` throws when aliases expand beyond maxAliasCount (an alias bomb) or form a cycle.
     let aliasOffset: number | undefined;
@@ -83,28 +118,19 @@ export function parseHostFile(text: string, file: string, directoryName: string)
     throw layoutError(`YAML aliases cannot be expanded: ${firstLine((err as Error).message)}`, {
       code: "host_file_yaml",
       file,
-      line: lineAt(aliasOffset),
+      line: lines.lineAt(aliasOffset),
       hint: `host.yaml needs no anchors or aliases; write the values out. ${FORMAT_HINT}`,
     });
   }
-  const result = hostFileSchema.safeParse(value);
-  if (!result.success) {
-    throw schemaError(result.error, file, value, nodeLine, keyLine);
-  }
-  const parsed = result.data;
-  const hostLine = nodeLine(["host"]);
-  if (parsed.host !== directoryName) {
-    throw layoutError(`host field '${parsed.host}' does not match directory '${directoryName}'`, {
-      code: "host_mismatch",
-      file,
-      line: hostLine,
-      field: "host",
-      hint: `set 'host: ${directoryName}' or move the file to hosts/${parsed.host}/host.yaml`,
-    });
-  }
-  const serviceLines = parsed.services.map((_, i) => nodeLine(["services", i]));
+}
+
+function checkUniqueServices(
+  services: readonly string[],
+  file: string,
+  serviceLines: (number | undefined)[],
+): void {
   const firstSeen = new Map<string, number>();
-  parsed.services.forEach((svc, i) => {
+  services.forEach((svc, i) => {
     const earlier = firstSeen.get(svc);
     if (earlier !== undefined) {
       throw layoutError(`service '${svc}' is listed twice (services[${earlier}] and services[${i}])`, {
@@ -117,15 +143,14 @@ export function parseHostFile(text: string, file: string, directoryName: string)
     }
     firstSeen.set(svc, i);
   });
-  return { ...parsed, hostLine, serviceLines };
 }
 
 function schemaError(
   error: z.ZodError,
   file: string,
   value: unknown,
-  nodeLine: (path: readonly PropertyKey[]) => number | undefined,
-  keyLine: (key: string) => number | undefined,
+  nodeLine: Lines["nodeLine"],
+  keyLine: Lines["keyLine"],
 ): CoreOpsError {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     return layoutError("host file is not a YAML mapping", {
@@ -149,9 +174,20 @@ function schemaError(
       hint: `remove it; ${FORMAT_HINT}`,
     });
   }
+  return fieldError(issue, file, value as Record<string, unknown>, nodeLine, keyLine);
+}
+
+/** A key that is missing, or a value that is not a (valid) name or list of names. */
+function fieldError(
+  issue: z.core.$ZodIssue,
+  file: string,
+  value: Record<string, unknown>,
+  nodeLine: Lines["nodeLine"],
+  keyLine: Lines["keyLine"],
+): CoreOpsError {
   const field = formatPath(issue.path);
   const [top] = issue.path;
-  const present = typeof top === "string" && top in (value as Record<string, unknown>);
+  const present = typeof top === "string" && top in value;
   if (!present && issue.path.length === 1) {
     return layoutError(`missing required key '${field}'`, {
       code: field === "services" ? "missing_services" : "missing_host",
@@ -174,11 +210,7 @@ function schemaError(
       hint: "names start with a letter or digit and contain only letters, digits, '.', '_' and '-'",
     });
   }
-  const expected = field.startsWith("services")
-    ? field === "services"
-      ? "a list of names"
-      : "a name"
-    : "a name";
+  const expected = field === "services" ? "a list of names" : "a name";
   return layoutError(`'${field}' must be ${expected}`, {
     code: "host_file_invalid",
     file,

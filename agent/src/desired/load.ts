@@ -6,42 +6,31 @@
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { CoreOpsError, ExitCode, layoutError } from "../errors.js";
-import { NATIVE_UNIT_EXTENSIONS, QUADLET_EXTENSIONS, unitFamily } from "../units/quadlet.js";
-import { type CompanionCandidate, resolveCompanions } from "./companions.js";
-import { configTarget } from "./config-target.js";
-import { parseHostFile } from "./host-file.js";
+import { resolveCompanions } from "./companions.js";
+import { type ParsedHostFile, parseHostFile } from "./host-file.js";
 import { layerConfigs, layerDropIns, type RawConfig, type RawDropIn } from "./layering.js";
-import type { DesiredSource, DesiredState, DesiredUnit, Layer, SourceRef } from "./model.js";
+import type { DesiredSource, DesiredState, DesiredUnit, SourceRef } from "./model.js";
 import { compareNames, isIdentifier, sortedNames } from "./names.js";
-import { readRenderedFile } from "./rendered-file.js";
-import { checkInstallNames, checkRuntimeNames, checkUnitFileName, effectiveUnits } from "./unit-checks.js";
-import { readUnitText } from "./unit-text.js";
-import { describe, type Entry, type Listing, listDir, listFilesRecursive, scanRepository } from "./walk.js";
+import {
+  type BaseUnit,
+  readOverrides,
+  readService,
+  SERVICE_KINDS_HINT,
+  type ServiceContent,
+  unknownEntry,
+} from "./service-content.js";
+import { checkInstallNames, checkRuntimeNames, effectiveUnits } from "./unit-checks.js";
+import { describe, type Entry, type Listing, listDir, scanRepository } from "./walk.js";
 
-const SERVICE_KINDS_HINT =
-  "a service directory may hold: Quadlet files (" +
-  QUADLET_EXTENSIONS.join(" ") +
-  "), native units (" +
-  NATIVE_UNIT_EXTENSIONS.join(" ") +
-  "), <unit>.d/<name>.conf drop-ins, config/etc/<path> host files, and companion files that a Quadlet file of the service references";
-const OVERRIDE_KINDS_HINT =
-  "hosts/<host>/overrides/ may hold only <unit>.d/<name>.conf host drop-ins and config/etc/<path> replacements";
 const HOST_DIR_HINT = "hosts/<host>/ may hold only host.yaml and overrides/";
 
-interface BaseUnit {
-  service: string;
-  fileName: string;
-  family: "quadlet" | "native";
-  source: SourceRef;
-  text: string;
+interface HostDir {
+  hostFile: string;
+  declaration: ParsedHostFile;
+  overridesDir: Entry | undefined;
 }
 
-interface ServiceContent {
-  units: BaseUnit[];
-  dropIns: RawDropIn[];
-  configs: RawConfig[];
-  candidates: CompanionCandidate[];
-}
+type BaseConfig = RawConfig & { service: string };
 
 export async function loadDesiredState(
   root: string,
@@ -49,14 +38,7 @@ export async function loadDesiredState(
   source: Partial<DesiredSource> = {},
 ): Promise<DesiredState> {
   const absRoot = path.resolve(root);
-  if (!existsSync(absRoot) || !statSync(absRoot).isDirectory()) {
-    throw new CoreOpsError(`desired-state repository '${root}' does not exist or is not a directory`, {
-      code: "source_missing",
-      file: root,
-      exitCode: ExitCode.sourceMissing,
-      hint: "pass --source-repo <PATH> pointing at a checkout that contains services/ and hosts/",
-    });
-  }
+  requireRoot(absRoot, root);
   const realRoot = realpathSync(absRoot);
   const listing = scanRepository(realRoot);
 
@@ -65,6 +47,63 @@ export async function loadDesiredState(
   requireDir(servicesAbs, "services", "missing_services_dir", "create services/<service>/ directories");
   requireDir(hostsAbs, "hosts", "missing_hosts_dir", "create hosts/<host>/host.yaml");
 
+  const { hostFile, declaration, overridesDir } = readHostDir(hostsAbs, host, listing);
+  const serviceDirs = listServiceDirs(servicesAbs, listing);
+  checkSelectedServices(declaration, serviceDirs, hostFile);
+
+  const contents = readSelectedServices(declaration.services, serviceDirs, listing);
+  const hostDropIns: RawDropIn[] = [];
+  const hostConfigs: RawConfig[] = [];
+  if (overridesDir) readOverrides(overridesDir, hostDropIns, hostConfigs, listing);
+
+  const { units, unitOwner } = collectUnits(contents);
+  const baseConfigs = collectBaseConfigs(contents);
+  checkHostDropIns(hostDropIns, unitOwner);
+
+  const desiredUnits = layerUnits(units, contents, hostDropIns);
+  const configs = layerConfigs(baseConfigs, hostConfigs, declaration.services);
+
+  const effective = effectiveUnits(desiredUnits);
+  checkRuntimeNames(desiredUnits, effective);
+  checkInstallNames(desiredUnits, effective);
+  const companions = resolveCompanions(
+    desiredUnits,
+    effective,
+    [...contents.values()].flatMap((c) => c.candidates),
+    SERVICE_KINDS_HINT,
+  );
+
+  return {
+    host,
+    hostFile,
+    services: [...declaration.services],
+    units: desiredUnits,
+    companions,
+    configs,
+    source: {
+      kind: "directory",
+      root: absRoot,
+      repository: null,
+      requestedRef: null,
+      revision: null,
+      ...source,
+    },
+  };
+}
+
+function requireRoot(absRoot: string, root: string): void {
+  if (!existsSync(absRoot) || !statSync(absRoot).isDirectory()) {
+    throw new CoreOpsError(`desired-state repository '${root}' does not exist or is not a directory`, {
+      code: "source_missing",
+      file: root,
+      exitCode: ExitCode.sourceMissing,
+      hint: "pass --source-repo <PATH> pointing at a checkout that contains services/ and hosts/",
+    });
+  }
+}
+
+/** Finds hosts/<host>/, checks it holds only host.yaml and overrides/, and parses host.yaml. */
+function readHostDir(hostsAbs: string, host: string, listing: Listing): HostDir {
   if (!isIdentifier(host)) {
     throw layoutError(`host name '${host}' is not a valid identifier`, {
       code: "invalid_identifier",
@@ -101,7 +140,10 @@ export async function loadDesiredState(
     });
   }
   const declaration = parseHostFile(readFileSync(hostYaml.abs, "utf8"), hostFile, host);
+  return { hostFile, declaration, overridesDir };
+}
 
+function listServiceDirs(servicesAbs: string, listing: Listing): Map<string, Entry> {
   const serviceDirs = new Map<string, Entry>();
   for (const entry of listDir(servicesAbs, "services", listing)) {
     if (entry.kind !== "dir") {
@@ -120,6 +162,14 @@ export async function loadDesiredState(
     }
     serviceDirs.set(entry.name, entry);
   }
+  return serviceDirs;
+}
+
+function checkSelectedServices(
+  declaration: HostDir["declaration"],
+  serviceDirs: Map<string, Entry>,
+  hostFile: string,
+): void {
   declaration.services.forEach((svc, i) => {
     if (!serviceDirs.has(svc)) {
       throw layoutError(`unknown service '${svc}': there is no services/${svc}/ directory`, {
@@ -131,19 +181,27 @@ export async function loadDesiredState(
       });
     }
   });
+}
 
-  // Read the selected services in name order, so the first error reported is deterministic.
+/** Reads the selected services in name order, so the first error reported is deterministic. */
+function readSelectedServices(
+  services: readonly string[],
+  serviceDirs: Map<string, Entry>,
+  listing: Listing,
+): Map<string, ServiceContent> {
   const contents = new Map<string, ServiceContent>();
-  for (const svc of sortedNames(declaration.services)) {
+  for (const svc of sortedNames(services)) {
     const dir = serviceDirs.get(svc);
     if (dir) contents.set(svc, readService(svc, dir, listing));
   }
+  return contents;
+}
 
-  const hostDropIns: RawDropIn[] = [];
-  const hostConfigs: RawConfig[] = [];
-  if (overridesDir) readOverrides(overridesDir, hostDropIns, hostConfigs, listing);
-
-  // Units, with one source per destination across services.
+/** Units of all selected services, with one source per destination across services. */
+function collectUnits(contents: Map<string, ServiceContent>): {
+  units: BaseUnit[];
+  unitOwner: Map<string, BaseUnit>;
+} {
   const units: BaseUnit[] = [];
   const unitOwner = new Map<string, BaseUnit>();
   for (const content of contents.values()) {
@@ -154,8 +212,12 @@ export async function loadDesiredState(
       units.push(u);
     }
   }
+  return { units, unitOwner };
+}
 
-  const baseConfigs: (RawConfig & { service: string })[] = [];
+/** Base config files of all selected services, with one source per target across services. */
+function collectBaseConfigs(contents: Map<string, ServiceContent>): BaseConfig[] {
+  const baseConfigs: BaseConfig[] = [];
   const configOwner = new Map<string, SourceRef>();
   for (const [svc, content] of contents) {
     for (const c of content.configs) {
@@ -165,7 +227,10 @@ export async function loadDesiredState(
       baseConfigs.push({ ...c, service: svc });
     }
   }
+  return baseConfigs;
+}
 
+function checkHostDropIns(hostDropIns: RawDropIn[], unitOwner: Map<string, BaseUnit>): void {
   for (const d of hostDropIns) {
     if (!unitOwner.has(d.unit)) {
       throw layoutError(`host drop-in for unit '${d.unit}', which no selected service provides`, {
@@ -175,8 +240,14 @@ export async function loadDesiredState(
       });
     }
   }
+}
 
-  const desiredUnits: DesiredUnit[] = units
+function layerUnits(
+  units: BaseUnit[],
+  contents: Map<string, ServiceContent>,
+  hostDropIns: RawDropIn[],
+): DesiredUnit[] {
+  return units
     .map((u) => {
       const base = contents.get(u.service)?.dropIns.filter((d) => d.unit === u.fileName) ?? [];
       const host = hostDropIns.filter((d) => d.unit === u.fileName);
@@ -190,144 +261,12 @@ export async function loadDesiredState(
       };
     })
     .sort((a, b) => compareNames(a.fileName, b.fileName));
-
-  const configs = layerConfigs(baseConfigs, hostConfigs, declaration.services);
-
-  const effective = effectiveUnits(desiredUnits);
-  checkRuntimeNames(desiredUnits, effective);
-  checkInstallNames(desiredUnits, effective);
-  const companions = resolveCompanions(
-    desiredUnits,
-    effective,
-    [...contents.values()].flatMap((c) => c.candidates),
-    SERVICE_KINDS_HINT,
-  );
-
-  return {
-    host,
-    hostFile,
-    services: [...declaration.services],
-    units: desiredUnits,
-    companions,
-    configs,
-    source: {
-      kind: "directory",
-      root: absRoot,
-      repository: null,
-      requestedRef: null,
-      revision: null,
-      ...source,
-    },
-  };
-}
-
-function readService(svc: string, dir: Entry, listing: Listing): ServiceContent {
-  const out: ServiceContent = { units: [], dropIns: [], configs: [], candidates: [] };
-  const dropInDirs: Entry[] = [];
-  for (const entry of listDir(dir.abs, dir.rel, listing)) {
-    if (entry.kind === "other") throw unknownEntry(entry, SERVICE_KINDS_HINT);
-    if (entry.kind === "dir" && entry.name === "config") {
-      out.configs.push(...readConfigTree(entry, "base", listing));
-    } else if (entry.kind === "dir" && entry.name.endsWith(".d")) {
-      dropInDirs.push(entry);
-    } else if (entry.kind === "file" && unitFamily(entry.name)) {
-      const family = unitFamily(entry.name) ?? "native";
-      checkUnitFileName(entry.name, entry.rel);
-      out.units.push({
-        service: svc,
-        fileName: entry.name,
-        family,
-        source: { layer: "base", path: entry.rel },
-        text: readUnitText(entry),
-      });
-    } else if (entry.kind === "dir") {
-      for (const file of listFilesRecursive(entry.abs, entry.rel, listing)) {
-        if (file.kind !== "file") throw unknownEntry(file, SERVICE_KINDS_HINT);
-        out.candidates.push({ service: svc, relPath: file.rel.slice(dir.rel.length + 1), entry: file });
-      }
-    } else {
-      out.candidates.push({ service: svc, relPath: entry.name, entry });
-    }
-  }
-  const unitNames = new Set(out.units.map((u) => u.fileName));
-  for (const d of dropInDirs) {
-    const unit = d.name.slice(0, -2);
-    if (!unitNames.has(unit)) {
-      throw layoutError(
-        `drop-in directory '${d.rel}' is for unit '${unit}', which does not exist in service '${svc}'`,
-        {
-          code: "dropin_unit_missing",
-          file: d.rel,
-          hint: `name drop-in directories <unit file>.d after a unit of this service: ${sortedNames(unitNames).join(", ") || "(none)"}`,
-        },
-      );
-    }
-    out.dropIns.push(...readDropInDir(d, unit, "base", listing));
-  }
-  return out;
-}
-
-function readOverrides(dir: Entry, dropIns: RawDropIn[], configs: RawConfig[], listing: Listing): void {
-  for (const entry of listDir(dir.abs, dir.rel, listing)) {
-    if (entry.kind === "dir" && entry.name === "config")
-      configs.push(...readConfigTree(entry, "host", listing));
-    else if (entry.kind === "dir" && entry.name.endsWith(".d"))
-      dropIns.push(...readDropInDir(entry, entry.name.slice(0, -2), "host", listing));
-    else throw unknownEntry(entry, OVERRIDE_KINDS_HINT);
-  }
-}
-
-function readDropInDir(dir: Entry, unit: string, layer: Layer, listing: Listing): RawDropIn[] {
-  return listDir(dir.abs, dir.rel, listing).map((entry) => {
-    if (entry.kind !== "file" || !entry.name.endsWith(".conf")) {
-      throw layoutError(`drop-in '${entry.rel}' does not end in .conf`, {
-        code: "dropin_not_conf",
-        file: entry.rel,
-        hint: `systemd reads only <name>.conf files from ${dir.name}/; rename it to end in .conf or move it out`,
-      });
-    }
-    if (!isIdentifier(entry.name)) {
-      throw layoutError(`drop-in file name '${entry.name}' is not a valid identifier`, {
-        code: "invalid_identifier",
-        file: entry.rel,
-        hint: "drop-in names match ^[A-Za-z0-9][A-Za-z0-9._-]*$, e.g. 10-limits.conf",
-      });
-    }
-    return { unit, name: entry.name, source: { layer, path: entry.rel }, text: readUnitText(entry) };
-  });
-}
-
-function readConfigTree(dir: Entry, layer: Layer, listing: Listing): RawConfig[] {
-  return listFilesRecursive(dir.abs, dir.rel, listing).map((file) => {
-    if (file.kind !== "file") {
-      throw layoutError(`'${file.rel}' is not a regular file`, {
-        code: "unknown_file_kind",
-        file: file.rel,
-        hint: "config/etc/ may hold only regular files (and symlinks to files inside the repository)",
-      });
-    }
-    const target = configTarget(file.rel.slice(dir.rel.length + 1), file.rel);
-    return {
-      target,
-      source: { layer, path: file.rel },
-      content: readRenderedFile(file.abs, file.rel),
-      mode: file.executable ? 0o755 : 0o644,
-    };
-  });
 }
 
 function requireDir(abs: string, rel: string, code: string, hint: string): void {
   if (!existsSync(abs) || describe(abs, rel).kind !== "dir") {
     throw layoutError(`missing ${rel}/ directory at the repository root`, { code, file: rel, hint });
   }
-}
-
-function unknownEntry(entry: Entry, hint: string): CoreOpsError {
-  return layoutError(`unexpected ${entry.kind === "dir" ? "directory" : "file"} '${entry.rel}'`, {
-    code: "unknown_file_kind",
-    file: entry.rel,
-    hint,
-  });
 }
 
 function conflict(destination: string, first: string, second: string): CoreOpsError {

@@ -60,44 +60,7 @@ export function explainObject(plan: Plan, query: string): ExplainView {
   const p = findPlannedObject(plan, query);
   const e = p.entry;
   const byId = new Map(plan.objects.map((o) => [o.entry.object.display_id, o.entry]));
-  const grouped = new Map<
-    string,
-    { relation: DependencyContext["relation"]; object: string; via: string[] }
-  >();
-  for (const d of e.dependencies) {
-    const key = `${d.relation}\u0000${d.object}`;
-    const g = grouped.get(key);
-    if (g) g.via.push(d.via);
-    else grouped.set(key, { relation: d.relation, object: d.object, via: [d.via] });
-  }
-  const context: DependencyContext[] = [...grouped.values()].map((g) => {
-    const d = { relation: g.relation, object: g.object, via: g.via.join(" ") };
-    const other = byId.get(d.object);
-    const state = other ? other.action : "absent";
-    const reason =
-      d.relation === "blocker"
-        ? `${d.object} is referenced by ${d.via} but exists neither in the desired state nor on the host`
-        : d.relation === "prerequisite"
-          ? `${e.object.display_id} needs ${d.object} (${d.via})${other && other.action !== "no_op" ? `, which will ${other.action}` : ""}`
-          : `${d.object} needs ${e.object.display_id} (${d.via})${other && other.action !== "no_op" ? `, and will ${other.action}` : ""}`;
-    return { relation: d.relation, object: d.object, via: d.via, state, reason };
-  });
   const obj = p.desired ?? p.observed;
-  const sources: SourceFile[] = p.desired
-    ? p.desired.files.map((f) => ({
-        layer: f.source?.layer ?? "base",
-        path: f.source?.path ?? f.path,
-        role: f.role,
-        target: f.path,
-        replaces: f.replaces?.path ?? null,
-      }))
-    : (p.applied?.files ?? []).map((f) => ({
-        layer: "state" as const,
-        path: f.path,
-        role: e.object.kind === "rendered_artifact" ? ("config" as const) : ("unit" as const),
-        target: f.path,
-        replaces: null,
-      }));
   const stem = e.object.name.replace(/\.(auto)?mount$/, "");
   return {
     view_kind: "explain",
@@ -109,9 +72,9 @@ export function explainObject(plan: Plan, query: string): ExplainView {
     causes: e.causes,
     drift: e.drift,
     dependencies: e.dependencies,
-    dependency_context: context,
+    dependency_context: dependencyContext(e, byId),
     diff: e.diff,
-    sources,
+    sources: sourcesOf(p),
     effective_content: p.desired?.effective ?? null,
     normalized_content: obj?.material ?? null,
     metadata: {
@@ -130,4 +93,52 @@ export function explainObject(plan: Plan, query: string): ExplainView {
     apply_intent: intent(p),
     notes: e.notes,
   };
+}
+
+type Entry = PlannedObject["entry"];
+
+/** The object's dependencies, one per related object (their `via`s joined), each with its planned state. */
+function dependencyContext(e: Entry, byId: Map<string, Entry>): DependencyContext[] {
+  const grouped = new Map<
+    string,
+    { relation: DependencyContext["relation"]; object: string; via: string[] }
+  >();
+  for (const d of e.dependencies) {
+    const key = `${d.relation}\u0000${d.object}`;
+    const g = grouped.get(key);
+    if (g) g.via.push(d.via);
+    else grouped.set(key, { relation: d.relation, object: d.object, via: [d.via] });
+  }
+  return [...grouped.values()].map((g) => {
+    const d = { relation: g.relation, object: g.object, via: g.via.join(" ") };
+    const other = byId.get(d.object);
+    const state = other ? other.action : "absent";
+    const reason =
+      d.relation === "blocker"
+        ? `${d.object} is referenced by ${d.via} but exists neither in the desired state nor on the host`
+        : d.relation === "prerequisite"
+          ? `${e.object.display_id} needs ${d.object} (${d.via})${other && other.action !== "no_op" ? `, which will ${other.action}` : ""}`
+          : `${d.object} needs ${e.object.display_id} (${d.via})${other && other.action !== "no_op" ? `, and will ${other.action}` : ""}`;
+    return { relation: d.relation, object: d.object, via: d.via, state, reason };
+  });
+}
+
+/** Where the object's files come from: the desired layers, or (for an object being removed) the state. */
+function sourcesOf(p: PlannedObject): SourceFile[] {
+  const e = p.entry;
+  return p.desired
+    ? p.desired.files.map((f) => ({
+        layer: f.source?.layer ?? "base",
+        path: f.source?.path ?? f.path,
+        role: f.role,
+        target: f.path,
+        replaces: f.replaces?.path ?? null,
+      }))
+    : (p.applied?.files ?? []).map((f) => ({
+        layer: "state" as const,
+        path: f.path,
+        role: e.object.kind === "rendered_artifact" ? ("config" as const) : ("unit" as const),
+        target: f.path,
+        replaces: null,
+      }));
 }

@@ -152,6 +152,20 @@ function toObjectFile(
   return { ...f, role, source: null, replaces: null, owned };
 }
 
+/** What the observation steps share. */
+interface Observation {
+  observer: HostObserver;
+  dirs: ManagedDirs;
+  cache: DirCache;
+  /** Paths the inventory records as CoreOps's own. */
+  inventoryPaths: Set<string>;
+}
+
+interface Candidates {
+  units: Map<string, UnitCandidate>;
+  files: Map<string, ObjectFile["role"]>;
+}
+
 export async function observeHost(
   observer: HostObserver,
   dirs: ManagedDirs,
@@ -159,6 +173,36 @@ export async function observeHost(
   inventory: readonly InventoryObject[],
 ): Promise<Observed> {
   const inventoryPaths = new Set(inventory.flatMap((o) => o.files.map((f) => f.path)));
+  const { units, files } = await candidates(observer, dirs, desired, inventory);
+
+  const run: Observation = { observer, dirs, cache: new DirCache(observer), inventoryPaths };
+  const objects = new Map<string, NormalizedObject>();
+  const foreignDropIns = new Map<string, string[]>();
+  const unitList = [...units.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const unitResults = await mapLimit(unitList, 64, ([id, c]) => observeUnit(run, id, c));
+  for (const r of unitResults) {
+    if (r.obj) objects.set(r.id, r.obj);
+    if (r.foreign.length > 0) foreignDropIns.set(r.id, r.foreign);
+  }
+  const fileList = [...files.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const fileResults = await mapLimit(fileList, 64, ([path, role]) => observeFile(run, path, role));
+  for (const o of fileResults) if (o) objects.set(fileDisplayId(o.name), o);
+
+  const unmanagedReferenced = await findUnmanagedReferenced(run, desired, objects);
+  const missingMountpoints = await findMissingMountpoints(run.cache, desired);
+
+  const runtimeUnits = [...objects.values(), ...desired].flatMap((o) => (o.unit ? [o.unit] : []));
+  const runtime = await observer.unitRuntime([...new Set(runtimeUnits)].sort());
+  return { objects, foreignDropIns, runtime, unmanagedReferenced, missingMountpoints };
+}
+
+/** The units and files to observe: desired, in the inventory, or marked in the managed directories. */
+async function candidates(
+  observer: HostObserver,
+  dirs: ManagedDirs,
+  desired: readonly NormalizedObject[],
+  inventory: readonly InventoryObject[],
+): Promise<Candidates> {
   const units = new Map<string, UnitCandidate>();
   const files = new Map<string, ObjectFile["role"]>();
   const inQuadletDir = (p: string) => p.startsWith(`${dirs.quadletDir.replace(/\/$/, "")}/`);
@@ -185,55 +229,64 @@ export async function observeHost(
   const companions = new Set<string>();
   await scanCompanions(observer, dirs.quadletDir, 3, companions);
   for (const p of companions) if (!files.has(p)) files.set(p, "companion");
+  return { units, files };
+}
 
-  const cache = new DirCache(observer);
-  const objects = new Map<string, NormalizedObject>();
-  const foreignDropIns = new Map<string, string[]>();
-  const unitList = [...units.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  const unitResults = await mapLimit(unitList, 64, async ([id, c]) => {
-    const dir = c.family === "quadlet" ? dirs.quadletDir : dirs.unitDir;
-    const unitPath = posix.join(dir, c.fileName);
-    const raw = (await cache.mayExist(unitPath)) ? await observer.readFile(unitPath) : null;
-    const unitFile = raw
-      ? toObjectFile(raw, "unit", hasManagedMarker(raw.bytes) || inventoryPaths.has(unitPath))
-      : null;
-    const dropInDir = posix.join(dir, `${c.fileName}.d`);
-    const dropIns: ObjectFile[] = [];
-    const foreign: string[] = [];
-    const dropInEntries = (await cache.mayExist(dropInDir)) ? await observer.listDir(dropInDir) : [];
-    for (const e of dropInEntries) {
-      if (!e.isFile || !e.name.endsWith(".conf")) continue;
-      const p = posix.join(dropInDir, e.name);
-      const f = await observer.readFile(p);
-      if (!f) continue;
-      if (hasManagedMarker(f.bytes) || inventoryPaths.has(p)) dropIns.push(toObjectFile(f, "dropin", true));
-      else foreign.push(p);
-    }
-    if (!unitFile && dropIns.length === 0) return { id, obj: null, foreign };
-    const obj = normalizeUnit({
-      fileName: c.fileName,
-      family: c.family,
-      dir,
-      unitFile,
-      dropIns,
-      strict: false,
-    });
-    return { id, obj, foreign };
-  });
-  for (const r of unitResults) {
-    if (r.obj) objects.set(r.id, r.obj);
-    if (r.foreign.length > 0) foreignDropIns.set(r.id, r.foreign);
+/** One unit on the host: its file and owned drop-ins, normalized; unowned drop-ins are reported as foreign. */
+async function observeUnit(
+  run: Observation,
+  id: string,
+  c: UnitCandidate,
+): Promise<{ id: string; obj: NormalizedObject | null; foreign: string[] }> {
+  const { observer, dirs, cache, inventoryPaths } = run;
+  const dir = c.family === "quadlet" ? dirs.quadletDir : dirs.unitDir;
+  const unitPath = posix.join(dir, c.fileName);
+  const raw = (await cache.mayExist(unitPath)) ? await observer.readFile(unitPath) : null;
+  const unitFile = raw
+    ? toObjectFile(raw, "unit", hasManagedMarker(raw.bytes) || inventoryPaths.has(unitPath))
+    : null;
+  const dropInDir = posix.join(dir, `${c.fileName}.d`);
+  const dropIns: ObjectFile[] = [];
+  const foreign: string[] = [];
+  const dropInEntries = (await cache.mayExist(dropInDir)) ? await observer.listDir(dropInDir) : [];
+  for (const e of dropInEntries) {
+    if (!e.isFile || !e.name.endsWith(".conf")) continue;
+    const p = posix.join(dropInDir, e.name);
+    const f = await observer.readFile(p);
+    if (!f) continue;
+    if (hasManagedMarker(f.bytes) || inventoryPaths.has(p)) dropIns.push(toObjectFile(f, "dropin", true));
+    else foreign.push(p);
   }
-  const fileList = [...files.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  const fileResults = await mapLimit(fileList, 64, async ([path, role]) => {
-    if (!(await cache.mayExist(path))) return null;
-    const f = await observer.readFile(path, { digestAbove: LARGE_CONTENT_BYTES });
-    if (!f) return null;
-    const owned = inventoryPaths.has(path) || (role === "companion" && hasManagedMarker(f.bytes));
-    return normalizeArtifact(toObjectFile(f, role, owned));
+  if (!unitFile && dropIns.length === 0) return { id, obj: null, foreign };
+  const obj = normalizeUnit({
+    fileName: c.fileName,
+    family: c.family,
+    dir,
+    unitFile,
+    dropIns,
+    strict: false,
   });
-  for (const o of fileResults) if (o) objects.set(fileDisplayId(o.name), o);
+  return { id, obj, foreign };
+}
 
+async function observeFile(
+  run: Observation,
+  path: string,
+  role: ObjectFile["role"],
+): Promise<NormalizedObject | null> {
+  if (!(await run.cache.mayExist(path))) return null;
+  const f = await run.observer.readFile(path, { digestAbove: LARGE_CONTENT_BYTES });
+  if (!f) return null;
+  const owned = run.inventoryPaths.has(path) || (role === "companion" && hasManagedMarker(f.bytes));
+  return normalizeArtifact(toObjectFile(f, role, owned));
+}
+
+/** Quadlet files that desired objects reference, present on the host although not desired. */
+async function findUnmanagedReferenced(
+  run: Observation,
+  desired: readonly NormalizedObject[],
+  objects: Map<string, NormalizedObject>,
+): Promise<Set<string>> {
   const desiredIds = new Set(desired.map((o) => o.id));
   const referenced = new Set<string>();
   for (const o of desired) for (const r of o.deps) if (r.type === "quadlet") referenced.add(r.fileName);
@@ -241,11 +294,21 @@ export async function observeHost(
   for (const fileName of [...referenced].sort()) {
     const id = unitDisplayId(fileName);
     if (desiredIds.has(id)) continue;
-    const path = posix.join(dirs.quadletDir, fileName);
-    if (objects.has(id) || ((await cache.mayExist(path)) && (await observer.readHead(path, 1)) !== null))
+    const path = posix.join(run.dirs.quadletDir, fileName);
+    if (
+      objects.has(id) ||
+      ((await run.cache.mayExist(path)) && (await run.observer.readHead(path, 1)) !== null)
+    )
       unmanagedReferenced.add(id);
   }
+  return unmanagedReferenced;
+}
 
+/** Desired mounts with `CreateMountpoint=false` whose mountpoint is not a directory on the host. */
+async function findMissingMountpoints(
+  cache: DirCache,
+  desired: readonly NormalizedObject[],
+): Promise<Map<string, string>> {
   const missingMountpoints = new Map<string, string>();
   for (const o of desired) {
     if (o.kind !== "mount" || !o.mount || o.mount.createMountpoint) continue;
@@ -254,8 +317,5 @@ export async function observeHost(
     // A symlink to a directory is neither isDir nor isFile in a listing; systemd follows it, so it counts.
     if (!entry || entry.isFile) missingMountpoints.set(o.id, where);
   }
-
-  const runtimeUnits = [...objects.values(), ...desired].flatMap((o) => (o.unit ? [o.unit] : []));
-  const runtime = await observer.unitRuntime([...new Set(runtimeUnits)].sort());
-  return { objects, foreignDropIns, runtime, unmanagedReferenced, missingMountpoints };
+  return missingMountpoints;
 }

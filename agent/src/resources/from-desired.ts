@@ -4,7 +4,7 @@
  */
 import { posix } from "node:path";
 import { checkConfigDestinations } from "../desired/destinations.js";
-import type { DesiredState } from "../desired/model.js";
+import type { DesiredCompanion, DesiredConfig, DesiredState, DesiredUnit } from "../desired/model.js";
 import { layoutError } from "../errors.js";
 import type { NormalizedObject, ObjectFile } from "./managed-object.js";
 import { companionCarriesMarker, managedFileBytes } from "./marker.js";
@@ -28,66 +28,74 @@ export const UNIT_FILE_MODE = 0o644;
  */
 export function desiredObjects(desired: DesiredState, dirs: ManagedDirs): NormalizedObject[] {
   checkConfigDestinations(desired.configs, desired.units, desired.companions, dirs);
-  const objects: NormalizedObject[] = [];
-  for (const u of desired.units) {
-    const dir = u.family === "quadlet" ? dirs.quadletDir : dirs.unitDir;
-    const unitFile: ObjectFile = {
-      path: posix.join(dir, u.fileName),
-      role: "unit",
-      bytes: managedFileBytes(u.text),
-      mode: UNIT_FILE_MODE,
-      owner: "root",
-      group: "root",
-      source: u.source,
-      replaces: null,
-      owned: true,
-    };
-    const dropIns: ObjectFile[] = u.dropIns.map((d) => ({
-      path: posix.join(dir, `${u.fileName}.d`, d.name),
-      role: "dropin",
-      bytes: managedFileBytes(d.text),
-      mode: UNIT_FILE_MODE,
-      owner: "root",
-      group: "root",
-      source: d.source,
-      replaces: d.replaces ?? null,
-      owned: true,
-    }));
-    objects.push(
-      normalizeUnit({ fileName: u.fileName, family: u.family, dir, unitFile, dropIns, strict: true }),
-    );
-  }
-  for (const c of desired.companions) {
-    objects.push(
-      normalizeArtifact({
-        path: posix.join(dirs.quadletDir, c.relPath),
-        role: "companion",
-        bytes: companionCarriesMarker(c.relPath, c.content) ? managedFileBytes(c.content) : c.content,
-        mode: c.mode,
-        owner: "root",
-        group: "root",
-        source: c.source,
-        replaces: null,
-        owned: true,
-      }),
-    );
-  }
-  for (const c of desired.configs) {
-    objects.push(
-      normalizeArtifact({
-        path: c.target,
-        role: "config",
-        bytes: c.content,
-        mode: c.mode,
-        owner: c.owner,
-        group: c.group,
-        source: c.source,
-        replaces: c.replaces ?? null,
-        owned: true,
-      }),
-    );
-  }
+  const objects: NormalizedObject[] = [
+    ...desired.units.map((u) => unitObject(u, dirs)),
+    ...desired.companions.map((c) => companionObject(c, dirs)),
+    ...desired.configs.map(configObject),
+  ];
   objects.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  checkOneSourcePerId(objects);
+  validateAutomounts(objects);
+  return objects;
+}
+
+function unitObject(u: DesiredUnit, dirs: ManagedDirs): NormalizedObject {
+  const dir = u.family === "quadlet" ? dirs.quadletDir : dirs.unitDir;
+  const unitFile: ObjectFile = {
+    path: posix.join(dir, u.fileName),
+    role: "unit",
+    bytes: managedFileBytes(u.text),
+    mode: UNIT_FILE_MODE,
+    owner: "root",
+    group: "root",
+    source: u.source,
+    replaces: null,
+    owned: true,
+  };
+  const dropIns: ObjectFile[] = u.dropIns.map((d) => ({
+    path: posix.join(dir, `${u.fileName}.d`, d.name),
+    role: "dropin",
+    bytes: managedFileBytes(d.text),
+    mode: UNIT_FILE_MODE,
+    owner: "root",
+    group: "root",
+    source: d.source,
+    replaces: d.replaces ?? null,
+    owned: true,
+  }));
+  return normalizeUnit({ fileName: u.fileName, family: u.family, dir, unitFile, dropIns, strict: true });
+}
+
+function companionObject(c: DesiredCompanion, dirs: ManagedDirs): NormalizedObject {
+  return normalizeArtifact({
+    path: posix.join(dirs.quadletDir, c.relPath),
+    role: "companion",
+    bytes: companionCarriesMarker(c.relPath, c.content) ? managedFileBytes(c.content) : c.content,
+    mode: c.mode,
+    owner: "root",
+    group: "root",
+    source: c.source,
+    replaces: null,
+    owned: true,
+  });
+}
+
+function configObject(c: DesiredConfig): NormalizedObject {
+  return normalizeArtifact({
+    path: c.target,
+    role: "config",
+    bytes: c.content,
+    mode: c.mode,
+    owner: c.owner,
+    group: c.group,
+    source: c.source,
+    replaces: c.replaces ?? null,
+    owned: true,
+  });
+}
+
+/** Objects sorted by id: two neighbours with one id are two sources for one destination. */
+function checkOneSourcePerId(objects: readonly NormalizedObject[]): void {
   for (let i = 1; i < objects.length; i++) {
     const prev = objects[i - 1] as NormalizedObject;
     const cur = objects[i] as NormalizedObject;
@@ -99,8 +107,6 @@ export function desiredObjects(desired: DesiredState, dirs: ManagedDirs): Normal
         hint: "keep one of the files",
       });
   }
-  validateAutomounts(objects);
-  return objects;
 }
 
 /** An automount needs the matching `.mount` (same stem) in the desired state, network-backed, same Where. */

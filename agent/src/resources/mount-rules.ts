@@ -1,7 +1,7 @@
 /**
  * Managed mount rules (ARCHITECTURE.md "The desired-state repository"): `[X-CoreOps]` takes only
  * `CreateMountpoint` (boolean, default true); the unit name must be the systemd escaping of `Where=`; an
- * automount only for a network-backed file system. Error messages use the seed's wording.
+ * automount only for a network-backed file system. Errors name the unit file, the field and what to do.
  */
 import { layoutError } from "../errors.js";
 import { simplifyPath, unitNameForPath } from "../units/escape.js";

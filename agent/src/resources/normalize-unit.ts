@@ -1,5 +1,5 @@
 /**
- * Normalization of the four unit kinds (the seed's rules):
+ * Normalization of the four unit kinds — what is material to a change and what is not:
  * - generated_unit: by unit name and stable field ordering (`canonicalUnitText` of the unit with its
  *   drop-ins applied): content, dependency directives and `[Install]` (enablement) are material;
  *   formatting is not.
@@ -82,14 +82,18 @@ function effectiveText(input: UnitInput): string {
   return parts.map((p) => (p.endsWith("\n") || p === "" ? p : `${p}\n`)).join("");
 }
 
+/** What every normalized unit carries, parseable or not. */
+type UnitBase = Pick<NormalizedObject, "id" | "kind" | "resourceType" | "name" | "files"> & {
+  effective: string;
+};
+
 export function normalizeUnit(input: UnitInput): NormalizedObject {
   const { fileName, family, strict } = input;
   const kind = unitKind(fileName, family);
   const files = [...(input.unitFile ? [input.unitFile] : []), ...input.dropIns].sort((a, b) =>
     a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
   );
-  const notes: string[] = [];
-  const base = {
+  const base: UnitBase = {
     id: unitDisplayId(fileName),
     kind,
     resourceType: extensionOf(fileName),
@@ -100,97 +104,27 @@ export function normalizeUnit(input: UnitInput): NormalizedObject {
 
   let merged: UnitFile;
   try {
-    const unitParsed = input.unitFile
-      ? parseUnitFile(text(input.unitFile), errorFileOf(input.unitFile))
-      : parseUnitFile("");
-    merged = applyDropIns(
-      unitParsed,
-      input.dropIns.map((d) => parseUnitFile(text(d), errorFileOf(d))),
-    );
+    merged = mergedUnit(input);
   } catch (err) {
     if (strict) throw err;
-    const digest = sha256(Buffer.concat(files.map((f) => stripManagedMarker(f.bytes))));
-    const material = `kind=${kind}\nunparseable=${digest}\n`;
-    return {
-      ...base,
-      unit: family === "quadlet" ? runtimeUnitName(fileName) : fileName,
-      material,
-      digest: sha256(material),
-      fields: { content: digest },
-      diffText: base.effective,
-      deps: [],
-      mount: null,
-      notes: [`${fileName} on the host does not parse as a unit file: ${(err as Error).message}`],
-    };
+    return unparseableUnit(input, base, err as Error);
   }
 
-  const errorFile = input.unitFile ? errorFileOf(input.unitFile) : fileName;
-  let unit: string;
-  const header: string[] = [`kind=${kind}`];
+  const unit = kind === "quadlet_resource" ? runtimeUnitName(fileName, merged) : fileName;
+  const header: string[] = [`kind=${kind}`, `unit=${unit}`];
+  const notes: string[] = [];
   let mount: MountInfo | null = null;
   let forCanonical = merged;
-
-  if (kind === "quadlet_resource") {
-    unit = runtimeUnitName(fileName, merged);
-    header.push(`unit=${unit}`);
-  } else {
-    unit = fileName;
-    header.push(`unit=${unit}`);
-  }
-
   if (kind === "mount" || kind === "automount") {
-    const suffix = kind;
-    const x = readXCoreOps(merged, fileName, { strict, errorFile, allowCreateMountpoint: kind === "mount" });
-    notes.push(...x.problems);
-    const w = checkWhere(merged, fileName, suffix, { strict, errorFile });
-    notes.push(...w.problems);
-    const section = kind === "mount" ? "Mount" : "Automount";
-    const entries: UnitEntry[] = [];
-    for (const e of merged.entries) {
-      if (e.section === X_COREOPS_SECTION) continue;
-      if (e.section === section && e.key === "Where")
-        entries.push({ ...e, value: normalizeMountPath(e.value) });
-      else if (kind === "mount" && e.section === "Mount" && e.key === "Options")
-        entries.push({ ...e, value: normalizeMountOptions([e.value]).join(",") });
-      else if (kind === "mount" && e.section === "Mount" && e.key === "What")
-        entries.push({ ...e, value: e.value.trim() });
-      else entries.push(e);
-    }
-    forCanonical = rebuild(entries);
-    if (kind === "mount") {
-      const type = lastValue(merged, "Mount", "Type") ?? null;
-      mount = {
-        where: w.where ?? "",
-        what: lastValue(merged, "Mount", "What") ?? null,
-        type,
-        options: normalizeMountOptions([lastValue(merged, "Mount", "Options") ?? ""]),
-        createMountpoint: x.createMountpoint,
-        networkBacked: isNetworkFilesystem(type),
-      };
-      header.push(`create_mountpoint=${x.createMountpoint}`);
-    } else {
-      mount = {
-        where: w.where ?? "",
-        what: null,
-        type: null,
-        options: [],
-        createMountpoint: false,
-        networkBacked: false,
-      };
-    }
+    const normalized = normalizeMountUnit(merged, input, kind);
+    notes.push(...normalized.problems);
+    forCanonical = normalized.forCanonical;
+    mount = normalized.mount;
+    if (kind === "mount") header.push(`create_mountpoint=${mount.createMountpoint}`);
   }
 
   const canonical = canonicalUnitText(forCanonical);
   const material = `${header.join("\n")}\n--\n${canonical}`;
-  const fields: Record<string, string> = { unit, content: sha256(canonical) };
-  if (mount && kind === "mount") {
-    fields["[Mount] What"] = mount.what ?? "";
-    fields["[Mount] Where"] = mount.where;
-    fields["[Mount] Type"] = mount.type ?? "";
-    fields["[Mount] Options"] = mount.options.join(",");
-    fields["[X-CoreOps] CreateMountpoint"] = String(mount.createMountpoint);
-  }
-  if (mount && kind === "automount") fields["[Automount] Where"] = mount.where;
   const deps: DependencyRef[] = dependencyRefs(
     merged,
     family === "quadlet" ? posix.normalize(input.dir) : null,
@@ -200,10 +134,107 @@ export function normalizeUnit(input: UnitInput): NormalizedObject {
     unit,
     material,
     digest: sha256(material),
-    fields,
+    fields: materialFields(kind, unit, canonical, mount),
     diffText: material,
     deps,
     mount,
     notes,
   };
+}
+
+/** The unit file with its drop-ins applied; throws the parse error naming the file and line. */
+function mergedUnit(input: UnitInput): UnitFile {
+  const unitParsed = input.unitFile
+    ? parseUnitFile(text(input.unitFile), errorFileOf(input.unitFile))
+    : parseUnitFile("");
+  return applyDropIns(
+    unitParsed,
+    input.dropIns.map((d) => parseUnitFile(text(d), errorFileOf(d))),
+  );
+}
+
+/** An observed unit that does not parse: compared by the digest of its files, with a note. */
+function unparseableUnit(input: UnitInput, base: UnitBase, err: Error): NormalizedObject {
+  const { fileName, family } = input;
+  const digest = sha256(Buffer.concat(base.files.map((f) => stripManagedMarker(f.bytes))));
+  const material = `kind=${base.kind}\nunparseable=${digest}\n`;
+  return {
+    ...base,
+    unit: family === "quadlet" ? runtimeUnitName(fileName) : fileName,
+    material,
+    digest: sha256(material),
+    fields: { content: digest },
+    diffText: base.effective,
+    deps: [],
+    mount: null,
+    notes: [`${fileName} on the host does not parse as a unit file: ${err.message}`],
+  };
+}
+
+/**
+ * A `.mount` or `.automount` unit: checks `[X-CoreOps]` and `Where=`, rewrites the material fields into
+ * their canonical spelling (the `[X-CoreOps]` section is not unit content) and describes the mount.
+ */
+function normalizeMountUnit(
+  merged: UnitFile,
+  input: UnitInput,
+  kind: "mount" | "automount",
+): { forCanonical: UnitFile; mount: MountInfo; problems: string[] } {
+  const { fileName, strict } = input;
+  const errorFile = input.unitFile ? errorFileOf(input.unitFile) : fileName;
+  const x = readXCoreOps(merged, fileName, { strict, errorFile, allowCreateMountpoint: kind === "mount" });
+  const w = checkWhere(merged, fileName, kind, { strict, errorFile });
+  const problems = [...x.problems, ...w.problems];
+  const section = kind === "mount" ? "Mount" : "Automount";
+  const entries: UnitEntry[] = [];
+  for (const e of merged.entries) {
+    if (e.section === X_COREOPS_SECTION) continue;
+    if (e.section === section && e.key === "Where")
+      entries.push({ ...e, value: normalizeMountPath(e.value) });
+    else if (kind === "mount" && e.section === "Mount" && e.key === "Options")
+      entries.push({ ...e, value: normalizeMountOptions([e.value]).join(",") });
+    else if (kind === "mount" && e.section === "Mount" && e.key === "What")
+      entries.push({ ...e, value: e.value.trim() });
+    else entries.push(e);
+  }
+  if (kind === "automount") {
+    const mount = {
+      where: w.where ?? "",
+      what: null,
+      type: null,
+      options: [],
+      createMountpoint: false,
+      networkBacked: false,
+    };
+    return { forCanonical: rebuild(entries), mount, problems };
+  }
+  const type = lastValue(merged, "Mount", "Type") ?? null;
+  const mount: MountInfo = {
+    where: w.where ?? "",
+    what: lastValue(merged, "Mount", "What") ?? null,
+    type,
+    options: normalizeMountOptions([lastValue(merged, "Mount", "Options") ?? ""]),
+    createMountpoint: x.createMountpoint,
+    networkBacked: isNetworkFilesystem(type),
+  };
+  return { forCanonical: rebuild(entries), mount, problems };
+}
+
+/** Material fields (name → normalized value) for field-level diffs. */
+function materialFields(
+  kind: NormalizedObject["kind"],
+  unit: string,
+  canonical: string,
+  mount: MountInfo | null,
+): Record<string, string> {
+  const fields: Record<string, string> = { unit, content: sha256(canonical) };
+  if (mount && kind === "mount") {
+    fields["[Mount] What"] = mount.what ?? "";
+    fields["[Mount] Where"] = mount.where;
+    fields["[Mount] Type"] = mount.type ?? "";
+    fields["[Mount] Options"] = mount.options.join(",");
+    fields["[X-CoreOps] CreateMountpoint"] = String(mount.createMountpoint);
+  }
+  if (mount && kind === "automount") fields["[Automount] Where"] = mount.where;
+  return fields;
 }

@@ -91,6 +91,20 @@ function syntaxError(message: string, file: string | undefined, line: number, hi
 
 /** Parse a unit file (systemd unit or Quadlet file or drop-in). Throws `CoreOpsError` code `unit_syntax`. */
 export function parseUnitFile(text: string, file?: string): UnitFile {
+  const state: ParseState = { sections: [], entries: [], section: undefined };
+  for (const { text: l, line } of logicalLines(physicalLines(text, file))) parseLogical(state, l, line, file);
+  return { text, sections: state.sections, entries: state.entries, ...(file !== undefined ? { file } : {}) };
+}
+
+/** What parsing has found so far: sections in order of first appearance, entries, the current section. */
+interface ParseState {
+  sections: string[];
+  entries: UnitEntry[];
+  section: string | undefined;
+}
+
+/** The lines of the text, without a leading BOM; a NUL byte is an error. */
+function physicalLines(text: string, file: string | undefined): string[] {
   const nul = text.indexOf("\0");
   if (nul >= 0) {
     const line = text.slice(0, nul).split(/\r\n|\r|\n/).length;
@@ -105,63 +119,14 @@ export function parseUnitFile(text: string, file?: string): UnitFile {
   const lines = body.split(/\r\n|\r|\n/);
   // A final line terminator does not start another line.
   if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  return lines;
+}
 
-  const sections: string[] = [];
-  const entries: UnitEntry[] = [];
-  let section: string | undefined;
+/** Joins backslash continuations (skipping comments inside them, as systemd does); each with its first line. */
+function logicalLines(lines: readonly string[]): { text: string; line: number }[] {
+  const out: { text: string; line: number }[] = [];
   let continuation: string | undefined;
   let continuationStart = 0;
-
-  const parseLogical = (raw: string, lineNo: number): void => {
-    const l = stripBlanks(raw);
-    if (l === "") return;
-    if (l.startsWith("[")) {
-      if (!l.endsWith("]")) {
-        throw syntaxError(
-          `invalid section header '${l}'`,
-          file,
-          lineNo,
-          "a section header is '[Name]' alone on its line, nothing after the ']'",
-        );
-      }
-      const name = l.slice(1, -1);
-      if (name === "" || !isSafeSectionName(name)) {
-        throw syntaxError(
-          `bad section name in header '${l}'`,
-          file,
-          lineNo,
-          "section names are non-empty and contain no quotes, backslashes or control characters",
-        );
-      }
-      section = name;
-      if (!sections.includes(name)) sections.push(name);
-      return;
-    }
-    const eq = l.indexOf("=");
-    if (section === undefined) {
-      throw syntaxError(
-        `assignment outside of any section: '${l}'`,
-        file,
-        lineNo,
-        "put a section header such as [Unit], [Service] or [Container] before the first key",
-      );
-    }
-    if (eq < 0) {
-      throw syntaxError(
-        `missing '=' in line '${l}'`,
-        file,
-        lineNo,
-        "each line is 'Key=Value', a '[Section]' header, a '#'/';' comment, or empty",
-      );
-    }
-    const key = stripBlanks(l.slice(0, eq));
-    if (key === "") {
-      throw syntaxError(`missing key name before '=' in line '${l}'`, file, lineNo, "write 'Key=Value'");
-    }
-    const value = stripBlanks(l.slice(eq + 1));
-    entries.push({ section, key, value, line: lineNo, ...(file !== undefined ? { file } : {}) });
-  };
-
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i] ?? "";
     const lineNo = i + 1;
@@ -173,11 +138,67 @@ export function parseUnitFile(text: string, file?: string): UnitFile {
       continue;
     }
     continuation = undefined;
-    parseLogical(joined, continuationStart);
+    out.push({ text: joined, line: continuationStart });
   }
-  if (continuation !== undefined) parseLogical(continuation, continuationStart);
+  if (continuation !== undefined) out.push({ text: continuation, line: continuationStart });
+  return out;
+}
 
-  return { text, sections, entries, ...(file !== undefined ? { file } : {}) };
+/** One logical line: blank, a `[Section]` header, or a `Key=Value` assignment inside a section. */
+function parseLogical(state: ParseState, raw: string, lineNo: number, file: string | undefined): void {
+  const l = stripBlanks(raw);
+  if (l === "") return;
+  if (l.startsWith("[")) {
+    const name = sectionName(l, lineNo, file);
+    state.section = name;
+    if (!state.sections.includes(name)) state.sections.push(name);
+    return;
+  }
+  const eq = l.indexOf("=");
+  const section = state.section;
+  if (section === undefined) {
+    throw syntaxError(
+      `assignment outside of any section: '${l}'`,
+      file,
+      lineNo,
+      "put a section header such as [Unit], [Service] or [Container] before the first key",
+    );
+  }
+  if (eq < 0) {
+    throw syntaxError(
+      `missing '=' in line '${l}'`,
+      file,
+      lineNo,
+      "each line is 'Key=Value', a '[Section]' header, a '#'/';' comment, or empty",
+    );
+  }
+  const key = stripBlanks(l.slice(0, eq));
+  if (key === "") {
+    throw syntaxError(`missing key name before '=' in line '${l}'`, file, lineNo, "write 'Key=Value'");
+  }
+  const value = stripBlanks(l.slice(eq + 1));
+  state.entries.push({ section, key, value, line: lineNo, ...(file !== undefined ? { file } : {}) });
+}
+
+function sectionName(header: string, lineNo: number, file: string | undefined): string {
+  if (!header.endsWith("]")) {
+    throw syntaxError(
+      `invalid section header '${header}'`,
+      file,
+      lineNo,
+      "a section header is '[Name]' alone on its line, nothing after the ']'",
+    );
+  }
+  const name = header.slice(1, -1);
+  if (name === "" || !isSafeSectionName(name)) {
+    throw syntaxError(
+      `bad section name in header '${header}'`,
+      file,
+      lineNo,
+      "section names are non-empty and contain no quotes, backslashes or control characters",
+    );
+  }
+  return name;
 }
 
 /**

@@ -139,6 +139,22 @@ describe("companionReferences", () => {
   });
 });
 
+describe("Volume= and Mount= sources (one rule for companions and dependencies)", () => {
+  it("a Mount= without type= is a volume mount; a Volume= without ':' is anonymous and names no source", () => {
+    const text = [
+      "[Container]",
+      "Image=x",
+      "Volume=./anon",
+      "Volume=lonely.volume",
+      "Mount=source=untyped.volume,destination=/u",
+      "Mount=src=./untyped-dir,destination=/d",
+    ].join("\n");
+    const u = parseUnitFile(text, "app.container");
+    expect(quadletDependencies("app.container", u)).toEqual(["untyped.volume"]);
+    expect(companionReferences("app.container", u)).toEqual([]);
+  });
+});
+
 describe("quadletDependencies", () => {
   it("lists referenced .volume/.network/.pod/.image/.build files", () => {
     const text = [

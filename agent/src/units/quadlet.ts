@@ -6,7 +6,7 @@
 import { posix } from "node:path";
 import { CoreOpsError } from "../errors.js";
 import { type UnitNameKind, unitNameKind } from "./escape.js";
-import { effectiveValues, lastValue, type UnitFile } from "./parse.js";
+import { effectiveValues, lastValue, type UnitEntry, type UnitFile } from "./parse.js";
 import { splitCsv, splitWords } from "./words.js";
 
 export const QUADLET_EXTENSIONS: readonly string[] = [
@@ -144,7 +144,7 @@ export function findCompanionReferences(fileName: string, unit: UnitFile): Compa
   const section = quadletSection(fileName);
   if (section === undefined) return [];
   const refs: CompanionReference[] = [];
-  const add = (key: string, value: string, kind: CompanionReference["kind"]): void => {
+  const add: AddReference = (key, value, kind) => {
     if (!isUnitRelative(value)) return;
     const entry = [...unit.entries]
       .reverse()
@@ -171,40 +171,60 @@ export function findCompanionReferences(fileName: string, unit: UnitFile): Compa
   if (ext === ".container") {
     for (const v of allArgs("EnvironmentFile")) add("EnvironmentFile", v, "file");
     for (const v of all("Mount")) {
-      const fields = splitCsv(v).map((f) => f.split("=", 2));
-      const type = fields.find(([k]) => k === "type")?.[1] ?? "volume";
-      const source = fields.find(([k]) => k === "source" || k === "src")?.[1];
+      const { type, source } = mountSource(v);
       if ((type === "bind" || type === "glob") && source?.startsWith(".")) {
         add("Mount", source, "file-or-directory");
       }
     }
   }
-  if (ext === ".container" || ext === ".pod" || ext === ".build") {
+  if (takesVolumes(ext)) {
     for (const v of all("Volume")) {
-      const parts = v.split(":");
-      const source = parts.length >= 2 ? parts[0] : undefined;
+      const source = volumeSource(v);
       if (source?.startsWith(".")) add("Volume", source, "file-or-directory");
     }
   }
-  if (ext === ".build") {
-    const explicitWorkDir = lastValue(unit, "Service", "WorkingDirectory");
-    if (!explicitWorkDir) {
-      const setWd = lastValue(unit, section, "SetWorkingDirectory") ?? "";
-      const lowered = setWd.toLowerCase();
-      if (
-        setWd !== "" &&
-        lowered !== "file" &&
-        lowered !== "unit" &&
-        lowered !== "yaml" &&
-        !isQuadletUrl(setWd)
-      ) {
-        add("SetWorkingDirectory", setWd, "directory");
-      }
-      const file = lastValue(unit, section, "File");
-      if (file && !isQuadletUrl(file)) add("File", file, "file");
-    }
-  }
+  if (ext === ".build") buildContextReferences(unit, section, add);
   return refs;
+}
+
+type AddReference = (key: string, value: string, kind: CompanionReference["kind"]) => void;
+
+/** A `.build`'s `File=` and relative `SetWorkingDirectory=`, unless `[Service] WorkingDirectory=` is set. */
+function buildContextReferences(unit: UnitFile, section: string, add: AddReference): void {
+  const explicitWorkDir = lastValue(unit, "Service", "WorkingDirectory");
+  if (explicitWorkDir) return;
+  const setWd = lastValue(unit, section, "SetWorkingDirectory") ?? "";
+  const lowered = setWd.toLowerCase();
+  if (
+    setWd !== "" &&
+    lowered !== "file" &&
+    lowered !== "unit" &&
+    lowered !== "yaml" &&
+    !isQuadletUrl(setWd)
+  ) {
+    add("SetWorkingDirectory", setWd, "directory");
+  }
+  const file = lastValue(unit, section, "File");
+  if (file && !isQuadletUrl(file)) add("File", file, "file");
+}
+
+/** Quadlet types whose `Volume=` Podman reads (`source:destination[:options]`). */
+function takesVolumes(ext: string): boolean {
+  return ext === ".container" || ext === ".pod" || ext === ".build";
+}
+
+/** The source of a `Volume=source:destination[:options]` value; undefined for an anonymous volume. */
+function volumeSource(value: string): string | undefined {
+  const parts = value.split(":");
+  return parts.length >= 2 ? parts[0] : undefined;
+}
+
+/** The `type=` (default `volume`) and `source=`/`src=` of a `Mount=` value. */
+function mountSource(value: string): { type: string; source: string | undefined } {
+  const fields = splitCsv(value).map((f) => f.split("=", 2));
+  const type = fields.find(([k]) => k === "type")?.[1] ?? "volume";
+  const source = fields.find(([k]) => k === "source" || k === "src")?.[1];
+  return { type, source };
 }
 
 /** The relative paths a Quadlet file references (sorted, unique). See `findCompanionReferences`. */
@@ -233,12 +253,12 @@ export function findQuadletDependencies(fileName: string, unit: UnitFile): Quadl
   const deps: QuadletDependency[] = [];
   const entries = unit.entries.filter((e) => e.section === section);
   // Only entries that survive resets count: walk effective values and find their entries.
-  const effective = (key: string) => {
+  const effective: EffectiveEntries = (key) => {
     const values = effectiveValues(unit, section, key);
     const keyEntries = entries.filter((e) => e.key === key && e.value !== "");
     return keyEntries.slice(keyEntries.length - values.length);
   };
-  const add = (name: string, key: string, entry: { line: number; file?: string }): void => {
+  const add: AddDependency = (name, key, entry) => {
     deps.push({
       fileName: name,
       section,
@@ -247,26 +267,7 @@ export function findQuadletDependencies(fileName: string, unit: UnitFile): Quadl
       ...(entry.file ? { file: entry.file } : {}),
     });
   };
-  if (ext === ".container" || ext === ".pod" || ext === ".build") {
-    for (const e of effective("Volume")) {
-      const parts = e.value.split(":");
-      const source = parts.length >= 2 ? (parts[0] ?? "") : "";
-      if (source.endsWith(".volume")) add(source, "Volume", e);
-    }
-  }
-  if (ext === ".container") {
-    for (const e of effective("Mount")) {
-      const fields = splitCsv(e.value).map((f) => f.split("=", 2));
-      const type = fields.find(([k]) => k === "type")?.[1] ?? "volume";
-      const source = fields.find(([k]) => k === "source" || k === "src")?.[1] ?? "";
-      if (
-        (type === "volume" && source.endsWith(".volume")) ||
-        (type === "image" && source.endsWith(".image"))
-      ) {
-        add(source, "Mount", e);
-      }
-    }
-  }
+  storageDependencies(ext, effective, add);
   if (ext === ".container" || ext === ".pod" || ext === ".kube" || ext === ".build") {
     for (const e of effective("Network")) {
       const name = e.value.split(":")[0] ?? "";
@@ -286,6 +287,30 @@ export function findQuadletDependencies(fileName: string, unit: UnitFile): Quadl
       add(image.value, "Image", image);
   }
   return deps;
+}
+
+type EffectiveEntries = (key: string) => UnitEntry[];
+type AddDependency = (name: string, key: string, entry: { line: number; file?: string }) => void;
+
+/** `Volume=x.volume:/p` and `Mount=…source=x.volume|x.image`. */
+function storageDependencies(ext: string, effective: EffectiveEntries, add: AddDependency): void {
+  if (takesVolumes(ext)) {
+    for (const e of effective("Volume")) {
+      const source = volumeSource(e.value) ?? "";
+      if (source.endsWith(".volume")) add(source, "Volume", e);
+    }
+  }
+  if (ext === ".container") {
+    for (const e of effective("Mount")) {
+      const { type, source = "" } = mountSource(e.value);
+      if (
+        (type === "volume" && source.endsWith(".volume")) ||
+        (type === "image" && source.endsWith(".image"))
+      ) {
+        add(source, "Mount", e);
+      }
+    }
+  }
 }
 
 /** The Quadlet file names a Quadlet file depends on (sorted, unique). See `findQuadletDependencies`. */

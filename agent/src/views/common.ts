@@ -1,6 +1,6 @@
 /**
  * Shared pieces of the JSON view models (ARCHITECTURE.md "Pipeline", the render stage): object references, revision context,
- * causes, dependency edges, semantic diffs, drift records. Field names follow the original where sensible.
+ * causes, dependency edges, semantic diffs, drift records. Field names are a contract (changes/README.md): add fields, never rename them.
  */
 import { z } from "zod";
 import { CauseKindSchema, DriftCategorySchema } from "../model/causes.js";
@@ -8,7 +8,7 @@ import { ManagedKindSchema } from "../model/kinds.js";
 
 export const VIEW_SCHEMA_VERSION = 1 as const;
 
-/** `{resource_type, name, display_id}` of the original, plus the kind and the runtime unit. */
+/** `{resource_type, name, display_id}`, plus the kind and the runtime unit. */
 export const ObjectRefSchema = z.object({
   display_id: z.string(),
   kind: ManagedKindSchema,
@@ -80,7 +80,7 @@ export const UnitRuntimeSchema = z.object({
 });
 export type UnitRuntimeView = z.infer<typeof UnitRuntimeSchema>;
 
-/** Mount facts the seed wants visible in plan: stem, automount relationship, dependents. */
+/** Mount facts a plan shows so an operator sees what a mount change touches: stem, automount relationship, dependents. */
 export const MountFactsSchema = z.object({
   where: z.string(),
   what: z.string().nullable(),

@@ -64,21 +64,28 @@ export function interpretKvmProbe(obs: KvmProbeObservation, level: KvmProbeLevel
   };
 }
 
-/** The QEMU arguments of the probe: SeaBIOS only, its debug port (0x402) on stdout, nothing else. */
-export function kvmProbeArgs(accel: "kvm" | "tcg"): string[] {
+/** A headless q35 machine with no default devices, no monitor and no user configuration. */
+function headlessMachine(accel: "kvm" | "tcg", memoryMb: number): string[] {
   return [
     "-accel",
     accel,
     "-machine",
     "q35",
     "-m",
-    "64",
+    String(memoryMb),
     "-nodefaults",
     "-no-user-config",
     "-display",
     "none",
     "-monitor",
     "none",
+  ];
+}
+
+/** The QEMU arguments of the probe: SeaBIOS only, its debug port (0x402) on stdout, nothing else. */
+export function kvmProbeArgs(accel: "kvm" | "tcg"): string[] {
+  return [
+    ...headlessMachine(accel, 64),
     "-serial",
     "none",
     "-chardev",
@@ -91,21 +98,10 @@ export function kvmProbeArgs(accel: "kvm" | "tcg"): string[] {
 /** The QEMU arguments of the kernel probe: the kernel alone, serial on stdout, exit on panic. */
 export function kvmKernelProbeArgs(kernel: string, accel: "kvm" | "tcg" = "kvm"): string[] {
   return [
-    "-accel",
-    accel,
-    "-machine",
-    "q35",
+    ...headlessMachine(accel, 256),
     // The domain's CPU model (qemu64); `-cpu host` fails differently under nested KVM (MSR errors).
     "-cpu",
     "qemu64",
-    "-m",
-    "256",
-    "-nodefaults",
-    "-no-user-config",
-    "-display",
-    "none",
-    "-monitor",
-    "none",
     "-no-reboot",
     "-serial",
     "stdio",

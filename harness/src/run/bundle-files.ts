@@ -46,75 +46,17 @@ function promotionStatus(run: Omit<ScenarioRun, "bundle">): string | undefined {
   }\n`;
 }
 
-export function bundleFiles(
-  run: Omit<ScenarioRun, "bundle">,
-  extra: {
-    log: HarnessLog;
-    consoleText: string;
-    ignition?: string;
-    failureFiles: BundleFile[];
-    policy: ResolvedPolicy;
-  },
-): BundleFile[] {
-  const files: BundleFile[] = [
-    {
-      logicalName: "scenario-definition",
-      relativePath: "scenario-definition.txt",
-      required: true,
-      content: run.loaded.text,
-    },
-    {
-      logicalName: "harness-log",
-      relativePath: "harness-log.txt",
-      required: true,
-      content: extra.log.text(),
-    },
-    {
-      logicalName: "console-log",
-      relativePath: "console-log.txt",
-      required: true,
-      content:
-        extra.consoleText === "" && run.readiness === null
-          ? "(no guest was provisioned)\n"
-          : extra.consoleText,
-    },
-    {
-      logicalName: "coreops-output",
-      relativePath: "coreops-output.txt",
-      required: true,
-      content: coreopsOutput(run),
-    },
-    {
-      logicalName: "assertion-results",
-      relativePath: "assertion-results.json",
-      required: true,
-      content: json(run.assertions),
-    },
-    {
-      logicalName: "readiness-evidence",
-      relativePath: "readiness-evidence.json",
-      required: true,
-      content: json(run.readiness ?? { final_status: "not_started", accepted: [], rejected: [] }),
-    },
-    {
-      logicalName: "timeline",
-      relativePath: "timeline.json",
-      required: true,
-      content: json(run.timeline.toJSON(run.completedAt)),
-    },
-    {
-      logicalName: "guest-checks",
-      relativePath: "guest-checks.json",
-      required: false,
-      content: json(run.findings),
-    },
-    {
-      logicalName: "verification-run",
-      relativePath: "verification-run.json",
-      required: true,
-      content: json(verificationRunDocument(run, "(see manifest.json)")),
-    },
-  ];
+/** What the run record does not hold: the log, the console, the Ignition config, the guest evidence. */
+export interface BundleExtra {
+  log: HarnessLog;
+  consoleText: string;
+  ignition?: string;
+  failureFiles: BundleFile[];
+  policy: ResolvedPolicy;
+}
+
+export function bundleFiles(run: Omit<ScenarioRun, "bundle">, extra: BundleExtra): BundleFile[] {
+  const files = baseFiles(run, extra);
   if (extra.ignition !== undefined) {
     files.push({
       logicalName: "rendered-ignition",
@@ -123,43 +65,68 @@ export function bundleFiles(
       content: extra.ignition,
     });
   }
-  if (run.classification.observed !== "passed") {
-    files.push({
-      logicalName: "failure-summary",
-      relativePath: "failure-summary.txt",
-      required: true,
-      failureSpecific: true,
-      content: `${run.classification.outcome}: ${run.classification.summary}\n${run.steps
-        .filter((s) => s.status !== "passed")
-        .map((s) => `step ${s.step_id}: ${s.status} — ${s.details}`)
-        .join("\n")}\n${run.assertions
-        .filter((a) => a.status !== "passed")
-        .map((a) => `assertion ${a.assertion_id}: ${a.status} — ${a.message}`)
-        .join("\n")}\n`,
-    });
-  }
+  if (run.classification.observed !== "passed") files.push(failureSummary(run));
   if (guestEvidenceWanted(extra.policy.artifacts, run.classification.observed === "passed")) {
     // Named by always_collect, the guest evidence is an always-collected entry of the manifest.
     const always = guestEvidenceWanted(extra.policy.artifacts, true);
     files.push(...extra.failureFiles.map((f) => ({ ...f, failureSpecific: !always })));
   }
   const regression = regressionSummary(run);
-  if (regression !== undefined) {
-    files.push({
-      logicalName: "regression-summary",
-      relativePath: "regression-summary.txt",
-      required: true,
-      content: regression,
-    });
-  }
+  if (regression !== undefined)
+    files.push(requiredFile("regression-summary", "regression-summary.txt", regression));
   const promotion = promotionStatus(run);
-  if (promotion !== undefined) {
-    files.push({
-      logicalName: "promotion-status",
-      relativePath: "promotion-status.txt",
-      required: true,
-      content: promotion,
-    });
-  }
+  if (promotion !== undefined)
+    files.push(requiredFile("promotion-status", "promotion-status.txt", promotion));
   return files;
+}
+
+function requiredFile(logicalName: string, relativePath: string, content: string): BundleFile {
+  return { logicalName, relativePath, required: true, content };
+}
+
+/** The files every bundle has, whatever the outcome. */
+function baseFiles(run: Omit<ScenarioRun, "bundle">, extra: BundleExtra): BundleFile[] {
+  const consoleText =
+    extra.consoleText === "" && run.readiness === null ? "(no guest was provisioned)\n" : extra.consoleText;
+  return [
+    requiredFile("scenario-definition", "scenario-definition.txt", run.loaded.text),
+    requiredFile("harness-log", "harness-log.txt", extra.log.text()),
+    requiredFile("console-log", "console-log.txt", consoleText),
+    requiredFile("coreops-output", "coreops-output.txt", coreopsOutput(run)),
+    requiredFile("assertion-results", "assertion-results.json", json(run.assertions)),
+    requiredFile(
+      "readiness-evidence",
+      "readiness-evidence.json",
+      json(run.readiness ?? { final_status: "not_started", accepted: [], rejected: [] }),
+    ),
+    requiredFile("timeline", "timeline.json", json(run.timeline.toJSON(run.completedAt))),
+    {
+      logicalName: "guest-checks",
+      relativePath: "guest-checks.json",
+      required: false,
+      content: json(run.findings),
+    },
+    requiredFile(
+      "verification-run",
+      "verification-run.json",
+      json(verificationRunDocument(run, "(see manifest.json)")),
+    ),
+  ];
+}
+
+/** What failed: the outcome, then every step and assertion that did not pass. */
+function failureSummary(run: Omit<ScenarioRun, "bundle">): BundleFile {
+  return {
+    logicalName: "failure-summary",
+    relativePath: "failure-summary.txt",
+    required: true,
+    failureSpecific: true,
+    content: `${run.classification.outcome}: ${run.classification.summary}\n${run.steps
+      .filter((s) => s.status !== "passed")
+      .map((s) => `step ${s.step_id}: ${s.status} — ${s.details}`)
+      .join("\n")}\n${run.assertions
+      .filter((a) => a.status !== "passed")
+      .map((a) => `assertion ${a.assertion_id}: ${a.status} — ${a.message}`)
+      .join("\n")}\n`,
+  };
 }

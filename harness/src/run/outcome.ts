@@ -1,5 +1,5 @@
 /**
- * Outcome classification (the original's rules, by who is at fault). Pure.
+ * Outcome classification, by who is at fault (ARCHITECTURE.md "How a scenario flows through the harness"). Pure.
  * 1. a bring-up failure, by the class of its error: infrastructure_failure, timeout (readiness timed out)
  *    or harness_error (a bug);
  * 2. any step timed out: timeout; 3. a failed coreops_action: assertion_failure;

@@ -98,18 +98,38 @@ export interface ParseOptions {
 export function parseScenario(text: string, file: string, options: ParseOptions = {}): LoadedScenario {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ScenarioLoadError(
-      file,
-      doc.errors.map((e) => {
-        const pos = counter.linePos(e.pos[0]);
-        return { file, line: pos.line, column: pos.col, field: "", message: e.message.split("\n")[0] ?? "" };
-      }),
-    );
-  }
-  let value: unknown;
+  const at: Source = { doc, counter, file };
+  if (doc.errors.length > 0) throw new ScenarioLoadError(file, yamlProblems(at));
+  const result = ScenarioSchema.safeParse(plainValue(at), { reportInput: true });
+  if (!result.success)
+    throw new ScenarioLoadError(file, sortProblems(schemaProblems(at, result.error.issues)));
+  const rules: RuleIssue[] = [
+    ...validateScenarioRules(result.data),
+    ...(options.reposRoot === undefined ? [] : fixtureIssues(result.data, options.reposRoot)),
+  ];
+  if (rules.length > 0) throw new ScenarioLoadError(file, sortProblems(rules.map((r) => ruleProblem(at, r))));
+  return { scenario: result.data, text, file };
+}
+
+/** The parsed document, where its positions come from, and its file name: what a problem is located in. */
+interface Source {
+  doc: YamlDoc;
+  counter: LineCounter;
+  file: string;
+}
+
+/** YAML syntax errors (a duplicate key included), each at its position. */
+function yamlProblems({ doc, counter, file }: Source): ScenarioProblem[] {
+  return doc.errors.map((e) => {
+    const pos = counter.linePos(e.pos[0]);
+    return { file, line: pos.line, column: pos.col, field: "", message: e.message.split("\n")[0] ?? "" };
+  });
+}
+
+/** The document as plain values; an alias bomb is a problem at the first alias. */
+function plainValue({ doc, counter, file }: Source): unknown {
   try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
     // `yaml` throws when aliases expand beyond maxAliasCount (an alias bomb).
     let alias: Node | undefined;
@@ -131,49 +151,39 @@ export function parseScenario(text: string, file: string, options: ParseOptions 
       },
     ]);
   }
-  const result = ScenarioSchema.safeParse(value, { reportInput: true });
-  if (!result.success) {
-    const problems: ScenarioProblem[] = [];
-    for (const issue of result.error.issues) {
-      const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
-      for (const key of keys) {
-        const pos = position(doc, counter, locate(doc, issue.path, key));
-        const field = fieldPath(key === undefined ? issue.path : [...issue.path, key]);
-        const described =
-          key === undefined
-            ? describeIssue(issue)
-            : {
-                message: "is not a known field",
-                hint: "check the spelling against harness/scenario.schema.json",
-              };
-        problems.push({ file, line: pos.line, column: pos.col, field, ...described });
-      }
+}
+
+/** The schema's issues, one problem per unknown key. */
+function schemaProblems({ doc, counter, file }: Source, issues: z.core.$ZodIssue[]): ScenarioProblem[] {
+  const problems: ScenarioProblem[] = [];
+  for (const issue of issues) {
+    const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
+    for (const key of keys) {
+      const pos = position(doc, counter, locate(doc, issue.path, key));
+      const field = fieldPath(key === undefined ? issue.path : [...issue.path, key]);
+      const described =
+        key === undefined
+          ? describeIssue(issue)
+          : {
+              message: "is not a known field",
+              hint: "check the spelling against harness/scenario.schema.json",
+            };
+      problems.push({ file, line: pos.line, column: pos.col, field, ...described });
     }
-    throw new ScenarioLoadError(file, sortProblems(problems));
   }
-  const rules: RuleIssue[] = [
-    ...validateScenarioRules(result.data),
-    ...(options.reposRoot === undefined ? [] : fixtureIssues(result.data, options.reposRoot)),
-  ];
-  if (rules.length > 0) {
-    throw new ScenarioLoadError(
-      file,
-      sortProblems(
-        rules.map((r) => {
-          const pos = position(doc, counter, locate(doc, r.path));
-          return {
-            file,
-            line: pos.line,
-            column: pos.col,
-            field: fieldPath(r.path),
-            message: r.message,
-            hint: r.hint,
-          };
-        }),
-      ),
-    );
-  }
-  return { scenario: result.data, text, file };
+  return problems;
+}
+
+function ruleProblem({ doc, counter, file }: Source, r: RuleIssue): ScenarioProblem {
+  const pos = position(doc, counter, locate(doc, r.path));
+  return {
+    file,
+    line: pos.line,
+    column: pos.col,
+    field: fieldPath(r.path),
+    message: r.message,
+    hint: r.hint,
+  };
 }
 
 function sortProblems(problems: ScenarioProblem[]): ScenarioProblem[] {

@@ -1,5 +1,5 @@
 /**
- * Named profiles keep scenarios short (seed: "prefer named environment and policy profiles"). A scenario
+ * Named environment and policy profiles keep scenarios short. A scenario
  * names `single-blessed-vm` / `standard` / `standard`; `environment.overrides` and `policy_overrides`
  * change single keys and everything else comes from the profile (merged key by key).
  */

@@ -60,13 +60,8 @@ function base(step: Step, command: string, start: Date): StepResult {
 
 export async function runStep(step: Step, env: StepEnv): Promise<StepResult> {
   const start = new Date();
-  const command = stepCommand(step, env.action);
-  const r = base(step, command, start);
-  const stepLimit =
-    step.timeout_override === undefined ? env.defaultTimeoutMs : durationMs(step.timeout_override);
-  const remaining = env.deadline - start.getTime();
-  const limit = Math.max(0, Math.min(stepLimit, remaining));
-  const boundBy = stepLimit <= remaining ? "step timeout" : "scenario timeout";
+  const r = base(step, stepCommand(step, env.action), start);
+  const { limit, boundBy } = stepBudget(step, env, start);
   const finish = (res: StepResult): StepResult => {
     res.completed_at = new Date().toISOString();
     env.log.info(`step ${step.step_id}: ${res.status}${res.details ? ` — ${res.details}` : ""}`);
@@ -82,57 +77,78 @@ export async function runStep(step: Step, env: StepEnv): Promise<StepResult> {
   }
   if (step.target === "harness") return finish(await runHarnessStep(step, env.harness, r, limit));
   try {
-    switch (step.step_type) {
-      case "boot":
-        return finish({
-          ...r,
-          status: "passed",
-          details: "the guest was booted and ready at bring-up",
-          attempts: 1,
-        });
-      case "wait_ready": {
-        const t0 = Date.now();
-        const attempts = await env.vm.waitUntilSucceeds("true", limit, env.signal);
-        return finish({
-          ...r,
-          status: "passed",
-          attempts,
-          duration_ms: Date.now() - t0,
-          details: "ssh true succeeded",
-        });
-      }
-      case "reboot": {
-        const t0 = Date.now();
-        const rec = await env.vm.machine.reboot({ timeoutMs: limit });
-        return finish({
-          ...r,
-          status: "passed",
-          attempts: 1,
-          duration_ms: Date.now() - t0,
-          details: `rebooted; new boot id ${rec.boot_id}`,
-        });
-      }
-      case "coreops_action":
-      case "guest_command":
-      case "mutate_state":
-        return finish(await runCommandStep(step, env, r, limit, boundBy));
-      default: {
-        const never: never = step.step_type;
-        throw new Error(`unknown step type ${String(never)}`);
-      }
-    }
+    return finish(await runGuestStep(step, env, r, limit, boundBy));
   } catch (err) {
-    // A bug in the harness is not the guest's fault: it ends the run as a harness error.
-    if (faultOf(err) === "harness") throw err;
-    if (err instanceof ScenarioTimeout) {
-      return finish({ ...r, status: "timed_out", fault: "timeout", details: err.message });
-    }
-    const evidence = env.vm.machine.readinessEvidence();
-    if (step.step_type === "reboot" && evidence.final_status === "timed_out") {
-      return finish({ ...r, status: "timed_out", fault: "timeout", details: `reboot: ${errorText(err)}` });
-    }
-    return finish({ ...r, status: "failed", fault: "infrastructure", details: errorText(err) });
+    return finish(failedStep(step, env, r, err));
   }
+}
+
+/** How long the step may take: its own timeout, cut to what is left of the scenario's, and which bound. */
+function stepBudget(step: Step, env: StepEnv, start: Date): { limit: number; boundBy: string } {
+  const stepLimit =
+    step.timeout_override === undefined ? env.defaultTimeoutMs : durationMs(step.timeout_override);
+  const remaining = env.deadline - start.getTime();
+  return {
+    limit: Math.max(0, Math.min(stepLimit, remaining)),
+    boundBy: stepLimit <= remaining ? "step timeout" : "scenario timeout",
+  };
+}
+
+async function runGuestStep(
+  step: Step,
+  env: StepEnv,
+  r: StepResult,
+  limit: number,
+  boundBy: string,
+): Promise<StepResult> {
+  switch (step.step_type) {
+    case "boot":
+      return { ...r, status: "passed", details: "the guest was booted and ready at bring-up", attempts: 1 };
+    case "wait_ready": {
+      const t0 = Date.now();
+      const attempts = await env.vm.waitUntilSucceeds("true", limit, env.signal);
+      return {
+        ...r,
+        status: "passed",
+        attempts,
+        duration_ms: Date.now() - t0,
+        details: "ssh true succeeded",
+      };
+    }
+    case "reboot": {
+      const t0 = Date.now();
+      const rec = await env.vm.machine.reboot({ timeoutMs: limit });
+      return {
+        ...r,
+        status: "passed",
+        attempts: 1,
+        duration_ms: Date.now() - t0,
+        details: `rebooted; new boot id ${rec.boot_id}`,
+      };
+    }
+    case "coreops_action":
+    case "guest_command":
+    case "mutate_state":
+      return await runCommandStep(step, env, r, limit, boundBy);
+    default: {
+      const never: never = step.step_type;
+      throw new Error(`unknown step type ${String(never)}`);
+    }
+  }
+}
+
+/** A step that threw, classed by fault; a bug in the harness is rethrown. */
+function failedStep(step: Step, env: StepEnv, r: StepResult, err: unknown): StepResult {
+  // A bug in the harness is not the guest's fault: it ends the run as a harness error.
+  if (faultOf(err) === "harness") throw err;
+  if (err instanceof ScenarioTimeout) {
+    return { ...r, status: "timed_out", fault: "timeout", details: err.message };
+  }
+  const evidence = env.vm.machine.readinessEvidence();
+  if (step.step_type === "reboot" && evidence.final_status === "timed_out") {
+    return { ...r, status: "timed_out", fault: "timeout", details: `reboot: ${errorText(err)}` };
+  }
+  return { ...r, status: "failed", fault: "infrastructure", details: errorText(err) };
 }
 
 async function runCommandStep(

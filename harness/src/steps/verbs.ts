@@ -1,5 +1,5 @@
 /**
- * Test verbs over a `Machine` (NixOS `execute`/`succeed`/`fail`, kola lesson 2): `exec` never throws on
+ * Test verbs over a `Machine` (as the NixOS test driver's `execute`/`succeed`/`fail`): `exec` never throws on
  * a non-zero exit, `succeed` throws `AssertionFailed` unless the command exits 0, `fail` is the inverse.
  * A failure of the machinery itself (SSH down, libvirt) becomes an `InfraError`.
  */

@@ -1,5 +1,6 @@
 /**
- * A Vite plugin that makes each scenario YAML file one Vitest test file (aesthetics lesson 8, option A):
+ * A Vite plugin that makes each scenario YAML file one Vitest test file (ARCHITECTURE.md "How a scenario
+ * flows through the harness"):
  * `transform` turns `scenarios/<x>.yaml` into a module calling `defineScenarioTest(file, id)`. The YAML is
  * loaded and validated inside the test, so a bad scenario fails its test with the loader's file:line
  * message instead of breaking collection.
