@@ -126,6 +126,7 @@ export function normalizeUnit(input: UnitInput): NormalizedObject {
   const canonical = canonicalUnitText(forCanonical);
   const material = `${header.join("\n")}\n--\n${canonical}`;
   const deps: DependencyRef[] = dependencyRefs(
+    fileName,
     merged,
     family === "quadlet" ? posix.normalize(input.dir) : null,
   );
