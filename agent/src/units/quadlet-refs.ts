@@ -1,8 +1,8 @@
 /**
  * What a Quadlet file's `Volume=`, `Mount=`, `Network=`, `Pod=` and `Image=` refer to, read as Podman's
  * Quadlet generator reads them (podman-systemd.unit(5); pkg/systemd/quadlet). The one parser of these keys:
- * the planner's dependency edges (`resources/dependency-refs.ts`) and the companion files and Quadlet
- * dependencies (`units/quadlet.ts`) are both built from it.
+ * the planner's dependency edges (`resources/dependency-refs.ts`), the Quadlet dependencies below and the
+ * companion files (`quadlet-companions.ts`) are all built from it.
  *
  * - `Volume=[[SOURCE:]DEST[:OPTIONS]]` (`.container`, `.pod`, `.build`): a source only when the value has a
  *   `:`; `x.volume` names a Quadlet file, a source starting with `/` or `.` is a host path (`.` relative to
