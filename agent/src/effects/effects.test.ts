@@ -52,6 +52,32 @@ describe("systemctl show parsing", () => {
   });
 });
 
+describe("systemctl enable and disable", () => {
+  it("count a link created or removed, reported on stderr as systemctl does, as a change", async () => {
+    const d = tmp();
+    const bin = join(d, "systemctl");
+    // What systemd prints: the links on stderr, nothing at all when the unit was already (en|dis)abled.
+    writeFileSync(
+      bin,
+      [
+        "#!/bin/sh",
+        'case "$1 $3" in',
+        "  'enable new.service') echo \"Created symlink '/etc/systemd/system/multi-user.target.wants/new.service' → '/etc/systemd/system/new.service'.\" >&2 ;;",
+        "  'disable old.service') echo \"Removed '/etc/systemd/system/multi-user.target.wants/old.service'.\" >&2 ;;",
+        "esac",
+        "",
+      ].join("\n"),
+    );
+    chmodSync(bin, 0o755);
+    const sd = new SystemctlSystemd(bin);
+    const install = { wantedBy: ["multi-user.target"], requiredBy: [], alias: [], also: [] };
+    expect(await sd.enable("new.service", "/etc/systemd/system/new.service", install)).toBe(true);
+    expect(await sd.enable("same.service", "/etc/systemd/system/same.service", install)).toBe(false);
+    expect(await sd.disable("old.service", "/etc/systemd/system/old.service", install)).toBe(true);
+    expect(await sd.disable("gone.service", "/etc/systemd/system/gone.service", install)).toBe(false);
+  });
+});
+
 describe("offline enablement", () => {
   const install = {
     wantedBy: ["multi-user.target"],

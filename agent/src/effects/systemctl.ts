@@ -14,13 +14,21 @@ export class SystemctlSystemd implements Systemd {
   constructor(private readonly binary = "systemctl") {}
 
   private async run(args: string[], operation: string, unit: string | null): Promise<string> {
+    return (await this.runBoth(args, operation, unit)).stdout;
+  }
+
+  private async runBoth(
+    args: string[],
+    operation: string,
+    unit: string | null,
+  ): Promise<{ stdout: string; stderr: string }> {
     this.calls += 1;
     const res = await execa(this.binary, args, { reject: false, stdin: "ignore", timeout: 15 * 60_000 });
     if (res.exitCode !== 0) {
       const detail = `${String(res.stderr).trim() || String(res.stdout).trim() || `exit ${res.exitCode}`}`;
       throw new SystemdOperationError(operation, unit, detail);
     }
-    return String(res.stdout);
+    return { stdout: String(res.stdout), stderr: String(res.stderr) };
   }
 
   async daemonReload(): Promise<void> {
@@ -46,18 +54,24 @@ export class SystemctlSystemd implements Systemd {
     await this.run(["restart", "--", unit], "restart", unit);
   }
   async enable(unit: string, _unitPath: string, _install: InstallInfo): Promise<boolean> {
-    const out = await this.run(["enable", "--", unit], "enable", unit);
-    return out.trim() !== "";
+    return changedLinks(await this.runBoth(["enable", "--", unit], "enable", unit));
   }
   async disable(unit: string, _unitPath: string, _install: InstallInfo): Promise<boolean> {
-    const out = await this.run(["disable", "--", unit], "disable", unit);
-    return out.trim() !== "";
+    return changedLinks(await this.runBoth(["disable", "--", unit], "disable", unit));
   }
   async isActive(unit: string): Promise<string> {
     this.calls += 1;
     const res = await execa(this.binary, ["is-active", "--", unit], { reject: false, stdin: "ignore" });
     return String(res.stdout).trim();
   }
+}
+
+/**
+ * Whether `systemctl enable`/`disable` changed a link. systemctl reports each link it creates or removes
+ * ("Created symlink …", "Removed …") on stderr, not stdout, and prints nothing when there was nothing to do.
+ */
+export function changedLinks(out: { stdout: string; stderr: string }): boolean {
+  return /^(Created symlink|Removed )/m.test(`${out.stdout}\n${out.stderr}`);
 }
 
 /** `systemctl show` output as one property record per unit, in order (systemctl-show.ts parses it). */

@@ -29,6 +29,27 @@ async function specFile(text: string): Promise<string> {
   return join(dir, "spec.md");
 }
 
+describe("--spec", () => {
+  it("takes a feature folder for its spec.md, and names a wrong path with what to pass (exit 2)", async () => {
+    const folder = await verify(["validate", "--spec", join("specs", "reconciliation")]);
+    expect(folder.stderr).toBe("");
+    expect(folder.stdout).toMatch(/required classes covered/);
+    const empty = await tmp();
+    for (const [path, why] of [
+      [join(empty, "nothing"), "no such file or folder"],
+      [empty, "a folder without spec.md"],
+    ] as const) {
+      for (const [command, ...rest] of [["validate"], ["generate", "--output-dir", empty]]) {
+        const r = await verify([command as string, "--spec", path, ...rest]);
+        expect(r.exitCode).toBe(2);
+        expect(r.stderr).toBe(
+          `core-ops-verify ${command}: --spec ${path}: ${why}; pass specs/<feature>/spec.md or its folder`,
+        );
+      }
+    }
+  });
+});
+
 describe("core-ops-verify generate", () => {
   it("writes reviewable candidates for every spec of the repository, and keeps them on a second run", async () => {
     for (const feature of await readdir(join(ROOT, "specs"), { withFileTypes: true })) {

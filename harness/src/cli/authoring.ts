@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { displayPath, type GeneratedCandidate, generateCandidates } from "../authoring/generate.js";
 import { SpecGuidanceError } from "../authoring/guidance.js";
 import { ScaffoldError, scaffoldSpec } from "../authoring/scaffold.js";
+import { resolveSpecFile, SpecFileError } from "../authoring/spec-file.js";
 import { renderValidation, validateSpec } from "../authoring/validate-spec.js";
 import { errorText } from "../faults.js";
 import { findRepoRoot } from "../repo-root.js";
@@ -15,7 +16,10 @@ import { ScenarioLoadError } from "../scenario/errors.js";
 /** Exit 2 for what the author must fix in an input file, 1 for anything else. */
 function fail(command: string, err: unknown): number {
   const known =
-    err instanceof SpecGuidanceError || err instanceof ScenarioLoadError || err instanceof ScaffoldError;
+    err instanceof SpecGuidanceError ||
+    err instanceof ScenarioLoadError ||
+    err instanceof ScaffoldError ||
+    err instanceof SpecFileError;
   process.stderr.write(`core-ops-verify ${command}: ${known ? (err as Error).message : errorText(err)}\n`);
   return known ? 2 : 1;
 }
@@ -38,7 +42,7 @@ function registerGenerate(program: Command): void {
   program
     .command("generate")
     .description("Write candidate scenarios (with envelopes) from a spec's Verification Guidance")
-    .requiredOption("--spec <spec.md>", "the spec (specs/<feature>/spec.md)")
+    .requiredOption("--spec <spec.md>", "the spec: specs/<feature>/spec.md or its folder")
     .option("--accepted-dir <dir>", "the accepted corpus checked for duplicates", "scenarios")
     .option("--output-dir <dir>", "where candidates are written", "generated_candidates")
     .option("--overwrite", "replace candidate files that already exist")
@@ -54,7 +58,7 @@ function registerGenerate(program: Command): void {
         const repoRoot = findRepoRoot();
         try {
           const list = await generateCandidates({
-            spec: resolve(f.spec),
+            spec: resolveSpecFile(resolve(f.spec)),
             acceptedDir: resolve(f.acceptedDir),
             outputDir: resolve(f.outputDir),
             repoRoot,
@@ -81,13 +85,13 @@ function registerValidate(program: Command): void {
   program
     .command("validate")
     .description("Check the accepted corpus up front and the spec's required scenario classes against it")
-    .requiredOption("--spec <spec.md>", "the spec (specs/<feature>/spec.md)")
+    .requiredOption("--spec <spec.md>", "the spec: specs/<feature>/spec.md or its folder")
     .option("--accepted-dir <dir>", "the accepted corpus", "scenarios")
     .option("--json", "print the validation_result document")
     .action(async (f: { spec: string; acceptedDir: string; json?: boolean }) => {
       try {
         const r = await validateSpec({
-          spec: resolve(f.spec),
+          spec: resolveSpecFile(resolve(f.spec)),
           acceptedDir: resolve(f.acceptedDir),
           repoRoot: findRepoRoot(),
         });

@@ -1,0 +1,32 @@
+/**
+ * Where a spec's text is: `--spec` names `specs/<feature>/spec.md`, or the feature folder that holds it
+ * (specs/README.md). Anything else is refused naming the path and what to pass, never a bare EISDIR/ENOENT.
+ */
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+/** `--spec` names no spec: the author passed a wrong path (exit 2, like any bad input). */
+export class SpecFileError extends Error {
+  override readonly name = "SpecFileError";
+  constructor(
+    readonly path: string,
+    why: string,
+  ) {
+    super(`--spec ${path}: ${why}; pass specs/<feature>/spec.md or its folder`);
+  }
+}
+
+function refused(path: string, why: string): SpecFileError {
+  return new SpecFileError(path, why);
+}
+
+/** The spec file `path` names: the file itself, or `spec.md` inside a feature folder. */
+export function resolveSpecFile(path: string): string {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat === undefined) throw refused(path, "no such file or folder");
+  if (stat.isFile()) return path;
+  if (!stat.isDirectory()) throw refused(path, "not a file");
+  const inside = join(path, "spec.md");
+  if (existsSync(inside) && statSync(inside).isFile()) return inside;
+  throw refused(path, "a folder without spec.md");
+}
