@@ -1,12 +1,12 @@
 /**
  * Companion files (ARCHITECTURE.md "The desired-state repository"): a non-unit file in `services/<svc>/`
  * (outside `config/` and drop-in directories) is deployed next to the Quadlet files only when a Quadlet file
- * of the same service references it (`units/quadlet.ts` decides what counts as a reference); anything else is
+ * of the same service references it (`units/quadlet-companions.ts` decides what counts as a reference); anything else is
  * a stray file.
  */
 import { type CoreOpsError, layoutError } from "../errors.js";
 import type { UnitFile } from "../units/parse.js";
-import { type CompanionReference, findCompanionReferences } from "../units/quadlet.js";
+import { type CompanionReference, findCompanionReferences } from "../units/quadlet-companions.js";
 import type { DesiredCompanion, DesiredUnit } from "./model.js";
 import { compareNames } from "./names.js";
 import { readRenderedFile } from "./rendered-file.js";

@@ -13,7 +13,7 @@ import { hasManagedMarker, MANAGED_MARKER } from "../resources/marker.js";
 import { normalizeArtifact } from "../resources/normalize-artifact.js";
 import { normalizeUnit } from "../resources/normalize-unit.js";
 import type { InventoryObject } from "../state/status.js";
-import { NATIVE_UNIT_EXTENSIONS, QUADLET_EXTENSIONS } from "../units/quadlet.js";
+import { NATIVE_UNIT_EXTENSIONS, QUADLET_EXTENSIONS, unitExtension } from "../units/quadlet.js";
 import type { HostObserver, UnitRuntime } from "./host-observer.js";
 
 export interface Observed {
@@ -35,11 +35,6 @@ interface UnitCandidate {
 }
 
 const MARKER_HEAD = Buffer.byteLength(MANAGED_MARKER) + 8;
-
-function extOf(name: string): string {
-  const dot = name.lastIndexOf(".");
-  return dot < 0 ? "" : name.slice(dot);
-}
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -104,10 +99,10 @@ async function scanUnitDir(
 ): Promise<void> {
   const exts = family === "quadlet" ? QUADLET_EXTENSIONS : NATIVE_UNIT_EXTENSIONS;
   for (const e of await observer.listDir(dir)) {
-    if (e.isFile && exts.includes(extOf(e.name))) {
+    if (e.isFile && exts.includes(unitExtension(e.name))) {
       if (await marked(observer, posix.join(dir, e.name)))
         found.set(unitDisplayId(e.name), { fileName: e.name, family });
-    } else if (e.isDir && e.name.endsWith(".d") && exts.includes(extOf(e.name.slice(0, -2)))) {
+    } else if (e.isDir && e.name.endsWith(".d") && exts.includes(unitExtension(e.name.slice(0, -2)))) {
       const unitName = e.name.slice(0, -2);
       for (const d of await observer.listDir(posix.join(dir, e.name))) {
         if (
@@ -136,8 +131,8 @@ async function scanCompanions(
       if (depth > 0 && !e.name.endsWith(".d")) await scanCompanions(observer, p, depth - 1, out);
     } else if (
       e.isFile &&
-      !QUADLET_EXTENSIONS.includes(extOf(e.name)) &&
-      !NATIVE_UNIT_EXTENSIONS.includes(extOf(e.name))
+      !QUADLET_EXTENSIONS.includes(unitExtension(e.name)) &&
+      !NATIVE_UNIT_EXTENSIONS.includes(unitExtension(e.name))
     ) {
       if (await marked(observer, p)) out.add(p);
     }

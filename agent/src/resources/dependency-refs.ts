@@ -2,12 +2,15 @@
  * Dependency references read from a unit's effective text (unresolved: the planner maps them to objects).
  * - `[Unit] Requires= Wants= BindsTo= After= Requisite=` → units
  * - `RequiresMountsFor=` (any section; Quadlet passes `[Service]` through) → mount paths
- * - Quadlet `Volume=x.volume:…`, `Network=x.network`, `Pod=x.pod`, `Image=x.image|x.build` → Quadlet files
- * - `EnvironmentFile=`, Quadlet bind mounts (`Volume=/abs:…`, `Mount=…source=/abs…`), Kube `Yaml=`,
- *   `ContainersConfModule=` → files (relative paths are relative to the quadlet dir)
+ * - Quadlet `Volume=`, `Mount=`, `Network=`, `Pod=`, `Image=` as `units/quadlet-refs.ts` reads them:
+ *   Quadlet file names → Quadlet files; absolute storage sources (`Volume=/abs:…`, `Mount=…source=/abs…`)
+ *   → files under that path
+ * - `EnvironmentFile=`, Kube `Yaml=`, `ContainersConfModule=`, `ConfigMap=` → files (relative paths are
+ *   relative to the quadlet dir)
  */
 import { posix } from "node:path";
 import type { UnitFile } from "../units/parse.js";
+import { quadletRefs } from "../units/quadlet-refs.js";
 
 export type DependencyRef =
   | { type: "unit"; via: string; unit: string }
@@ -48,10 +51,11 @@ function valuesBySectionKey(unit: UnitFile): Map<string, string[]> {
 }
 
 /**
+ * @param fileName the unit's file name (a Quadlet file's type decides which keys Podman reads)
  * @param unit the effective (drop-ins applied) unit
  * @param quadletDir for Quadlet files: the directory relative paths resolve against; null for native units
  */
-export function dependencyRefs(unit: UnitFile, quadletDir: string | null): DependencyRef[] {
+export function dependencyRefs(fileName: string, unit: UnitFile, quadletDir: string | null): DependencyRef[] {
   const refs: DependencyRef[] = [];
   const all = valuesBySectionKey(unit);
   const values = (section: string, key: string): string[] => all.get(`${section}\u0000${key}`) ?? [];
@@ -70,37 +74,13 @@ export function dependencyRefs(unit: UnitFile, quadletDir: string | null): Depen
     }
   }
   if (quadletDir === null) return refs;
+  for (const r of quadletRefs(fileName, unit)) {
+    if (r.quadlet) refs.push({ type: "quadlet", via: `${r.key}=`, fileName: r.source });
+    else if (r.source.startsWith("/"))
+      refs.push({ type: "file", via: `${r.key}=`, path: posix.normalize(r.source), prefix: true });
+  }
   for (const section of QUADLET_SECTIONS) {
     if (!unit.sections.includes(section)) continue;
-    for (const v of values(section, "Volume")) {
-      const source = unquote(v).split(":")[0] ?? "";
-      if (source.endsWith(".volume")) refs.push({ type: "quadlet", via: "Volume=", fileName: source });
-      else if (source.startsWith("/"))
-        refs.push({ type: "file", via: "Volume=", path: posix.normalize(source), prefix: true });
-    }
-    for (const v of values(section, "Mount")) {
-      const fields = unquote(v).split(",");
-      const type = fields.find((f) => f.startsWith("type="))?.slice(5);
-      const src = fields.find((f) => f.startsWith("source=") || f.startsWith("src="));
-      const source = src ? src.slice(src.indexOf("=") + 1) : "";
-      if (type === "volume" && source.endsWith(".volume"))
-        refs.push({ type: "quadlet", via: "Mount=", fileName: source });
-      else if (source.startsWith("/"))
-        refs.push({ type: "file", via: "Mount=", path: posix.normalize(source), prefix: true });
-    }
-    for (const v of values(section, "Network")) {
-      const name = unquote(v).split(":")[0] ?? "";
-      if (name.endsWith(".network")) refs.push({ type: "quadlet", via: "Network=", fileName: name });
-    }
-    for (const v of values(section, "Pod")) {
-      const name = unquote(v);
-      if (name.endsWith(".pod")) refs.push({ type: "quadlet", via: "Pod=", fileName: name });
-    }
-    for (const v of values(section, "Image")) {
-      const name = unquote(v);
-      if (name.endsWith(".image") || name.endsWith(".build"))
-        refs.push({ type: "quadlet", via: "Image=", fileName: name });
-    }
     for (const key of ["Yaml", "ContainersConfModule", "ConfigMap"] as const) {
       for (const v of values(section, key)) {
         const p = resolveRelative(unquote(v), quadletDir);

@@ -9,14 +9,15 @@
  *   `/etc/frontend/Caddyfile` or `Caddyfile` finds it (`explain`).
  */
 import type { ManagedKind } from "../model/kinds.js";
+import { unitExtension } from "../units/quadlet.js";
 
-export function extensionOf(fileName: string): string {
-  const dot = fileName.lastIndexOf(".");
-  return dot < 0 ? "" : fileName.slice(dot + 1);
+/** A unit's resource type: its file extension without the dot (`container`, `mount`, `service`). */
+export function unitResourceType(fileName: string): string {
+  return unitExtension(fileName).slice(1);
 }
 
 export function unitDisplayId(fileName: string): string {
-  return `${extensionOf(fileName)}/${fileName}`;
+  return `${unitResourceType(fileName)}/${fileName}`;
 }
 
 export function fileDisplayId(path: string): string {
@@ -26,9 +27,9 @@ export function fileDisplayId(path: string): string {
 /** The unit kinds by file extension; rendered artifacts are not units. */
 export function unitKind(fileName: string, family: "quadlet" | "native"): ManagedKind {
   if (family === "quadlet") return "quadlet_resource";
-  const ext = extensionOf(fileName);
-  if (ext === "mount") return "mount";
-  if (ext === "automount") return "automount";
+  const type = unitResourceType(fileName);
+  if (type === "mount") return "mount";
+  if (type === "automount") return "automount";
   return "generated_unit";
 }
 

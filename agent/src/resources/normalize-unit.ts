@@ -18,7 +18,7 @@ import { applyDropIns } from "../units/dropins.js";
 import { lastValue, parseUnitFile, type UnitEntry, type UnitFile } from "../units/parse.js";
 import { runtimeUnitName } from "../units/quadlet.js";
 import { type DependencyRef, dependencyRefs } from "./dependency-refs.js";
-import { extensionOf, unitDisplayId, unitKind } from "./identity.js";
+import { unitDisplayId, unitKind, unitResourceType } from "./identity.js";
 import type { MountInfo, NormalizedObject, ObjectFile } from "./managed-object.js";
 import { managedText, stripManagedMarker } from "./marker.js";
 import {
@@ -96,7 +96,7 @@ export function normalizeUnit(input: UnitInput): NormalizedObject {
   const base: UnitBase = {
     id: unitDisplayId(fileName),
     kind,
-    resourceType: extensionOf(fileName),
+    resourceType: unitResourceType(fileName),
     name: fileName,
     files,
     effective: effectiveText(input),
@@ -126,6 +126,7 @@ export function normalizeUnit(input: UnitInput): NormalizedObject {
   const canonical = canonicalUnitText(forCanonical);
   const material = `${header.join("\n")}\n--\n${canonical}`;
   const deps: DependencyRef[] = dependencyRefs(
+    fileName,
     merged,
     family === "quadlet" ? posix.normalize(input.dir) : null,
   );

@@ -2,16 +2,14 @@ import { describe, expect, it } from "vitest";
 import { CoreOpsError } from "../errors.js";
 import { parseUnitFile } from "./parse.js";
 import {
-  companionReferences,
-  findCompanionReferences,
-  findQuadletDependencies,
   isValidUnitFileName,
   NATIVE_UNIT_EXTENSIONS,
   QUADLET_EXTENSIONS,
-  quadletDependencies,
   runtimeUnitName,
   unitFamily,
 } from "./quadlet.js";
+import { companionReferences, findCompanionReferences } from "./quadlet-companions.js";
+import { findQuadletDependencies, quadletDependencies } from "./quadlet-refs.js";
 import { splitCsv, splitWords } from "./words.js";
 
 describe("runtimeUnitName", () => {
@@ -153,6 +151,24 @@ describe("Volume= and Mount= sources (one rule for companions and dependencies)"
     expect(quadletDependencies("app.container", u)).toEqual(["untyped.volume"]);
     expect(companionReferences("app.container", u)).toEqual([]);
   });
+
+  it("a source starting with '.' is a path next to the unit, even when it ends in .volume", () => {
+    const u = parseUnitFile("[Container]\nImage=x\nVolume=./seed.volume:/seed\n", "app.container");
+    expect(quadletDependencies("app.container", u)).toEqual([]);
+    expect(companionReferences("app.container", u)).toEqual(["seed.volume"]);
+  });
+
+  it("a Mount= value is split into words like Podman's LookupAllArgs (quotes removed), each word a CSV list", () => {
+    const text = [
+      "[Container]",
+      "Image=x",
+      'Mount="type=bind,source=./conf,destination=/c"',
+      "Mount=type=volume,source=a.volume,dst=/a type=volume,source=b.volume,dst=/b",
+    ].join("\n");
+    const u = parseUnitFile(text, "app.container");
+    expect(quadletDependencies("app.container", u)).toEqual(["a.volume", "b.volume"]);
+    expect(companionReferences("app.container", u)).toEqual(["conf"]);
+  });
 });
 
 describe("quadletDependencies", () => {
@@ -199,6 +215,13 @@ describe("quadletDependencies", () => {
     expect(quadletDependencies("k.kube", kube)).toEqual(["n.network"]);
     const pod = parseUnitFile("[Pod]\nVolume=p.volume:/p\nNetwork=other.container\n");
     expect(quadletDependencies("p.pod", pod)).toEqual(["other.container", "p.volume"]);
+    const build = parseUnitFile("[Build]\nImageTag=t\nNetwork=vpn.container\n");
+    expect(quadletDependencies("b.build", build)).toEqual(["vpn.container"]);
+  });
+
+  it("drops surrounding double quotes of the single-valued Pod= and Image= (Podman's Lookup)", () => {
+    const quoted = parseUnitFile('[Container]\nImage="base.image"\nPod="group.pod"\n');
+    expect(quadletDependencies("c.container", quoted)).toEqual(["base.image", "group.pod"]);
   });
 });
 
