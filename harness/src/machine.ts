@@ -22,7 +22,14 @@ export type ReadinessRecord = z.infer<typeof ReadinessRecordSchema>;
 
 /** How a readiness wait ended; written as readiness-evidence.json and in `verification_run`. */
 export const ReadinessEvidenceSchema = z.strictObject({
-  final_status: z.enum(["accepted", "fallback_used", "timed_out", "ignition_failed", "pending"]),
+  final_status: z.enum([
+    "accepted",
+    "fallback_used",
+    "timed_out",
+    "ignition_failed",
+    "kernel_panic",
+    "pending",
+  ]),
   accepted: z.array(ReadinessRecordSchema),
   rejected: z.array(
     z.strictObject({

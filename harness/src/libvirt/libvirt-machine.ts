@@ -29,7 +29,7 @@ import type {
   ReadinessRecord,
 } from "../machine.js";
 import { ConsoleFollower } from "../readiness/console-follower.js";
-import { IgnitionFailedError } from "../readiness/errors.js";
+import { GuestPanicError, IgnitionFailedError } from "../readiness/errors.js";
 import { buildEvidence, writeEvidence } from "../readiness/evidence.js";
 import { ReadinessTracker } from "../readiness/tracker.js";
 import { waitForReadiness } from "../readiness/wait.js";
@@ -241,7 +241,12 @@ export class LibvirtMachine implements Machine {
           : undefined,
       });
     } catch (error) {
-      const status = error instanceof IgnitionFailedError ? "ignition_failed" : "timed_out";
+      const status =
+        error instanceof IgnitionFailedError
+          ? "ignition_failed"
+          : error instanceof GuestPanicError
+            ? "kernel_panic"
+            : "timed_out";
       this.recordEvidence(status, performance.now() - began);
       throw error;
     }

@@ -2,8 +2,9 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { faultOf } from "../faults.js";
 import { ConsoleFollower } from "./console-follower.js";
-import { IgnitionFailedError, ReadinessTimeoutError } from "./errors.js";
+import { GuestPanicError, IgnitionFailedError, ReadinessTimeoutError } from "./errors.js";
 import { ReadinessTracker } from "./tracker.js";
 import { waitForReadiness } from "./wait.js";
 
@@ -61,6 +62,28 @@ describe("waitForReadiness", () => {
     await expect(
       waitForReadiness(new ConsoleFollower(path), new ReadinessTracker("r1", "tok"), { timeoutMs: 60_000 }),
     ).rejects.toBeInstanceOf(IgnitionFailedError);
+  });
+
+  it("fails fast on a kernel panic, as an infrastructure fault that bring-up retries", async () => {
+    const path = tempFile();
+    // The tail of a real panic seen under TCG (a guest that will never print its readiness record).
+    writeFileSync(
+      path,
+      [
+        "[   27.814115] RIP: 0010:kfree+0xa0/0x350",
+        "[   27.814288] Kernel panic - not syncing: Fatal exception in interrupt",
+        "[   27.814438] ---[ end Kernel panic - not syncing: Fatal exception in interrupt ]---",
+        "",
+      ].join("\n"),
+    );
+    const error = await waitForReadiness(new ConsoleFollower(path), new ReadinessTracker("r1", "tok"), {
+      timeoutMs: 60_000,
+      pollMs: 5,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GuestPanicError);
+    expect(String(error)).toContain("Kernel panic - not syncing: Fatal exception in interrupt");
+    expect(String(error)).toContain(path);
+    expect(faultOf(error)).toBe("infrastructure");
   });
 
   it("times out naming the console, after asking the fallback", async () => {

@@ -16,6 +16,17 @@ export class ReadinessTimeoutError extends InfraError {
   }
 }
 
+/** The guest's kernel panicked before it was ready: an infrastructure fault, retried on a fresh machine. */
+export class GuestPanicError extends InfraError {
+  override readonly name = "GuestPanicError";
+  constructor(
+    readonly consoleLine: string,
+    readonly consolePath: string,
+  ) {
+    super(`the guest's kernel panicked (${consoleLine}); the serial console ${consolePath} has the trace`);
+  }
+}
+
 export class IgnitionFailedError extends InfraError {
   override readonly name = "IgnitionFailedError";
   constructor(

@@ -31,6 +31,16 @@ describe("parseConsoleLine", () => {
     });
   });
 
+  it("recognises a kernel panic, and not an oops the kernel survives", () => {
+    expect(parseConsoleLine("[   27.8] Kernel panic - not syncing: Fatal exception in interrupt")).toEqual({
+      kind: "kernel_panic",
+      line: "[   27.8] Kernel panic - not syncing: Fatal exception in interrupt",
+    });
+    expect(
+      parseConsoleLine("[    9.5] Oops: general protection fault, probably for non-canonical address").kind,
+    ).toBe("none");
+  });
+
   it("ignores other lines", () => {
     expect(parseConsoleLine("[  OK  ] Reached target multi-user.target.").kind).toBe("none");
   });

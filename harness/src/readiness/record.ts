@@ -6,6 +6,8 @@ import { type ReadinessRecord, ReadinessRecordSchema } from "../machine.js";
 
 export const READY_MARKER = "CORE_OPS_VERIFY_READY";
 export const IGNITION_FAILED_MARKER = "CORE_OPS_IGNITION_FAILED";
+/** What a Linux kernel prints when it stops for good: the guest will never become ready. */
+export const KERNEL_PANIC_MARKER = "Kernel panic - not syncing";
 
 // CSI sequences (colours, cursor moves), OSC sequences, and stray carriage returns.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal escapes is the point
@@ -18,13 +20,18 @@ export function stripAnsi(line: string): string {
 export type ParsedLine =
   | { kind: "none" }
   | { kind: "ignition_failed"; line: string }
+  | { kind: "kernel_panic"; line: string }
   | { kind: "record"; record: ReadinessRecord; line: string }
   | { kind: "malformed"; line: string };
 
-/** Classifies one console line: nothing of interest, an Ignition failure, a record, or a broken record. */
+/**
+ * Classifies one console line: nothing of interest, an Ignition failure, a kernel panic, a record, or a
+ * broken record.
+ */
 export function parseConsoleLine(rawLine: string): ParsedLine {
   const line = stripAnsi(rawLine);
   if (line.includes(IGNITION_FAILED_MARKER)) return { kind: "ignition_failed", line: line.trim() };
+  if (line.includes(KERNEL_PANIC_MARKER)) return { kind: "kernel_panic", line: line.trim() };
   const at = line.indexOf(READY_MARKER);
   if (at < 0) return { kind: "none" };
   const rest = line.slice(at + READY_MARKER.length);

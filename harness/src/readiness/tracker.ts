@@ -12,12 +12,15 @@ export type RejectReason = ReadinessEvidence["rejected"][number]["reason"];
 export type TrackerEvent =
   | { kind: "accepted"; record: ReadinessRecord }
   | { kind: "rejected"; reason: RejectReason; line: string }
-  | { kind: "ignition_failed"; line: string };
+  | { kind: "ignition_failed"; line: string }
+  | { kind: "kernel_panic"; line: string };
 
 export class ReadinessTracker {
   readonly accepted: ReadinessRecord[] = [];
   readonly rejected: ReadinessEvidence["rejected"] = [];
   ignitionFailure: string | undefined;
+  /** The console line of a kernel panic (the guest is dead; waiting longer cannot help). */
+  kernelPanic: string | undefined;
   private readonly bootIds = new Set<string>();
   private consumed = 0;
 
@@ -35,6 +38,9 @@ export class ReadinessTracker {
       case "ignition_failed":
         this.ignitionFailure ??= parsed.line;
         return { kind: "ignition_failed", line: parsed.line };
+      case "kernel_panic":
+        this.kernelPanic ??= parsed.line;
+        return { kind: "kernel_panic", line: parsed.line };
       case "malformed":
         return this.reject("malformed", parsed.line, at);
       case "record": {

@@ -1,12 +1,12 @@
 /**
  * Waiting for readiness: polls the console follower, feeds the tracker, returns the next accepted record,
- * fails fast on the Ignition failure marker, and times out with a clear error. An optional fallback (the
+ * fails fast on the Ignition failure marker and on a kernel panic, and times out with a clear error. An optional fallback (the
  * opt-in ARP lookup) is asked once when the time is up. The polling is the harness's one `retry`.
  */
 import type { ReadinessRecord } from "../machine.js";
 import { retry } from "../retry.js";
 import type { ConsoleFollower } from "./console-follower.js";
-import { IgnitionFailedError, ReadinessTimeoutError } from "./errors.js";
+import { GuestPanicError, IgnitionFailedError, ReadinessTimeoutError } from "./errors.js";
 import type { ReadinessTracker } from "./tracker.js";
 
 export interface WaitOptions {
@@ -37,6 +37,9 @@ export async function waitForReadiness(
     const record = tracker.takeNext();
     if (record === undefined && tracker.ignitionFailure !== undefined) {
       throw new IgnitionFailedError(tracker.ignitionFailure, follower.path);
+    }
+    if (record === undefined && tracker.kernelPanic !== undefined) {
+      throw new GuestPanicError(tracker.kernelPanic, follower.path);
     }
     return record;
   };
