@@ -103,8 +103,15 @@ export const AccessInfoSchema = z.strictObject({
   ssh: z.string(),
   consolePath: z.string(),
   virshConsole: z.string(),
+  /** The command that removes this guest: it names the machine's own run id (`-r2` after a bring-up retry). */
+  destroy: z.string(),
 });
 export type AccessInfo = z.infer<typeof AccessInfoSchema>;
+
+/** How an operator removes a retained guest (`core-ops-verify machine destroy`). */
+export function destroyCommand(runId: string): string {
+  return `core-ops-verify machine destroy ${runId}`;
+}
 
 /** One disposable guest. `destroy` never throws. */
 export interface Machine {

@@ -18,15 +18,16 @@ import type { ImageDescriptor } from "../guest-image/descriptor.js";
 import { buildIgnitionConfig, renderIgnitionConfig } from "../ignition/config.js";
 import { RUN_ID_PATTERN } from "../ignition/readiness-unit.js";
 import { publicValues, type RunSecrets, secretValues } from "../ignition/run-secrets.js";
-import type {
-  AccessInfo,
-  DestroyReport,
-  ExecOptions,
-  ExecResult,
-  Machine,
-  MachineSpec,
-  ReadinessEvidence,
-  ReadinessRecord,
+import {
+  type AccessInfo,
+  type DestroyReport,
+  destroyCommand,
+  type ExecOptions,
+  type ExecResult,
+  type Machine,
+  type MachineSpec,
+  type ReadinessEvidence,
+  type ReadinessRecord,
 } from "../machine.js";
 import { ConsoleFollower } from "../readiness/console-follower.js";
 import { GuestPanicError, IgnitionFailedError } from "../readiness/errors.js";
@@ -349,6 +350,7 @@ export class LibvirtMachine implements Machine {
       ssh: `ssh -i ${this.files.clientKey} -p ${port} -o UserKnownHostsFile=${this.files.knownHosts} -o StrictHostKeyChecking=yes ${user}@${host}`,
       consolePath: this.consolePath(),
       virshConsole: `virsh -c ${this.ctx.virsh.uri} console ${this.name}`,
+      destroy: destroyCommand(this.runId),
     };
   }
 

@@ -4,6 +4,7 @@
  * gone: the next sweep removes it) or `unowned` (no owner record: never touched) — its age and, for a
  * retained one, the ssh command that reaches it.
  */
+import { destroyCommand } from "../machine.js";
 import { runIdOfDomain } from "./naming.js";
 import type { Owner } from "./owner.js";
 import type { Retained } from "./retained.js";
@@ -64,7 +65,7 @@ export function listMachines(
       ssh: retained?.ssh ?? null,
       remove_with:
         state === "retained"
-          ? `core-ops-verify machine destroy ${runId}`
+          ? destroyCommand(runId)
           : state === "orphaned"
             ? "core-ops-verify machine sweep"
             : null,

@@ -63,9 +63,7 @@ export function keepForDebugging(
       virsh_console: access.virshConsole,
       console_path: access.consolePath,
     });
-    o.log(
-      `${o.domain} retained for debugging: ${access.ssh} (remove it with core-ops-verify machine destroy ${o.runId})`,
-    );
+    o.log(`${o.domain} retained for debugging: ${access.ssh} (remove it with ${access.destroy})`);
     return [];
   } catch (error) {
     return [(error as Error).message];

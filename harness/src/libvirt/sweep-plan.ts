@@ -4,6 +4,7 @@
  * debugging is kept whatever its owner's state, unless the sweep is asked to remove retained runs
  * (`machine sweep --retained`), which then removes them whatever their owner's state.
  */
+import { destroyCommand } from "../machine.js";
 import { overlayVolumeName, runIdOfDomain, runIdOfVolume } from "./naming.js";
 import type { Owner } from "./owner.js";
 
@@ -41,7 +42,7 @@ export function planSweep(
       if (!removeRetained) {
         plan.kept.push({
           item,
-          reason: `retained for debugging (core-ops-verify machine destroy ${runId}, or machine sweep --retained)`,
+          reason: `retained for debugging (${destroyCommand(runId)}, or machine sweep --retained)`,
         });
       }
       return removeRetained;

@@ -1,24 +1,45 @@
 /**
  * Bring-up: provision a machine, boot it, wait for its readiness record. The error's class decides what a
  * failure is (`faultOf`): an infrastructure failure is retried once on a fresh machine, and the retry is
- * reported as a warning; a readiness timeout and a harness bug (a `TypeError`, say) are not retried.
+ * reported as a warning; a readiness timeout and a harness bug (a `TypeError`, say) are not retried. The
+ * failed attempt's serial console is kept for the bundle: its machine, and so its run files, are gone.
  */
 
+import { readFile } from "node:fs/promises";
 import { errorText, type Fault, faultOf } from "../faults.js";
 import type { HarnessLog } from "../harness-log.js";
 import type { Hypervisor, Machine, MachineSpec, ReadinessRecord } from "../machine.js";
 import type { Timeline } from "./timeline.js";
 
 export type BringUp =
-  | { ok: true; machine: Machine; record: ReadinessRecord; warnings: string[]; runDir: string }
+  | {
+      ok: true;
+      machine: Machine;
+      record: ReadinessRecord;
+      warnings: string[];
+      failedAttempts: FailedAttempt[];
+      runDir: string;
+    }
   | {
       ok: false;
       fault: BringUpFault;
       message: string;
       warnings: string[];
+      failedAttempts: FailedAttempt[];
       machine?: Machine;
       runDir?: string;
     };
+
+/** An attempt that failed and was retried: what its serial console said (a kernel panic's trace, say). */
+export interface FailedAttempt {
+  attempt: number;
+  consoleText: string;
+}
+
+/** The bundle file that holds a failed attempt's console. */
+export function failedAttemptConsoleFile(attempt: number): string {
+  return `console-log-attempt-${attempt}.txt`;
+}
 
 /** Who is at fault for a failed bring-up (an assertion cannot fail before the steps). */
 export type BringUpFault = Exclude<Fault, "assertion">;
@@ -34,6 +55,7 @@ export async function bringUp(options: {
 }): Promise<BringUp> {
   const { log, timeline } = options;
   const warnings: string[] = [];
+  const failedAttempts: FailedAttempt[] = [];
   const attempts = options.maxAttempts ?? 2;
   for (let attempt = 1; ; attempt++) {
     const suffix = attempt === 1 ? "" : ` (attempt ${attempt})`;
@@ -61,19 +83,31 @@ export async function bringUp(options: {
         log.span("waiting for the readiness record", () => m.waitReady({ timeoutMs: options.readinessMs })),
       );
       log.info(`guest ready: ip ${record.ip}, boot id ${record.boot_id}`);
-      return { ok: true, machine: m, record, warnings, runDir: spec.runDir };
+      return { ok: true, machine: m, record, warnings, failedAttempts, runDir: spec.runDir };
     } catch (err) {
       const found = faultOf(err);
       const fault = found === "assertion" ? "harness" : found;
       const message = `bring-up failed${suffix}: ${errorText(err)}`;
       log.info(message);
       const retried = fault === "infrastructure" && attempt < attempts;
-      if (machine !== undefined && retried) {
-        const report = await machine.destroy();
-        log.info(`destroyed the failed guest (${report.errors.length} errors)`);
+      if (!retried) return { ok: false, fault, message, warnings, failedAttempts, machine, runDir };
+      let kept = "";
+      if (machine !== undefined) {
+        failedAttempts.push(await destroyFailed(machine, attempt, log));
+        kept = `; that attempt's serial console is in the bundle as ${failedAttemptConsoleFile(attempt)}`;
       }
-      if (!retried) return { ok: false, fault, message, warnings, machine, runDir };
-      warnings.push(`bring-up retried once after an infrastructure failure: ${errorText(err)}`);
+      warnings.push(`bring-up retried once after an infrastructure failure: ${errorText(err)}${kept}`);
     }
   }
+}
+
+/** Removes a failed attempt's machine and keeps what its serial console said. */
+async function destroyFailed(machine: Machine, attempt: number, log: HarnessLog): Promise<FailedAttempt> {
+  const report = await machine.destroy();
+  log.info(`destroyed the failed guest (${report.errors.length} errors)`);
+  // After teardown the machine's console path is the copy it left in the run directory.
+  const consoleText = await readFile(machine.consolePath(), "utf8").catch(
+    (e: unknown) => `(the failed attempt's console could not be read: ${errorText(e)})\n`,
+  );
+  return { attempt, consoleText };
 }

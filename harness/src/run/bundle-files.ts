@@ -3,6 +3,7 @@ import type { BundleFile } from "../bundle/writer.js";
 import type { HarnessLog } from "../harness-log.js";
 import type { ResolvedPolicy } from "../scenario/profiles.js";
 import { guestEvidenceWanted } from "./artifact-selection.js";
+import { type FailedAttempt, failedAttemptConsoleFile } from "./bring-up.js";
 import { verificationRunDocument } from "./report.js";
 import type { ScenarioRun } from "./types.js";
 
@@ -53,6 +54,8 @@ export interface BundleExtra {
   ignition?: string;
   failureFiles: BundleFile[];
   policy: ResolvedPolicy;
+  /** Retried bring-up attempts: each one's console goes in beside the final guest's. */
+  failedAttempts?: readonly FailedAttempt[];
 }
 
 export function bundleFiles(run: Omit<ScenarioRun, "bundle">, extra: BundleExtra): BundleFile[] {
@@ -63,6 +66,15 @@ export function bundleFiles(run: Omit<ScenarioRun, "bundle">, extra: BundleExtra
       relativePath: "rendered-ignition.ign",
       required: false,
       content: extra.ignition,
+    });
+  }
+  for (const failed of extra.failedAttempts ?? []) {
+    const relativePath = failedAttemptConsoleFile(failed.attempt);
+    files.push({
+      logicalName: relativePath.replace(/\.txt$/, ""),
+      relativePath,
+      required: false,
+      content: failed.consoleText,
     });
   }
   if (run.classification.observed !== "passed") files.push(failureSummary(run));

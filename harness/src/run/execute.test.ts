@@ -26,6 +26,7 @@ async function run(
     agentBinary?: string;
     onStep?: (r: StepResult) => void;
     beforeTeardown?: () => Promise<void>;
+    retain?: boolean;
   } = {},
   text?: string,
 ) {
@@ -44,6 +45,7 @@ async function run(
     mode: "local",
     onStep: synthetic.onStep,
     beforeTeardown: synthetic.beforeTeardown,
+    retain: synthetic.retain,
   });
   return { result, created, bundle: result.bundle.bundle_path };
 }
@@ -140,6 +142,24 @@ describe("scenario executor on the synthetic machine", () => {
     expect(created).toHaveLength(2);
     expect(created.every((m) => m.destroyed)).toBe(true);
     expect(result.warnings[0]).toMatch(/^bring-up retried once after an infrastructure failure/);
+    // The failed attempt's machine is gone; its console is evidence of why, and the bundle keeps it.
+    expect(result.warnings[0]).toContain("in the bundle as console-log-attempt-1.txt");
+    const kept = await readFile(join(result.bundle.bundle_path, "console-log-attempt-1.txt"), "utf8");
+    expect(kept).toContain("synthetic failure: synthetic: domain failed to start (injected)");
+    expect(await readFile(join(result.bundle.bundle_path, "console-log.txt"), "utf8")).not.toContain(
+      "synthetic failure",
+    );
+  });
+
+  it("names the retried guest's own run id in how to remove a guest kept for debugging", async () => {
+    const { result, created } = await run("minimal-accepted.yaml", { failStarts: 1, retain: true });
+    const kept = created[1];
+    expect(kept?.runId).toBe(`${result.runId}-r2`);
+    expect(kept?.destroyed).toBe(false);
+    expect(result.access?.destroy).toBe(`core-ops-verify machine destroy ${result.runId}-r2`);
+    expect(renderRun(result)).toContain(
+      `remove it with: core-ops-verify machine destroy ${result.runId}-r2\n`,
+    );
   });
 
   it("does not retry a second bring-up failure and tears the guest down", async () => {

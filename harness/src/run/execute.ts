@@ -9,12 +9,12 @@ import type { AssertionResult } from "../assertions/types.js";
 import { writeBundle } from "../bundle/writer.js";
 import { copyFixtureIntoGuest } from "../fixtures/guest-delivery.js";
 import type { LogSink } from "../harness-log.js";
-import type { AccessInfo, Hypervisor, Machine } from "../machine.js";
+import type { AccessInfo, Hypervisor, Machine, MachineSpec } from "../machine.js";
 import type { LoadedScenario } from "../scenario/loader.js";
 import type { ActionContext } from "../steps/render-action.js";
 import type { StepResult } from "../steps/result.js";
 import { ScenarioMachine } from "../steps/verbs.js";
-import { type BringUp, bringUp } from "./bring-up.js";
+import { type BringUp, bringUp, type FailedAttempt } from "./bring-up.js";
 import { placeholderValues, readBuildIdentity } from "./build-identity.js";
 import { bundleFiles } from "./bundle-files.js";
 import { prepareGuest } from "./guest-preparation.js";
@@ -56,6 +56,8 @@ interface Played {
   guest?: BringUp;
   /** Warnings of the bring-up itself (a retry), kept even when the guest is later found unusable. */
   bringUpWarnings: string[];
+  /** Bring-up attempts that failed and were retried, with their consoles (bundle evidence). */
+  failedAttempts: FailedAttempt[];
   steps: StepResult[];
   assertions: AssertionResult[];
   harnessError?: string;
@@ -105,29 +107,48 @@ function halted(ctx: RunContext, halt: { fault: "infrastructure" | "harness"; me
   if (halt.fault === "harness") {
     return {
       bringUpWarnings: [],
+      failedAttempts: [],
       steps: [],
       assertions: noneEvaluated(ctx, `harness error: ${halt.message}`),
       harnessError: halt.message,
     };
   }
-  const guest: BringUp = { ok: false, fault: "infrastructure", message: halt.message, warnings: [] };
-  return { guest, bringUpWarnings: [], steps: [], assertions: noneEvaluated(ctx, halt.message) };
+  const guest: BringUp = {
+    ok: false,
+    fault: "infrastructure",
+    message: halt.message,
+    warnings: [],
+    failedAttempts: [],
+  };
+  return {
+    guest,
+    bringUpWarnings: [],
+    failedAttempts: [],
+    steps: [],
+    assertions: noneEvaluated(ctx, halt.message),
+  };
+}
+
+/** The guest this run asks for: the scenario's environment, this run's secrets, the fixtures' deliveries. */
+function machineSpec(ctx: RunContext, fixtures: Fixtures): MachineSpec {
+  const { environment } = ctx.policy;
+  return {
+    runId: ctx.runId,
+    vcpus: environment.vcpus,
+    memoryMiB: environment.memoryMiB,
+    runDir: join(ctx.runDir, "machine"),
+    deliveries: fixtures.deliveries,
+    secrets: ctx.secrets,
+    ignitionExtras: fixtures.ignitionExtras,
+    imageVersion: environment.imageVersion,
+  };
 }
 
 async function bringUpAndPlay(o: ExecuteOptions, ctx: RunContext, fixtures: Fixtures): Promise<Played> {
   const { policy } = ctx;
   const bring = await bringUp({
     hypervisor: o.hypervisor,
-    spec: {
-      runId: ctx.runId,
-      vcpus: policy.environment.vcpus,
-      memoryMiB: policy.environment.memoryMiB,
-      runDir: join(ctx.runDir, "machine"),
-      deliveries: fixtures.deliveries,
-      secrets: ctx.secrets,
-      ignitionExtras: fixtures.ignitionExtras,
-      imageVersion: policy.environment.imageVersion,
-    },
+    spec: machineSpec(ctx, fixtures),
     readinessMs: policy.timeouts.readinessMs,
     log: ctx.log,
     timeline: ctx.timeline,
@@ -137,6 +158,7 @@ async function bringUpAndPlay(o: ExecuteOptions, ctx: RunContext, fixtures: Fixt
     return {
       guest: bring,
       bringUpWarnings: bring.warnings,
+      failedAttempts: bring.failedAttempts,
       steps: [],
       assertions: noneEvaluated(ctx, bring.message),
     };
@@ -147,6 +169,7 @@ async function bringUpAndPlay(o: ExecuteOptions, ctx: RunContext, fixtures: Fixt
     return {
       guest: delivery,
       bringUpWarnings: bring.warnings,
+      failedAttempts: bring.failedAttempts,
       steps: [],
       assertions: noneEvaluated(ctx, delivery.message),
     };
@@ -160,9 +183,11 @@ async function bringUpAndPlay(o: ExecuteOptions, ctx: RunContext, fixtures: Fixt
         fault: "infrastructure",
         message: unprepared,
         warnings: [],
+        failedAttempts: [],
         machine: bring.machine,
       },
       bringUpWarnings: bring.warnings,
+      failedAttempts: bring.failedAttempts,
       steps: [],
       assertions: noneEvaluated(ctx, unprepared),
     };
@@ -171,6 +196,7 @@ async function bringUpAndPlay(o: ExecuteOptions, ctx: RunContext, fixtures: Fixt
     ...(await play(o, ctx, vm, bring.machine, fixtures)),
     guest: bring,
     bringUpWarnings: bring.warnings,
+    failedAttempts: bring.failedAttempts,
   };
 }
 
@@ -194,7 +220,7 @@ async function deliverFixture(
   );
   if (copied.ok) return undefined;
   const message = `fixture delivery into the guest failed: ${copied.error}`;
-  return { ok: false, fault: "infrastructure", message, warnings: [], machine };
+  return { ok: false, fault: "infrastructure", message, warnings: [], failedAttempts: [], machine };
 }
 
 /** Steps, then assertions, on the ready guest. A harness bug in either stops the run as a value. */
@@ -316,7 +342,13 @@ async function finishRun(
     dir: join(o.artifactsDir, ctx.runId),
     runId: ctx.runId,
     scenarioId: o.loaded.scenario.scenario_id,
-    files: bundleFiles(run, { ...evidence, log, failureFiles: evidence.failureFiles, policy }),
+    files: bundleFiles(run, {
+      ...evidence,
+      log,
+      failureFiles: evidence.failureFiles,
+      policy,
+      failedAttempts: played.failedAttempts,
+    }),
     redactor,
     environmentRetained: teardown.retained,
     identity: run.identity,

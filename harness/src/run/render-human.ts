@@ -33,7 +33,7 @@ export function renderRun(run: ScenarioRun): string {
       `    ssh: ${run.access.ssh}`,
       `    console: ${run.access.consolePath}`,
       `    ${run.access.virshConsole}`,
-      `    remove it with: core-ops-verify machine destroy ${run.runId}`,
+      `    remove it with: ${run.access.destroy}`,
     );
   }
   return `${lines.join("\n")}\n`;

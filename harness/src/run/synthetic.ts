@@ -11,16 +11,17 @@ import { join } from "node:path";
 import { GUEST_DELIVERY_DIR } from "../guest-delivery-dir.js";
 import { packageSetDigest } from "../guest-image/package-set.js";
 import { buildIgnitionConfig, renderIgnitionConfig } from "../ignition/config.js";
-import type {
-  AccessInfo,
-  DestroyReport,
-  ExecOptions,
-  ExecResult,
-  Hypervisor,
-  Machine,
-  MachineSpec,
-  ReadinessEvidence,
-  ReadinessRecord,
+import {
+  type AccessInfo,
+  type DestroyReport,
+  destroyCommand,
+  type ExecOptions,
+  type ExecResult,
+  type Hypervisor,
+  type Machine,
+  type MachineSpec,
+  type ReadinessEvidence,
+  type ReadinessRecord,
 } from "../machine.js";
 import { ReadinessTimeoutError } from "../readiness/errors.js";
 
@@ -100,7 +101,10 @@ export class SyntheticMachine implements Machine {
   async start(): Promise<void> {
     if ((this.options.failStarts ?? 0) > 0) {
       this.options.failStarts = (this.options.failStarts ?? 1) - 1;
-      throw this.options.startError?.() ?? new Error("synthetic: domain failed to start (injected)");
+      const error = this.options.startError?.() ?? new Error("synthetic: domain failed to start (injected)");
+      await mkdir(this.spec.runDir, { recursive: true });
+      await this.console(["synthetic boot", `synthetic failure: ${error.message}`]);
+      throw error;
     }
     await mkdir(this.spec.runDir, { recursive: true });
     // The real config of this run, unredacted: the bundle writer must redact it.
@@ -318,7 +322,12 @@ export class SyntheticMachine implements Machine {
     return structuredClone(this.evidence);
   }
   accessInfo(): AccessInfo {
-    return { ssh: "(synthetic: no guest)", consolePath: this.consolePath(), virshConsole: "(synthetic)" };
+    return {
+      ssh: "(synthetic: no guest)",
+      consolePath: this.consolePath(),
+      virshConsole: "(synthetic)",
+      destroy: destroyCommand(this.runId),
+    };
   }
   async destroy(options?: { retain?: boolean }): Promise<DestroyReport> {
     this.destroyed = !options?.retain;
