@@ -1,7 +1,8 @@
 /**
  * The machine layer's contract (ARCHITECTURE.md "Two layers and their seam"), against a real VM booted from
  * the local guest image: readiness accepted, exec as root over the pinned host key, Podman ≥ 5, a Quadlet
- * container from the image's local container images running as a service, the delivered file readable at its
+ * container from the image's local container images running as a service, TCG's kernel arguments in effect
+ * (`TCG_KERNEL_ARGS`), the delivered file readable at its
  * fixed path, reboot with a new boot id, and a destroy that leaves nothing behind.
  */
 import { execFileSync } from "node:child_process";
@@ -12,6 +13,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GuestSession, HostKeyMismatchError } from "./guest/ssh-session.js";
 import { generateKeyPair, generateRunSecrets } from "./ignition/run-secrets.js";
+import { TCG_KERNEL_ARGS } from "./libvirt/domain-xml.js";
 import { type LibvirtHypervisor, openHypervisor } from "./libvirt/hypervisor.js";
 import type { LibvirtMachine } from "./libvirt/libvirt-machine.js";
 import type { DestroyReport, ReadinessRecord } from "./machine.js";
@@ -102,6 +104,18 @@ describe.sequential("Machine contract (libvirt, local guest image)", () => {
     expect(result.exitCode).toBe(0);
     const major = Number(/podman version (\d+)\./.exec(result.stdout)?.[1]);
     expect(major).toBeGreaterThanOrEqual(5);
+  });
+
+  it("charges no kernel memory to cgroups under TCG, and does under KVM (TCG_KERNEL_ARGS)", async () => {
+    const result = await machine.exec(
+      "cat /proc/cmdline; awk '$1 == \"slab\" { print $2 }' /sys/fs/cgroup/system.slice/memory.stat",
+    );
+    expect(result.exitCode, result.stderr).toBe(0);
+    const [cmdline, slab] = result.stdout.trim().split("\n");
+    const tcg = hypervisor.domainType === "qemu";
+    expect(cmdline?.split(" ").includes(TCG_KERNEL_ARGS)).toBe(tcg);
+    // With kernel-memory accounting off, the slab memory of every service stays with the root cgroup.
+    expect(Number(slab) === 0).toBe(tcg);
   });
 
   it("runs a Quadlet .container from the image's local container images as a service", async () => {

@@ -60,12 +60,14 @@ function params(overrides: Partial<DomainParams> = {}): DomainParams {
 describe("buildDomainXml for the local image (direct kernel, restricted user network)", () => {
   const xml = buildDomainXml(params({ deliveryDiskPath: "/var/lib/core-ops-verify/delivery/d.img" }));
 
-  it("boots the descriptor's kernel and initrd with its command line on q35 under TCG", () => {
+  it("boots the descriptor's kernel and initrd with its command line, plus the TCG arguments, on q35 under TCG", () => {
     expect(xml).toContain("<domain type='qemu'");
     expect(xml).toContain("<type arch='x86_64' machine='q35'>hvm</type>");
     expect(xml).toContain("<kernel>/var/lib/core-ops-verify/images/abc/vmlinuz</kernel>");
     expect(xml).toContain("<initrd>/var/lib/core-ops-verify/images/abc/initrd.img</initrd>");
-    expect(xml).toContain("<cmdline>root=/dev/vda rw console=ttyS0,115200n8 quiet</cmdline>");
+    expect(xml).toContain(
+      "<cmdline>root=/dev/vda rw console=ttyS0,115200n8 quiet cgroup.memory=nokmem</cmdline>",
+    );
     expect(xml).toContain("<model fallback='allow'>qemu64</model>");
     expect(xml).toContain("<tcg><tb-cache unit='MiB'>256</tb-cache></tcg>");
     expect(xml).toContain("<memory unit='MiB'>1024</memory>");
@@ -105,6 +107,7 @@ describe("buildDomainXml for the local image (direct kernel, restricted user net
     );
     expect(kvm).toContain("<cpu mode='host-passthrough'/>");
     expect(kvm).not.toContain("<tcg>");
+    expect(kvm).not.toContain("nokmem");
   });
 
   it("refuses a restricted user network without a port", () => {
@@ -165,7 +168,7 @@ describe("buildDomainXml golden documents", () => {
     <type arch='x86_64' machine='q35'>hvm</type>
     <kernel>/var/lib/core-ops-verify/images/abc/vmlinuz</kernel>
     <initrd>/var/lib/core-ops-verify/images/abc/initrd.img</initrd>
-    <cmdline>root=/dev/vda rw console=ttyS0,115200n8 quiet systemd.show_status=0</cmdline>
+    <cmdline>root=/dev/vda rw console=ttyS0,115200n8 quiet cgroup.memory=nokmem systemd.show_status=0</cmdline>
   </os>
   <features><acpi/>
     <tcg><tb-cache unit='MiB'>128</tb-cache></tcg>

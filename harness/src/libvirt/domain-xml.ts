@@ -5,7 +5,7 @@
  * - `bootloader` + `bridge` (a Fedora CoreOS base image on a real hypervisor): boots the disk, NIC on a host
  *   bridge.
  * Ignition always arrives through fw_cfg (`-fw_cfg name=opt/com.coreos/config,file=…`), the serial console
- * goes to a file, and TCG gets a capped translation cache.
+ * goes to a file, and TCG gets a capped translation cache and `TCG_KERNEL_ARGS`.
  */
 import type { ImageDescriptor } from "../guest-image/descriptor.js";
 import { type Owner, ownerMetadataXml } from "./owner.js";
@@ -37,6 +37,16 @@ export interface DomainParams {
 }
 
 export const USER_NETDEV_ID = "coreopsnet0";
+
+/**
+ * Kernel arguments a direct-kernel guest gets under TCG only. `cgroup.memory=nokmem`: the kernel turns on
+ * memcg kernel-memory accounting when systemd creates its first cgroups, live-patching a static branch in
+ * `kfree`/`kmem_cache_free` with int3; QEMU 7.2's multi-threaded TCG sometimes lets the other vCPU run the
+ * half-patched code, and the guest dies in early boot ("Oops: int3", "Fatal exception in interrupt").
+ * Nothing a scenario checks depends on kernel memory being charged to cgroups (README.md "Debugging a
+ * failed scenario").
+ */
+export const TCG_KERNEL_ARGS = "cgroup.memory=nokmem";
 
 export function xmlEscape(value: string): string {
   return value
@@ -147,7 +157,10 @@ function consoleXml(params: DomainParams): string[] {
 function osXml(params: DomainParams): string[] {
   const { boot } = params.descriptor;
   if (boot.method === "direct-kernel") {
-    const cmdline = [boot.cmdline, params.extraCmdline ?? ""].filter((part) => part.trim() !== "").join(" ");
+    const tcg = params.domainType === "qemu" ? TCG_KERNEL_ARGS : "";
+    const cmdline = [boot.cmdline, tcg, params.extraCmdline ?? ""]
+      .filter((part) => part.trim() !== "")
+      .join(" ");
     return [
       "  <os>",
       "    <type arch='x86_64' machine='q35'>hvm</type>",
