@@ -194,6 +194,33 @@ describe("three-way planning", () => {
     });
   });
 
+  it("restarts a container when a companion under its relative Volume= source changes", async () => {
+    const app = (conf: string): DesiredState => {
+      const base = desiredState({
+        services: ["app"],
+        units: [unit("app", "app.container", "[Container]\nImage=a\nVolume=./conf:/conf:ro\n")],
+      });
+      const companion = {
+        service: "app",
+        relPath: "conf/app.ini",
+        source: { layer: "base" as const, path: "services/app/conf/app.ini" },
+        content: Buffer.from(conf),
+        mode: 0o644,
+        referencedBy: ["app.container"],
+      };
+      return { ...base, companions: [companion] };
+    };
+    const v1 = app("a=1\n");
+    applyFiles(await planOffline(v1, root), root);
+    const changed = await planOffline(app("a=2\n"), root, { status: statusFor(v1) });
+    const byId = Object.fromEntries(changed.objects.map((o) => [o.entry.object.display_id, o.decision]));
+    expect(byId["file//etc/containers/systemd/conf/app.ini"]?.action).toBe("update");
+    expect(byId["container/app.container"]).toMatchObject({
+      action: "restart",
+      reason: "prerequisite_changed",
+    });
+  });
+
   it("says when the agent holds after a rollback", async () => {
     const status = statusFor(demo());
     status.hold = {

@@ -64,4 +64,38 @@ describe("Quadlet references become planner dependencies as Podman's generator r
       "file:Yaml=/srv/k.yaml",
     ]);
   });
+
+  it("the files Podman reads are split into words, as its generator splits them", () => {
+    expect(
+      refsOf("k.kube", "[Kube]\nYaml=/srv/a.yaml /srv/b.yaml\nConfigMap=/srv/c.yaml '/srv/d e.yaml'\n"),
+    ).toEqual([
+      "file:Yaml=/srv/a.yaml",
+      "file:Yaml=/srv/b.yaml",
+      "file:ConfigMap=/srv/c.yaml",
+      "file:ConfigMap=/srv/d e.yaml",
+    ]);
+    expect(refsOf("app.container", "[Container]\nImage=a\nEnvironmentFile=/etc/a.env /etc/b.env\n")).toEqual([
+      "file:EnvironmentFile=/etc/a.env",
+      "file:EnvironmentFile=/etc/b.env",
+    ]);
+  });
+
+  it("a key Podman does not read in that file's type is no dependency", () => {
+    expect(
+      refsOf("app.container", "[Container]\nImage=a\n[Kube]\nYaml=/srv/k.yaml\nConfigMap=/srv/c.yaml\n"),
+    ).toEqual([]);
+    expect(refsOf("n.network", "[Network]\n[Container]\nContainersConfModule=/etc/m.conf\n")).toEqual([]);
+  });
+
+  it("systemd's own EnvironmentFile= in [Service] stays a dependency of a Quadlet file", () => {
+    expect(
+      refsOf("app.container", "[Container]\nImage=a\n[Service]\nEnvironmentFile=-/etc/app.env\n"),
+    ).toEqual(["file:EnvironmentFile=/etc/app.env"]);
+  });
+
+  it("a relative Volume= source is a directory of companions beside the Quadlet file", () => {
+    expect(refsOf("app.container", "[Container]\nImage=a\nVolume=./conf:/conf:Z\n")).toEqual([
+      "file:Volume=/etc/containers/systemd/conf",
+    ]);
+  });
 });

@@ -3,14 +3,16 @@
  * - `[Unit] Requires= Wants= BindsTo= After= Requisite=` → units
  * - `RequiresMountsFor=` (any section; Quadlet passes `[Service]` through) → mount paths
  * - Quadlet `Volume=`, `Mount=`, `Network=`, `Pod=`, `Image=` as `units/quadlet-refs.ts` reads them:
- *   Quadlet file names → Quadlet files; absolute storage sources (`Volume=/abs:…`, `Mount=…source=/abs…`)
- *   → files under that path
- * - `EnvironmentFile=`, Kube `Yaml=`, `ContainersConfModule=`, `ConfigMap=` → files (relative paths are
- *   relative to the quadlet dir)
+ *   Quadlet file names → Quadlet files; host-path storage sources (`Volume=/abs:…`, `Volume=./dir:…`,
+ *   `Mount=…source=/abs…`) → files under that path (a relative one under the quadlet dir: companions)
+ * - systemd's `EnvironmentFile=` (any section but a Quadlet file's own) → files
+ * - the files Podman reads, as `units/quadlet-refs.ts` reads them (`EnvironmentFile=`, `Yaml=`, `ConfigMap=`,
+ *   `ContainersConfModule=`) → files (relative paths are relative to the quadlet dir)
  */
 import { posix } from "node:path";
 import type { UnitFile } from "../units/parse.js";
-import { quadletRefs } from "../units/quadlet-refs.js";
+import { quadletSection } from "../units/quadlet.js";
+import { quadletFileRefs, quadletRefs } from "../units/quadlet-refs.js";
 
 export type DependencyRef =
   | { type: "unit"; via: string; unit: string }
@@ -20,7 +22,6 @@ export type DependencyRef =
   | { type: "file"; via: string; path: string; prefix: boolean };
 
 const UNIT_DEPENDENCY_KEYS = ["Requires", "Wants", "BindsTo", "After", "Requisite"] as const;
-const QUADLET_SECTIONS = ["Container", "Pod", "Kube", "Volume", "Network", "Image", "Build"] as const;
 
 function words(value: string): string[] {
   return value.split(/\s+/).filter((w) => w !== "");
@@ -63,10 +64,12 @@ export function dependencyRefs(fileName: string, unit: UnitFile, quadletDir: str
     for (const v of values("Unit", key))
       for (const u of words(v)) refs.push({ type: "unit", via: `${key}=`, unit: u });
   }
+  const podmanSection = quadletDir === null ? undefined : quadletSection(fileName);
   for (const section of unit.sections) {
     for (const v of values(section, "RequiresMountsFor"))
       for (const p of words(v))
         refs.push({ type: "mount_path", via: "RequiresMountsFor=", path: unquote(p) });
+    if (section === podmanSection) continue;
     for (const v of values(section, "EnvironmentFile")) {
       const raw = unquote(v).replace(/^-/, "");
       const p = resolveRelative(raw, quadletDir);
@@ -76,17 +79,14 @@ export function dependencyRefs(fileName: string, unit: UnitFile, quadletDir: str
   if (quadletDir === null) return refs;
   for (const r of quadletRefs(fileName, unit)) {
     if (r.quadlet) refs.push({ type: "quadlet", via: `${r.key}=`, fileName: r.source });
-    else if (r.source.startsWith("/"))
-      refs.push({ type: "file", via: `${r.key}=`, path: posix.normalize(r.source), prefix: true });
-  }
-  for (const section of QUADLET_SECTIONS) {
-    if (!unit.sections.includes(section)) continue;
-    for (const key of ["Yaml", "ContainersConfModule", "ConfigMap"] as const) {
-      for (const v of values(section, key)) {
-        const p = resolveRelative(unquote(v), quadletDir);
-        if (p) refs.push({ type: "file", via: `${key}=`, path: p, prefix: false });
-      }
+    else if (r.source.startsWith("/") || r.source.startsWith(".")) {
+      const path = resolveRelative(r.source, quadletDir) as string;
+      refs.push({ type: "file", via: `${r.key}=`, path, prefix: true });
     }
+  }
+  for (const r of quadletFileRefs(fileName, unit)) {
+    const p = resolveRelative(r.path, quadletDir);
+    if (p) refs.push({ type: "file", via: `${r.key}=`, path: p, prefix: false });
   }
   return refs;
 }

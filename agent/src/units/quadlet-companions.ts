@@ -1,13 +1,13 @@
 /**
  * Companion files: the relative paths a Quadlet file makes Podman read from its own directory, as Podman's
- * Quadlet generator resolves them (podman-systemd.unit(5), "Relative paths"). `Volume=`/`Mount=` sources come
- * from the one parser of those keys, `quadlet-refs.ts`.
+ * Quadlet generator resolves them (podman-systemd.unit(5), "Relative paths"). What the keys name comes from
+ * the one parser of Quadlet references, `quadlet-refs.ts`; this file adds the `.build` context and keeps the
+ * relative paths.
  */
 import { posix } from "node:path";
-import { effectiveValues, lastValue, type UnitFile } from "./parse.js";
+import { lastValue, type UnitFile } from "./parse.js";
 import { quadletSection, unitExtension } from "./quadlet.js";
-import { quadletRefs } from "./quadlet-refs.js";
-import { splitWords } from "./words.js";
+import { quadletFileRefs, quadletRefs } from "./quadlet-refs.js";
 
 /** Podman's `isURL` (the same regular expression, quirks included). */
 function isQuadletUrl(value: string): boolean {
@@ -44,11 +44,13 @@ export function findCompanionReferences(fileName: string, unit: UnitFile): Compa
   const section = quadletSection(fileName);
   if (section === undefined) return [];
   const refs: CompanionReference[] = [];
-  const add: AddReference = (key, value, kind) => {
+  const add: AddReference = (key, value, kind, at) => {
     if (!isUnitRelative(value)) return;
-    const entry = [...unit.entries]
-      .reverse()
-      .find((e) => e.section === section && e.key === key && e.value.includes(value));
+    const entry =
+      at ??
+      [...unit.entries]
+        .reverse()
+        .find((e) => e.section === section && e.key === key && e.value.includes(value));
     refs.push({
       path: posix.normalize(value).replace(/\/+$/, ""),
       section,
@@ -58,28 +60,24 @@ export function findCompanionReferences(fileName: string, unit: UnitFile): Compa
       kind,
     });
   };
-  const all = (key: string): string[] => effectiveValues(unit, section, key);
-  const allArgs = (key: string): string[] => all(key).flatMap((v) => splitWords(v));
-
-  for (const v of all("ContainersConfModule")) add("ContainersConfModule", v, "file");
-  const ext = unitExtension(fileName);
-  if (ext === ".kube") {
-    const yaml = lastValue(unit, section, "Yaml");
-    if (yaml) add("Yaml", yaml, "file");
-    for (const v of allArgs("ConfigMap")) add("ConfigMap", v, "file");
-  }
-  if (ext === ".container") for (const v of allArgs("EnvironmentFile")) add("EnvironmentFile", v, "file");
+  for (const r of quadletFileRefs(fileName, unit)) add(r.key, r.path, "file", r);
   const storage = quadletRefs(fileName, unit).filter((r) => r.source.startsWith("."));
   for (const r of storage) {
     if (r.key === "Mount" && (r.mountType === "bind" || r.mountType === "glob"))
-      add("Mount", r.source, "file-or-directory");
+      add("Mount", r.source, "file-or-directory", r);
   }
-  for (const r of storage) if (r.key === "Volume") add("Volume", r.source, "file-or-directory");
-  if (ext === ".build") buildContextReferences(unit, section, add);
+  for (const r of storage) if (r.key === "Volume") add("Volume", r.source, "file-or-directory", r);
+  if (unitExtension(fileName) === ".build") buildContextReferences(unit, section, add);
   return refs;
 }
 
-type AddReference = (key: string, value: string, kind: CompanionReference["kind"]) => void;
+/** `at`: where the assignment is, when the parser knows; else the last assignment of `key` naming `value`. */
+type AddReference = (
+  key: string,
+  value: string,
+  kind: CompanionReference["kind"],
+  at?: { line: number; file?: string },
+) => void;
 
 /** A `.build`'s `File=` and relative `SetWorkingDirectory=`, unless `[Service] WorkingDirectory=` is set. */
 function buildContextReferences(unit: UnitFile, section: string, add: AddReference): void {

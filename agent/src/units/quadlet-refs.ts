@@ -15,6 +15,9 @@
  *   network stack is joined.
  * - `Pod=x.pod` (`.container`) and `Image=x.image|x.build` (`.container`; `.volume` with `Driver=image`):
  *   single-valued, the last assignment wins, surrounding double quotes are dropped.
+ * - The files Podman reads (`quadletFileRefs`): `ContainersConfModule=` (every type, each value whole), a
+ *   `.container`'s `EnvironmentFile=` and a `.kube`'s `Yaml=` and `ConfigMap=` (every value, split into words;
+ *   Podman before multi-file `.kube` support reads only the last `Yaml=`: the others are read here as well).
  * Only assignments that survive resets (an empty assignment clears the list) count.
  */
 import { effectiveValues, type UnitEntry, type UnitFile } from "./parse.js";
@@ -39,17 +42,56 @@ export interface QuadletRef {
 /** Mount types whose `source=` Podman resolves (relative to the unit, or as a Quadlet file). */
 const SOURCE_MOUNT_TYPES: readonly string[] = ["volume", "bind", "glob", "image"];
 
+/** The assignments of `key` in `section` that survive resets, in file order. */
+function effectiveEntries(unit: UnitFile, section: string): (key: string) => UnitEntry[] {
+  const sectionEntries = unit.entries.filter((e) => e.section === section);
+  return (key) => {
+    const count = effectiveValues(unit, section, key).length;
+    const assigned = sectionEntries.filter((e) => e.key === key && e.value !== "");
+    return assigned.slice(assigned.length - count);
+  };
+}
+
+export type QuadletFileKey = "ContainersConfModule" | "Yaml" | "ConfigMap" | "EnvironmentFile";
+
+export interface QuadletFileRef {
+  key: QuadletFileKey;
+  /** As written: absolute, relative to the Quadlet file's directory, or starting with a `%` specifier. */
+  path: string;
+  line: number;
+  file?: string;
+}
+
+/** The files a Quadlet file makes Podman read, in key order `ContainersConfModule`, `Yaml`, `ConfigMap`, `EnvironmentFile`. */
+export function quadletFileRefs(fileName: string, unit: UnitFile): QuadletFileRef[] {
+  const section = quadletSection(fileName);
+  if (section === undefined) return [];
+  const ext = unitExtension(fileName);
+  const effective = effectiveEntries(unit, section);
+  const refs: QuadletFileRef[] = [];
+  const add = (key: QuadletFileKey, paths: string[], e: UnitEntry) => {
+    for (const path of paths) {
+      refs.push({ key, path, line: e.line, ...(e.file !== undefined ? { file: e.file } : {}) });
+    }
+  };
+  for (const e of effective("ContainersConfModule")) add("ContainersConfModule", [e.value], e);
+  const perWord = (key: QuadletFileKey) => {
+    for (const e of effective(key)) add(key, splitWords(e.value), e);
+  };
+  if (ext === ".kube") {
+    perWord("Yaml");
+    perWord("ConfigMap");
+  }
+  if (ext === ".container") perWord("EnvironmentFile");
+  return refs;
+}
+
 /** Every reference of a Quadlet file, in key order `Volume`, `Mount`, `Network`, `Pod`, `Image`. */
 export function quadletRefs(fileName: string, unit: UnitFile): QuadletRef[] {
   const section = quadletSection(fileName);
   if (section === undefined) return [];
   const ext = unitExtension(fileName);
-  const sectionEntries = unit.entries.filter((e) => e.section === section);
-  const effective = (key: string): UnitEntry[] => {
-    const count = effectiveValues(unit, section, key).length;
-    const assigned = sectionEntries.filter((e) => e.key === key && e.value !== "");
-    return assigned.slice(assigned.length - count);
-  };
+  const effective = effectiveEntries(unit, section);
   const refs: QuadletRef[] = [];
   const add = (key: QuadletRefKey, source: string, quadlet: boolean, e: UnitEntry, mountType?: string) =>
     refs.push({

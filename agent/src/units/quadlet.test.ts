@@ -73,6 +73,15 @@ describe("runtimeUnitName", () => {
 });
 
 describe("companionReferences", () => {
+  it("finds every Yaml= of a .kube, as Podman's generator reads them all, each at its own line", () => {
+    const kube = parseUnitFile("[Kube]\nYaml=a.yaml\nYaml=b.yaml c.yaml\n", "app.kube");
+    expect(findCompanionReferences("app.kube", kube).map((r) => `${r.path}@${r.line}`)).toEqual([
+      "a.yaml@2",
+      "b.yaml@3",
+      "c.yaml@3",
+    ]);
+  });
+
   it("finds Yaml= and ConfigMap= of a .kube, ContainersConfModule=, but not absolute or specifier paths", () => {
     const kube = parseUnitFile(
       "[Kube]\nYaml=./app/play.yaml\nConfigMap=cm1.yaml 'cm two.yaml'\nConfigMap=/etc/abs.yaml\n" +
