@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { DesiredState } from "../desired/model.js";
 import { desiredTreeDigest } from "../state/desired-digest.js";
+import { quarantineOf } from "../state/quarantine.js";
 import { neverRunReconciliation, type Status } from "../state/status.js";
-import { failureRecord } from "./failure-record.js";
+import { failureRecord, rollbackFailureRecord } from "./failure-record.js";
 import type { ExecutionResult } from "./model.js";
 
 const A = "a".repeat(40);
@@ -60,5 +61,33 @@ describe("failure record", () => {
       prev: prevWith(second),
     });
     expect(other?.failure_count).toBe(1);
+  });
+
+  it("a rollback never quarantines the snapshot it applied: the broken content stays quarantined", () => {
+    const broken = failureRecord({
+      revision: "b".repeat(40),
+      exec,
+      finishedAt: "2026-11-30T10:00:00Z",
+      desired: desired("[Container]\nBroken=1\n", "b".repeat(40)),
+      outcome: "non_converging",
+      prev: null,
+    });
+    const snapshot = {
+      revision: A,
+      exec,
+      finishedAt: "2026-11-30T10:05:00Z",
+      desired: desired("[Container]\n"),
+    };
+    for (const outcome of ["non_converging", "failed", "converged"] as const) {
+      const after = rollbackFailureRecord({ ...snapshot, outcome, prev: prevWith(broken) });
+      expect(after).toEqual(broken);
+      expect(quarantineOf(after, "never")?.desired_digest).toBe(broken?.desired_digest);
+    }
+    // Nothing failed before: the rollback's own failure is recorded, without a digest, so nothing is quarantined.
+    const alone = rollbackFailureRecord({ ...snapshot, outcome: "non_converging", prev: null });
+    expect(alone).toMatchObject({ revision: A, outcome: "non_converging", attempt_count: 2 });
+    expect(alone?.desired_digest).toBeUndefined();
+    expect(quarantineOf(alone, "never")).toBeNull();
+    expect(rollbackFailureRecord({ ...snapshot, outcome: "converged", prev: null })).toBeNull();
   });
 });

@@ -39,7 +39,16 @@ export function failureRecord(i: FailureRecordInput): LastFailure | null {
   };
 }
 
-/** An automatic rollback keeps the failure that caused it (and with it the quarantine of that content). */
-export function keptFailure(prev: Status | null): LastFailure | null {
-  return prev?.last_failure ?? null;
+/**
+ * A rollback (automatic or `apply --rollback-to`) keeps the earlier failure record, and with it the
+ * quarantine of the content that failed: the snapshot it applied is known-good content, and quarantining it
+ * would refuse a later revert to that same tree. A failed rollback with no earlier record records its own
+ * failure without a digest: diagnostics, no quarantine.
+ */
+export function rollbackFailureRecord(i: FailureRecordInput): LastFailure | null {
+  if (i.prev?.last_failure) return i.prev.last_failure;
+  const record = failureRecord(i);
+  if (record === null) return null;
+  const { desired_digest: _digest, failure_count: _count, ...diagnostics } = record;
+  return diagnostics;
 }

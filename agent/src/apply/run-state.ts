@@ -11,7 +11,7 @@ import type { Plan } from "../plan/compute-plan.js";
 import { inventoryFromObjects } from "../resources/inventory.js";
 import { recordSuccess } from "../state/record-success.js";
 import { rfc3339, type Status, writeStatusAtomic } from "../state/status.js";
-import { failureRecord, keptFailure } from "./failure-record.js";
+import { failureRecord, rollbackFailureRecord } from "./failure-record.js";
 import type { ExecutionResult } from "./model.js";
 
 type Hold = Status["hold"];
@@ -33,7 +33,7 @@ export interface RunStateInput {
   revision: string | null;
   /** A rollback applies a snapshot: the tracked ref's observation is not updated. */
   rollback: boolean;
-  /** CORE_OPS_AUTO_ROLLBACK's rollback: the hold says so, and the failure that caused it is kept. */
+  /** CORE_OPS_AUTO_ROLLBACK's rollback: the hold says so. */
   autoRollback?: boolean;
   /** The hold this run starts with (already released by admission when it was). */
   hold: Hold;
@@ -108,9 +108,11 @@ export class RunState {
       hold,
       reconciliation: this.reconciliation(converged ? "success" : "failed", end.finishedAt),
       inventory: converged ? inventoryAfter(end.plan) : this.base.inventory,
-      last_failure: this.input.autoRollback
-        ? keptFailure(this.input.prev)
-        : failureRecord({ ...end, revision: this.input.revision, prev: this.input.prev }),
+      last_failure: (this.input.rollback ? rollbackFailureRecord : failureRecord)({
+        ...end,
+        revision: this.input.revision,
+        prev: this.input.prev,
+      }),
     };
     const { revision, stateFile } = this.input;
     if (converged && revision && stateFile) {
