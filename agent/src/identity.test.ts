@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { BuildInfoSchema, buildInfo, formatIdentity } from "./identity.js";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -22,6 +23,32 @@ describe("identity", () => {
     expect(info.version).toBe(pkg.version);
     const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
     expect(info.revision).toBe(head);
+  });
+
+  it("reads this checkout's revision even when the caller has GIT_DIR set (a git hook, say)", async () => {
+    const other = mkdtempSync(join(tmpdir(), "identity-git-dir-"));
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-C", other, "-c", "user.name=t", "-c", "user.email=t@example.invalid", ...args], {
+        encoding: "utf8",
+      }).trim();
+    const saved = process.env.GIT_DIR;
+    try {
+      git("init", "-q");
+      git("commit", "-q", "--allow-empty", "-m", "other");
+      process.env.GIT_DIR = join(other, ".git");
+      vi.resetModules();
+      const fresh = await import("./identity.js");
+      const head = execFileSync("git", ["rev-parse", "HEAD"], {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, GIT_DIR: undefined },
+      }).trim();
+      expect(fresh.buildInfo().revision).toBe(head);
+    } finally {
+      if (saved === undefined) delete process.env.GIT_DIR;
+      else process.env.GIT_DIR = saved;
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it("the compiled CLI prints the identity its build recorded with --version", () => {

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { gitEnvironment } from "./desired/git-command.js";
 import type { BuildInfo } from "./identity-format.js";
 
 export { type BuildInfo, formatIdentity } from "./identity-format.js";
@@ -43,6 +44,8 @@ function fromGit(root: string): Pick<BuildInfo, "revision" | "tree_state"> {
       cwd: root,
       encoding: "utf8",
       stdio: ["ignore", "pipe", "ignore"],
+      // The checkout at `root`, whatever GIT_DIR/GIT_WORK_TREE a caller (a git hook, say) has set.
+      env: gitEnvironment(process.env),
     };
     const revision = execFileSync("git", ["rev-parse", "HEAD"], opts).trim();
     const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], opts).trim() !== "";
