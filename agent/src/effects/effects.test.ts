@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -139,6 +140,16 @@ describe("NodeHostFs", () => {
     expect(fs.remove("/etc/passwd")).toBe(true);
     expect(fs.remove("/etc/passwd")).toBe(false);
     expect(fs.mountinfo()).toBe("");
+  });
+
+  it("never takes a FIFO for an empty managed file, nor reads one", () => {
+    const root = tmp();
+    const fs = new NodeHostFs(root);
+    fs.writeAtomic("/etc/empty.conf", Buffer.alloc(0), 0o644, 0, 0);
+    expect(fs.sameContent("/etc/empty.conf", Buffer.alloc(0))).toBe(true);
+    execFileSync("mkfifo", [join(root, "etc/pipe.conf")]);
+    expect(fs.sameContent("/etc/pipe.conf", Buffer.alloc(0))).toBe(false);
+    expect(fs.read("/etc/pipe.conf")).toBeNull();
   });
 });
 

@@ -16,6 +16,7 @@ import {
   readlinkSync,
   readSync,
   rmdirSync,
+  type Stats,
   symlinkSync,
   unlinkSync,
 } from "node:fs";
@@ -36,7 +37,12 @@ export interface RegularFile {
  * Reads a regular file (at most `limit` bytes when given) without following a symlink at the leaf;
  * null when it is absent, a symlink, a directory or anything else.
  */
-export function readRegularFile(real: string, limit?: number): RegularFile | null {
+/**
+ * Opens a managed file for reading without following its leaf or blocking: null when it is absent, a
+ * symlink, a directory, or anything but a regular file (a FIFO or a device is never read). The caller
+ * closes the descriptor.
+ */
+function openRegular(real: string): { fd: number; st: Stats } | null {
   let fd: number;
   try {
     fd = openSync(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -45,9 +51,20 @@ export function readRegularFile(real: string, limit?: number): RegularFile | nul
     if (code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP" || code === "EISDIR") return null;
     throw err;
   }
+  let st: Stats | undefined;
   try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return null;
+    st = fstatSync(fd);
+  } finally {
+    if (!st?.isFile()) closeSync(fd);
+  }
+  return st.isFile() ? { fd, st } : null;
+}
+
+export function readRegularFile(real: string, limit?: number): RegularFile | null {
+  const opened = openRegular(real);
+  if (opened === null) return null;
+  const { fd, st } = opened;
+  try {
     let bytes: Buffer;
     if (limit === undefined) bytes = readFileSync(fd);
     else {
@@ -90,16 +107,11 @@ export class NodeHostFs implements HostFs {
   }
 
   sameContent(path: string, expected: Uint8Array): boolean {
-    let fd: number;
+    const opened = openRegular(this.resolve(path));
+    if (opened === null) return false;
+    const { fd, st } = opened;
     try {
-      fd = openSync(this.resolve(path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR" || code === "ELOOP") return false;
-      throw err;
-    }
-    try {
-      if (fstatSync(fd).size !== expected.length) return false;
+      if (st.size !== expected.length) return false;
       const piece = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(expected.length, 1)));
       let off = 0;
       while (off < expected.length) {
