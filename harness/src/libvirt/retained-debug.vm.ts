@@ -105,8 +105,12 @@ describe("a VM retained with --debug", () => {
       expect(existsSync(join(settings.stateDir, "runs", runId, "retained.json"))).toBe(true);
 
       // A following run: its orphan sweep runs before it creates its machine; the debug run's owner is gone.
-      const follow = runCli(["machine", "boot", "--run-id", follower, "--exec", "true"]);
+      // Its --exec prints the guest's Ignition config (readiness token, host key) with those secrets redacted.
+      const config = "/sys/firmware/qemu_fw_cfg/by_name/opt/com.coreos/config/raw";
+      const follow = runCli(["machine", "boot", "--run-id", follower, "--exec", `cat ${config}`]);
       expect(follow.status, follow.stderr.slice(-2000)).toBe(0);
+      expect(follow.stdout).toContain('"ignition"');
+      expect(follow.stdout).toContain("[REDACTED]");
       expect(domains()).toContain(domain);
       expect(virsh("domstate", domain).trim()).toBe("running");
       expect(reach().trim().length).toBeGreaterThan(0);
