@@ -15,6 +15,8 @@ describe("path rules", () => {
     ["agent/src/plan/plan.test.ts", "added", "tests_and_ci_exempt", "none"],
     ["agent/src/views/plan.test.ts", "modified", "tests_and_ci_exempt", "none"],
     ["agent/src/desired/test-support/tree.ts", "added", "tests_and_ci_exempt", "none"],
+    ["harness/src/run/guest-panic.vm.ts", "added", "tests_and_ci_exempt", "none"],
+    ["harness/src/machine.vm-setup.ts", "modified", "tests_and_ci_exempt", "none"],
     [".github/workflows/ci.yml", "modified", "tests_and_ci_exempt", "none"],
     [".ci/run", "modified", "tests_and_ci_exempt", "none"],
     ["biome.json", "modified", "development_tooling_exempt", "none"],

@@ -96,6 +96,8 @@ export const RULES: readonly Rule[] = [
     matches: (p) =>
       under("tests", ".github", ".ci", "harness/test-fixtures")(p) ||
       p.endsWith(".test.ts") ||
+      p.endsWith(".vm.ts") ||
+      p.endsWith(".vm-setup.ts") ||
       p.includes("/test-support/"),
   },
   {
