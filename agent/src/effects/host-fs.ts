@@ -34,10 +34,6 @@ export interface RegularFile {
 }
 
 /**
- * Reads a regular file (at most `limit` bytes when given) without following a symlink at the leaf;
- * null when it is absent, a symlink, a directory or anything else.
- */
-/**
  * Opens a managed file for reading without following its leaf or blocking: null when it is absent, a
  * symlink, a directory, or anything but a regular file (a FIFO or a device is never read). The caller
  * closes the descriptor.
@@ -60,6 +56,10 @@ function openRegular(real: string): { fd: number; st: Stats } | null {
   return st.isFile() ? { fd, st } : null;
 }
 
+/**
+ * Reads a regular file (at most `limit` bytes when given) without following a symlink at the leaf;
+ * null when it is absent, a symlink, a directory or anything else.
+ */
 export function readRegularFile(real: string, limit?: number): RegularFile | null {
   const opened = openRegular(real);
   if (opened === null) return null;

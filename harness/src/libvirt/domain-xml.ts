@@ -41,10 +41,10 @@ export const USER_NETDEV_ID = "coreopsnet0";
 /**
  * Kernel arguments a direct-kernel guest gets under TCG only. `cgroup.memory=nokmem`: the kernel turns on
  * memcg kernel-memory accounting when systemd creates its first cgroups, live-patching a static branch in
- * `kfree`/`kmem_cache_free` with int3; QEMU 7.2's multi-threaded TCG sometimes lets the other vCPU run the
- * half-patched code, and the guest dies in early boot ("Oops: int3", "Fatal exception in interrupt").
- * Nothing a scenario checks depends on kernel memory being charged to cgroups (README.md "Debugging a
- * failed scenario").
+ * `kfree`/`kmem_cache_free` with int3. The early-boot panics seen under QEMU 7.2's multi-threaded TCG
+ * ("Oops: int3" at that branch, "Fatal exception in interrupt") point to another vCPU running the
+ * half-patched code; without the patch there is nothing to race. Nothing a scenario checks depends on
+ * kernel memory being charged to cgroups (README.md "Debugging a failed scenario").
  */
 export const TCG_KERNEL_ARGS = "cgroup.memory=nokmem";
 
