@@ -30,6 +30,9 @@ export type BringUp =
       runDir?: string;
     };
 
+/** What a bring-up says about its retries, whatever its outcome. */
+export type BringUpRetries = Pick<BringUp, "warnings" | "failedAttempts">;
+
 /** An attempt that failed and was retried: what its serial console said (a kernel panic's trace, say). */
 export interface FailedAttempt {
   attempt: number;

@@ -14,7 +14,7 @@ import type { LoadedScenario } from "../scenario/loader.js";
 import type { ActionContext } from "../steps/render-action.js";
 import type { StepResult } from "../steps/result.js";
 import { ScenarioMachine } from "../steps/verbs.js";
-import { type BringUp, bringUp, type FailedAttempt } from "./bring-up.js";
+import { type BringUp, type BringUpRetries, bringUp } from "./bring-up.js";
 import { placeholderValues, readBuildIdentity } from "./build-identity.js";
 import { bundleFiles } from "./bundle-files.js";
 import { prepareGuest } from "./guest-preparation.js";
@@ -54,10 +54,11 @@ export interface ExecuteOptions {
 interface Played {
   /** Undefined when the run halted on a harness bug before bring-up. */
   guest?: BringUp;
-  /** Warnings of the bring-up itself (a retry), kept even when the guest is later found unusable. */
-  bringUpWarnings: string[];
-  /** Bring-up attempts that failed and were retried, with their consoles (bundle evidence). */
-  failedAttempts: FailedAttempt[];
+  /**
+   * The bring-up's own retry record (its warnings, the failed attempts' consoles), kept even when the guest
+   * is later found unusable.
+   */
+  retries: BringUpRetries;
   steps: StepResult[];
   assertions: AssertionResult[];
   harnessError?: string;
@@ -106,27 +107,23 @@ function halted(ctx: RunContext, halt: { fault: "infrastructure" | "harness"; me
   ctx.log.info(halt.fault === "harness" ? `harness error: ${halt.message}` : halt.message);
   if (halt.fault === "harness") {
     return {
-      bringUpWarnings: [],
-      failedAttempts: [],
+      retries: { warnings: [], failedAttempts: [] },
       steps: [],
       assertions: noneEvaluated(ctx, `harness error: ${halt.message}`),
       harnessError: halt.message,
     };
   }
-  const guest: BringUp = {
-    ok: false,
-    fault: "infrastructure",
-    message: halt.message,
-    warnings: [],
-    failedAttempts: [],
-  };
   return {
-    guest,
-    bringUpWarnings: [],
-    failedAttempts: [],
+    guest: unusableGuest(halt.message),
+    retries: { warnings: [], failedAttempts: [] },
     steps: [],
     assertions: noneEvaluated(ctx, halt.message),
   };
+}
+
+/** An infrastructure failure in place of a usable guest (none yet, or `machine` found unusable). */
+function unusableGuest(message: string, machine?: Machine): Extract<BringUp, { ok: false }> {
+  return { ok: false, fault: "infrastructure", message, warnings: [], failedAttempts: [], machine };
 }
 
 /** The guest this run asks for: the scenario's environment, this run's secrets, the fixtures' deliveries. */
@@ -155,39 +152,19 @@ async function bringUpAndPlay(o: ExecuteOptions, ctx: RunContext, fixtures: Fixt
     onMachine: o.onMachine,
   });
   if (!bring.ok) {
-    return {
-      guest: bring,
-      bringUpWarnings: bring.warnings,
-      failedAttempts: bring.failedAttempts,
-      steps: [],
-      assertions: noneEvaluated(ctx, bring.message),
-    };
+    return { guest: bring, retries: bring, steps: [], assertions: noneEvaluated(ctx, bring.message) };
   }
   const vm = new ScenarioMachine(bring.machine, ctx.log);
   const delivery = await deliverFixture(o, ctx, vm, bring.machine);
   if (delivery !== undefined) {
-    return {
-      guest: delivery,
-      bringUpWarnings: bring.warnings,
-      failedAttempts: bring.failedAttempts,
-      steps: [],
-      assertions: noneEvaluated(ctx, delivery.message),
-    };
+    return { guest: delivery, retries: bring, steps: [], assertions: noneEvaluated(ctx, delivery.message) };
   }
   const reposRoot = join(o.repoRoot, "repos");
   const unprepared = await prepareGuest({ vm, scenario: o.loaded.scenario, policy, reposRoot, log: ctx.log });
   if (unprepared !== undefined) {
     return {
-      guest: {
-        ok: false,
-        fault: "infrastructure",
-        message: unprepared,
-        warnings: [],
-        failedAttempts: [],
-        machine: bring.machine,
-      },
-      bringUpWarnings: bring.warnings,
-      failedAttempts: bring.failedAttempts,
+      guest: unusableGuest(unprepared, bring.machine),
+      retries: bring,
       steps: [],
       assertions: noneEvaluated(ctx, unprepared),
     };
@@ -195,8 +172,7 @@ async function bringUpAndPlay(o: ExecuteOptions, ctx: RunContext, fixtures: Fixt
   return {
     ...(await play(o, ctx, vm, bring.machine, fixtures)),
     guest: bring,
-    bringUpWarnings: bring.warnings,
-    failedAttempts: bring.failedAttempts,
+    retries: bring,
   };
 }
 
@@ -219,8 +195,7 @@ async function deliverFixture(
     ),
   );
   if (copied.ok) return undefined;
-  const message = `fixture delivery into the guest failed: ${copied.error}`;
-  return { ok: false, fault: "infrastructure", message, warnings: [], failedAttempts: [], machine };
+  return unusableGuest(`fixture delivery into the guest failed: ${copied.error}`, machine);
 }
 
 /** Steps, then assertions, on the ready guest. A harness bug in either stops the run as a value. */
@@ -312,7 +287,7 @@ async function finishRun(
 ): Promise<ScenarioRun> {
   const { classification, findings } = evidence;
   const warnings = [
-    ...played.bringUpWarnings,
+    ...played.retries.warnings,
     ...teardown.warnings,
     ...classification.warnings,
     ...findings.filter((x) => x.severity === "warn").map((f) => `guest check ${f.check}: ${f.text}`),
@@ -347,7 +322,7 @@ async function finishRun(
       log,
       failureFiles: evidence.failureFiles,
       policy,
-      failedAttempts: played.failedAttempts,
+      failedAttempts: played.retries.failedAttempts,
     }),
     redactor,
     environmentRetained: teardown.retained,
