@@ -3,6 +3,7 @@
  * description. `scanText` is pure; the executor runs it over the serial console log and the guest journal.
  */
 import { z } from "zod";
+import { KERNEL_PANIC_MARKER } from "../readiness/record.js";
 
 export interface GuestCheck {
   id: string;
@@ -17,7 +18,8 @@ export const GUEST_CHECKS: readonly GuestCheck[] = [
   {
     id: "kernel-panic",
     description: "the kernel panicked",
-    regex: /Kernel panic - not syncing/,
+    // The marker the readiness wait stops on: one definition of "the kernel panicked".
+    regex: new RegExp(KERNEL_PANIC_MARKER),
     severity: "fail",
     sources: ["console", "journal"],
   },
