@@ -5,12 +5,11 @@
  */
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { generateRunSecrets, publicValues, type RunSecrets, secretValues } from "../ignition/run-secrets.js";
+import { generateRunSecrets } from "../ignition/run-secrets.js";
 import { destroyRunNow, listMachinesNow, openHypervisor, sweepOrphansNow } from "../libvirt/hypervisor.js";
 import type { LibvirtMachine } from "../libvirt/libvirt-machine.js";
 import { renderMachineList } from "../libvirt/machine-list.js";
 import type { Delivery } from "../machine.js";
-import { Redactor } from "../secrets/redactor.js";
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -67,18 +66,17 @@ async function bootMachine(options: BootOptions): Promise<void> {
   log(
     `hypervisor ${hypervisor.uri}, image ${hypervisor.image.name}, domain type ${hypervisor.domainType} (${hypervisor.domainTypeReason})`,
   );
-  const secrets = generateRunSecrets(runId);
   const guest = await hypervisor.createLibvirtMachine({
     runId,
     vcpus: Number(options.vcpus),
     memoryMiB: Number(options.memory),
     runDir,
     deliveries,
-    secrets,
+    secrets: generateRunSecrets(runId),
   });
   let failed = false;
   try {
-    failed = !(await useGuest(guest, runId, secrets, options));
+    failed = !(await useGuest(guest, runId, options));
   } catch (error) {
     failed = true;
     log(`error: ${(error as Error).message}`);
@@ -102,12 +100,7 @@ function parseDeliveries(pairs: string[]): Delivery[] {
  * Starts the guest, waits for readiness, prints how to reach it, runs `--exec` and holds it; false when the
  * command failed.
  */
-async function useGuest(
-  guest: LibvirtMachine,
-  runId: string,
-  secrets: RunSecrets,
-  options: BootOptions,
-): Promise<boolean> {
+async function useGuest(guest: LibvirtMachine, runId: string, options: BootOptions): Promise<boolean> {
   let ok = true;
   log(`starting ${guest.name}; console ${guest.consolePath()}`);
   await guest.start();
@@ -118,9 +111,8 @@ async function useGuest(
   if (typeof options.exec === "string") {
     const result = await guest.exec(options.exec);
     // Like everything else the harness shows: this run's secrets redacted (harness/src/secrets/README.md).
-    const redactor = new Redactor(secretValues(secrets), publicValues(secrets));
-    process.stdout.write(redactor.text(result.stdout));
-    process.stderr.write(redactor.text(result.stderr));
+    process.stdout.write(guest.redactor.text(result.stdout));
+    process.stderr.write(guest.redactor.text(result.stderr));
     if (result.exitCode !== 0) ok = false;
   }
   await hold(Number(options.hold), options.exec === undefined);

@@ -95,7 +95,7 @@ export class LibvirtMachine implements Machine {
   private volumeCreated = false;
   private deliveryDisk: string | undefined;
   private readonly secrets: RunSecrets;
-  private readonly redactor: Redactor;
+  readonly redactor: Redactor;
 
   private constructor(
     private readonly ctx: MachineContext,
