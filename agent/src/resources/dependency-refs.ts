@@ -80,8 +80,8 @@ export function dependencyRefs(fileName: string, unit: UnitFile, quadletDir: str
   for (const r of quadletRefs(fileName, unit)) {
     if (r.quadlet) refs.push({ type: "quadlet", via: `${r.key}=`, fileName: r.source });
     else if (r.source.startsWith("/") || r.source.startsWith(".")) {
-      const path = resolveRelative(r.source, quadletDir) as string;
-      refs.push({ type: "file", via: `${r.key}=`, path, prefix: true });
+      const path = resolveRelative(r.source, quadletDir);
+      if (path) refs.push({ type: "file", via: `${r.key}=`, path, prefix: true });
     }
   }
   for (const r of quadletFileRefs(fileName, unit)) {
